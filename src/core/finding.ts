@@ -13,6 +13,11 @@ export type Finding = {
   /** Code-unit offsets into the scanned text, end exclusive, when the finding has a place. */
   readonly start?: number;
   readonly end?: number;
+  /**
+   * Short evidence for the audit record, bounded by the scanner (e.g. the ASCII decoded from invisible tag
+   * characters, or a link's host). Never sent to the caller; never the full matched secret or PII value.
+   */
+  readonly detail?: string;
 };
 
 /** What the policy does with a finding type. */

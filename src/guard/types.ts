@@ -11,10 +11,19 @@ export type ScanInput = {
 
 export type ScanLogger = { warn(obj: object, msg?: string): void };
 
+/** Per-request facts some output scanners need (e.g. `canary`); set by the gateway, absent elsewhere. */
+export type ScanRequest = {
+  /** The system prompt the provider saw, after Warden inserted its canary. */
+  readonly systemPrompt?: string;
+  /** The canary token Warden inserted into that system prompt. */
+  readonly canary?: string;
+};
+
 export type ScanContext = {
   readonly signal: AbortSignal;
   readonly now: () => number;
   readonly logger: ScanLogger;
+  readonly request?: ScanRequest;
 };
 
 export type ScanResult = {
@@ -29,6 +38,12 @@ export type ScanResult = {
 export interface Scanner {
   readonly id: string;
   readonly stages: readonly Stage[];
+  /**
+   * `io` when `scan` awaits I/O (a remote classifier): the runner then gives it its own AbortSignal that fires at
+   * its deadline. Absent or `cpu`: the work is synchronous, so a timer could not interrupt it anyway; the runner
+   * measures it afterwards instead (see guard/runner.ts).
+   */
+  readonly mode?: 'cpu' | 'io';
   scan(input: ScanInput, ctx: ScanContext): Promise<ScanResult>;
 }
 
