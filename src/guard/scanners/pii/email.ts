@@ -1,0 +1,45 @@
+/** @module E-mail recogniser: indexOf('@')-driven, bounded expansion on both sides, host validation. */
+import { isAsciiAlnum } from './chars.js';
+import { isPublicHost, validHostName } from './domain.js';
+import type { Entity } from './entity.js';
+
+const MAX_LOCAL = 64;
+const MAX_HOST = 253;
+
+function isLocalChar(c: number): boolean {
+  // RFC 5322 atext minus the rarely used symbols that mostly appear as punctuation around addresses.
+  return isAsciiAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+}
+
+function isHostChar(c: number): boolean {
+  return isAsciiAlnum(c) || c === 46 || c === 45;
+}
+
+/** Local parts of addresses that cannot receive mail. */
+function isNoReply(local: string): boolean {
+  const l = local.toLowerCase();
+  return l === 'noreply' || l === 'no-reply' || l === 'donotreply' || l === 'do-not-reply';
+}
+
+export function findEmails(text: string, out: Entity[]): void {
+  const n = text.length;
+  let from = 0;
+  for (let at = text.indexOf('@', from); at !== -1; at = text.indexOf('@', from)) {
+    from = at + 1;
+    let s = at;
+    while (s > 0 && at - s < MAX_LOCAL && isLocalChar(text.charCodeAt(s - 1))) s--;
+    if (s > 0 && isLocalChar(text.charCodeAt(s - 1))) continue; // longer than any real local part
+    while (s < at && text.charCodeAt(s) === 46) s++;
+    if (s === at) continue;
+    let e = at + 1;
+    while (e < n && e - at <= MAX_HOST && isHostChar(text.charCodeAt(e))) e++;
+    // Trailing dots and hyphens are sentence punctuation, not part of the host.
+    while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
+    const local = text.slice(s, at);
+    const host = text.slice(at + 1, e);
+    if (local.endsWith('.') || local.includes('..')) continue;
+    if (!validHostName(host) || isPublicHost(host) || isNoReply(local)) continue;
+    out.push({ type: 'EMAIL', start: s, end: e, score: 0.95 });
+    from = e;
+  }
+}

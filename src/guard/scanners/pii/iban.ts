@@ -1,0 +1,54 @@
+/** @module IBAN recogniser: country letters + check digits at a word start, compact or in groups of four, mod-97 checked. */
+import { boundaryAfter, boundaryBefore, isAsciiAlnum, isAsciiLetter, isDigit } from './chars.js';
+import { ibanValid } from './checksums.js';
+import type { Entity } from './entity.js';
+
+const MAX_IBAN = 34;
+
+export function findIbans(text: string, out: Entity[]): void {
+  const n = text.length;
+  let i = 0;
+  while (i + 4 <= n) {
+    const c = text.charCodeAt(i);
+    if (!isAsciiLetter(c) || !isAsciiLetter(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3)) || !boundaryBefore(text, i)) {
+      i++;
+      continue;
+    }
+    // Collect alphanumerics, allowing single spaces between groups; remember each possible end.
+    let p = i;
+    let compact = '';
+    const ends: { end: number; len: number }[] = [];
+    while (p < n && compact.length <= MAX_IBAN) {
+      const ch = text.charCodeAt(p);
+      if (isAsciiAlnum(ch)) {
+        compact += text.charAt(p);
+        p++;
+        continue;
+      }
+      if (ch === 32 && p + 1 < n && isAsciiAlnum(text.charCodeAt(p + 1)) && compact.length % 4 === 0) {
+        ends.push({ end: p, len: compact.length });
+        p++;
+        continue;
+      }
+      break;
+    }
+    ends.push({ end: p, len: compact.length });
+    let found = -1;
+    for (let k = ends.length - 1; k >= 0; k--) {
+      const cand = ends[k];
+      if (cand === undefined || cand.len < 15) break;
+      if (boundaryAfter(text, cand.end) && ibanValid(compact.slice(0, cand.len))) {
+        found = cand.end;
+        break;
+      }
+    }
+    if (found !== -1) {
+      out.push({ type: 'IBAN', start: i, end: found, score: 0.95 });
+      i = found;
+    } else {
+      // Skip the rest of this alphanumeric run; spaces restart the search at the next word.
+      i++;
+      while (i < n && isAsciiAlnum(text.charCodeAt(i))) i++;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/** @module IP address validation (v4 dotted quad, v6 with `::` compression) and the addresses that identify nobody. */
+import { isHex } from './chars.js';
+
+function octets(s: string): number[] | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (p.length === 0 || p.length > 3) return undefined;
+    if (p.length > 1 && p.charCodeAt(0) === 48) return undefined;
+    let v = 0;
+    for (let i = 0; i < p.length; i++) {
+      const c = p.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return undefined;
+      v = v * 10 + c;
+    }
+    if (v > 255) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+export function ipv4Valid(s: string): boolean {
+  return octets(s) !== undefined;
+}
+
+/**
+ * Addresses that point at no one: unspecified, loopback, broadcast, RFC 5737 documentation ranges, well-known
+ * router defaults and digit-sequence fakes (1.2.3.4, 98.76.54.32) used in examples.
+ */
+export function ipv4IsNonPersonal(s: string): boolean {
+  const o = octets(s);
+  if (o === undefined) return true;
+  const [a = 0, b = 0, c = 0, d = 0] = o;
+  if (a === 0 || a === 127 || (a === 255 && b === 255)) return true;
+  if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return true;
+  if (a === 192 && b === 168 && (c === 0 || c === 1) && d === 1) return true;
+  if (a === 10 && b === 0 && c === 0 && d === 1) return true;
+  const digits = o.join('');
+  if (digits.length >= 4 && (isRun(digits, 1) || isRun(digits, -1))) return true;
+  return false;
+}
+
+function isRun(digits: string, step: number): boolean {
+  for (let i = 1; i < digits.length; i++) {
+    if ((digits.charCodeAt(i) - digits.charCodeAt(i - 1) + 10) % 10 !== (step + 10) % 10) return false;
+  }
+  return true;
+}
+
+/** IPv6 text form: 8 groups, or fewer with one `::`; an embedded dotted quad counts as two groups. */
+export function ipv6Valid(s: string): boolean {
+  if (s.length < 3 || s.length > 45) return false;
+  const dbl = s.indexOf('::');
+  if (dbl !== -1 && s.indexOf('::', dbl + 1) !== -1) return false;
+  const parts = s.split(':');
+  let groups = 0;
+  let nonEmpty = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] ?? '';
+    if (p.length === 0) continue;
+    if (i === parts.length - 1 && p.includes('.')) {
+      if (!ipv4Valid(p)) return false;
+      groups += 2;
+      nonEmpty += 2;
+      continue;
+    }
+    if (p.length > 4) return false;
+    for (let j = 0; j < p.length; j++) if (!isHex(p.charCodeAt(j))) return false;
+    groups++;
+    nonEmpty++;
+  }
+  if (dbl === -1) {
+    if (s.startsWith(':') || s.endsWith(':')) return false;
+    return groups === 8;
+  }
+  // With compression, demand enough groups that `std::c` or `a::b` style text is not an address.
+  return groups < 8 && nonEmpty >= 3;
+}

@@ -1,0 +1,76 @@
+/** @module IP address and bare domain-name recognisers: one indexOf pass over '.' and one over ':'. */
+import { boundaryAfter, boundaryBefore, isAsciiAlnum, isAsciiLetter, isDigit, isHex } from './chars.js';
+import { BARE_TLDS, isPublicHost, validHostName } from './domain.js';
+import type { Entity } from './entity.js';
+import { ipv4IsNonPersonal, ipv4Valid, ipv6Valid } from './ip.js';
+
+const MAX_TOKEN = 253;
+
+function isDottedChar(c: number): boolean {
+  return isAsciiAlnum(c) || c === 46 || c === 45;
+}
+
+/** Dotted tokens: all-digit ones are IPv4 candidates, the rest bare domain names with a known TLD. */
+function findDotted(text: string, out: Entity[]): void {
+  const n = text.length;
+  let floor = 0;
+  for (let dot = text.indexOf('.', floor); dot !== -1; dot = text.indexOf('.', Math.max(dot + 1, floor))) {
+    if (dot === 0 || dot + 1 >= n) continue;
+    if (!isAsciiAlnum(text.charCodeAt(dot - 1)) || !isAsciiAlnum(text.charCodeAt(dot + 1))) continue;
+    let s = dot;
+    while (s > floor && dot - s < MAX_TOKEN && isDottedChar(text.charCodeAt(s - 1))) s--;
+    let e = dot + 1;
+    while (e < n && e - s < MAX_TOKEN && isDottedChar(text.charCodeAt(e))) e++;
+    floor = e;
+    while (e > s && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
+    while (s < e && (text.charCodeAt(s) === 46 || text.charCodeAt(s) === 45)) s++;
+    if (e - s >= MAX_TOKEN || !boundaryBefore(text, s) || !boundaryAfter(text, e)) continue;
+    const before = s > 0 ? text.charCodeAt(s - 1) : 0;
+    // Part of an e-mail, URL, path or version string: handled elsewhere or not an address.
+    if (before === 64 || before === 47 || before === 92 || before === 95) continue;
+    const token = text.slice(s, e);
+    if (isDigit(token.charCodeAt(0)) && ipv4Valid(token)) {
+      const after = e < n ? text.charCodeAt(e) : 0;
+      if (after === 64 || ipv4IsNonPersonal(token)) continue;
+      const prev = s >= 1 ? text.charCodeAt(s - 1) : 0;
+      if (prev === 118 || prev === 86) continue; // v1.2.3.4 is a version
+      out.push({ type: 'IP_ADDRESS', start: s, end: e, score: 0.9 });
+      continue;
+    }
+    const after = e < n ? text.charCodeAt(e) : 0;
+    if (after === 64 || after === 40) continue; // local part of an e-mail, or a call like os.path.join(
+    const tld = token.slice(token.lastIndexOf('.') + 1).toLowerCase();
+    if (!BARE_TLDS.has(tld) || !validHostName(token) || isPublicHost(token)) continue;
+    const sld = token.slice(0, token.lastIndexOf('.'));
+    if (sld.length < 3 || !isAsciiLetter(token.charCodeAt(0))) continue;
+    out.push({ type: 'URL', start: s, end: e, score: 0.6 });
+  }
+}
+
+function isV6Char(c: number): boolean {
+  return isHex(c) || c === 58 || c === 46;
+}
+
+function findIpv6(text: string, out: Entity[]): void {
+  const n = text.length;
+  let floor = 0;
+  for (let col = text.indexOf(':', floor); col !== -1; col = text.indexOf(':', Math.max(col + 1, floor))) {
+    let s = col;
+    while (s > floor && col - s < 45 && isV6Char(text.charCodeAt(s - 1))) s--;
+    let e = col + 1;
+    while (e < n && e - s <= 45 && isV6Char(text.charCodeAt(e))) e++;
+    floor = e;
+    while (e > s && text.charCodeAt(e - 1) === 46) e--;
+    if (e - s > 45 || e - s < 3) continue;
+    if (!boundaryBefore(text, s) || !boundaryAfter(text, e)) continue;
+    const token = text.slice(s, e);
+    const lower = token.toLowerCase();
+    if (lower === '::1' || lower === '::' || !ipv6Valid(token)) continue;
+    out.push({ type: 'IP_ADDRESS', start: s, end: e, score: 0.9 });
+  }
+}
+
+export function findNetwork(text: string, out: Entity[]): void {
+  findDotted(text, out);
+  findIpv6(text, out);
+}

@@ -1,0 +1,95 @@
+/** @module Compact codec for the tagger weights: sparse buckets, delta-varint indices, int8 weights, base64 text. */
+import { TAG_COUNT } from './tagger-features.js';
+
+export type TaggerModel = {
+  readonly bits: number;
+  readonly mask: number;
+  /** Dense int8 weights, bucket-major: weights[bucket * TAG_COUNT + tag]. */
+  readonly weights: Int8Array;
+};
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function fromBase64(s: string): Uint8Array {
+  const lookup = new Int16Array(128).fill(-1);
+  for (let i = 0; i < B64.length; i++) lookup[B64.charCodeAt(i)] = i;
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  let o = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = lookup[s.charCodeAt(i)] ?? -1;
+    if (v < 0) continue;
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const v = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    s += B64.charAt(v >> 18) + B64.charAt((v >> 12) & 63) + B64.charAt((v >> 6) & 63) + B64.charAt(v & 63);
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const v = (bytes[i] ?? 0) << 16;
+    s += B64.charAt(v >> 18) + B64.charAt((v >> 12) & 63) + '==';
+  } else if (rest === 2) {
+    const v = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8);
+    s += B64.charAt(v >> 18) + B64.charAt((v >> 12) & 63) + B64.charAt((v >> 6) & 63) + '=';
+  }
+  return s;
+}
+
+export function decodeModel(bits: number, data: string): TaggerModel {
+  const size = 1 << bits;
+  const weights = new Int8Array(size * TAG_COUNT);
+  const bytes = fromBase64(data);
+  let p = 0;
+  let bucket = -1;
+  while (p < bytes.length) {
+    let delta = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[p++] ?? 0;
+      delta += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((b & 0x80) === 0) break;
+    }
+    bucket += delta;
+    if (bucket >= size) break;
+    for (let t = 0; t < TAG_COUNT; t++) {
+      const b = bytes[p++] ?? 0;
+      weights[bucket * TAG_COUNT + t] = b > 127 ? b - 256 : b;
+    }
+  }
+  return { bits, mask: size - 1, weights };
+}
+
+/** Encodes dense int8 weights, keeping only buckets with a non-zero weight. */
+export function encodeModel(weights: Int8Array): string {
+  const bytes: number[] = [];
+  let last = -1;
+  const buckets = weights.length / TAG_COUNT;
+  for (let b = 0; b < buckets; b++) {
+    let any = false;
+    for (let t = 0; t < TAG_COUNT; t++) if ((weights[b * TAG_COUNT + t] ?? 0) !== 0) any = true;
+    if (!any) continue;
+    let delta = b - last;
+    last = b;
+    while (delta >= 0x80) {
+      bytes.push((delta & 0x7f) | 0x80);
+      delta = Math.floor(delta / 128);
+    }
+    bytes.push(delta);
+    for (let t = 0; t < TAG_COUNT; t++) bytes.push((weights[b * TAG_COUNT + t] ?? 0) & 0xff);
+  }
+  return toBase64(Uint8Array.from(bytes));
+}

@@ -1,0 +1,127 @@
+/** @module Greedy averaged-perceptron tagger for PERSON, ADDRESS and the other free-text types, over hashed features. */
+import type { Entity, TaggedType } from './entity.js';
+import { FEATURES_PER_TOKEN, historyFeatures, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
+import type { TaggerModel } from './tagger-model.js';
+import { type Lexicon, lexiconClasses } from './lexicon.js';
+import { PUNCT_BASE, tokenize, type Tokens } from './tokens.js';
+
+/** Segments bound the per-call arrays; a cut lands on whitespace so no token is split. */
+const SEGMENT = 8192;
+
+/** Structured class per token (1-based index into STRUCT_CLASSES) from spans sorted by start. */
+export function tokenClasses(t: Tokens, spans: readonly { type: string; start: number; end: number }[]): Uint8Array {
+  const cls = new Uint8Array(t.count);
+  let k = 0;
+  for (let i = 0; i < t.count; i++) {
+    const s = t.start[i] ?? 0;
+    const e = t.end[i] ?? 0;
+    while (k < spans.length && (spans[k]?.end ?? 0) <= s) k++;
+    for (let j = k; j < spans.length; j++) {
+      const sp = spans[j];
+      if (sp === undefined || sp.start >= e) break;
+      const c = STRUCT_CLASSES.indexOf(sp.type as (typeof STRUCT_CLASSES)[number]);
+      if (c >= 0 && sp.end > s) {
+        cls[i] = c + 1;
+        break;
+      }
+    }
+  }
+  return cls;
+}
+
+/** Tags one token sequence; returns the tag index per token and the winning margin. */
+export function decodeTokens(model: TaggerModel, t: Tokens, cls: Uint8Array, lex: Uint8Array): { tags: Uint8Array; margin: Float32Array } {
+  const tags = new Uint8Array(t.count);
+  const margin = new Float32Array(t.count);
+  const feats = new Int32Array(FEATURES_PER_TOKEN);
+  const scores = new Int32Array(TAG_COUNT);
+  const w = model.weights;
+  const mask = model.mask;
+  let prev = 0;
+  let prev2 = 0;
+  for (let i = 0; i < t.count; i++) {
+    staticFeatures(t, cls, lex, i, feats);
+    historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
+    scores.fill(0);
+    for (let f = 0; f < FEATURES_PER_TOKEN; f++) {
+      const base = ((feats[f] ?? 0) & mask) * TAG_COUNT;
+      for (let k = 0; k < TAG_COUNT; k++) scores[k] = (scores[k] ?? 0) + (w[base + k] ?? 0);
+    }
+    let best = 0;
+    let second = -Infinity;
+    for (let k = 1; k < TAG_COUNT; k++) {
+      const v = scores[k] ?? 0;
+      if (v > (scores[best] ?? 0)) {
+        second = scores[best] ?? 0;
+        best = k;
+      } else if (v > second) second = v;
+    }
+    tags[i] = best;
+    margin[i] = (scores[best] ?? 0) - second;
+    prev2 = prev;
+    prev = best;
+  }
+  return { tags, margin };
+}
+
+const TRIM = new Set([PUNCT_BASE + 44, PUNCT_BASE + 46, PUNCT_BASE + 59, PUNCT_BASE + 58, PUNCT_BASE + 34, PUNCT_BASE + 39, PUNCT_BASE + 40, PUNCT_BASE + 41, PUNCT_BASE + 45, PUNCT_BASE + 62]);
+
+function pushSpans(t: Tokens, tags: Uint8Array, margin: Float32Array, cls: Uint8Array, lex: Uint8Array, out: Entity[]): void {
+  let i = 0;
+  while (i < t.count) {
+    const tag = tags[i] ?? 0;
+    if (tag === 0 || (cls[i] ?? 0) !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let m = 0;
+    while (j < t.count && tags[j] === tag && (cls[j] ?? 0) === 0) {
+      m += margin[j] ?? 0;
+      j++;
+    }
+    let a = i;
+    let b = j - 1;
+    while (a <= b && TRIM.has(t.shape[a] ?? 0)) a++;
+    while (b >= a && TRIM.has(t.shape[b] ?? 0)) {
+      // Keep the full stop of an initial or abbreviation ("J.", "Str.") inside the span.
+      if (t.shape[b] === PUNCT_BASE + 46 && b > a && (t.end[b - 1] ?? 0) === (t.start[b] ?? 0) && (t.end[b - 1] ?? 0) - (t.start[b - 1] ?? 0) <= 3 && b < j - 1) break;
+      b--;
+    }
+    // A PERSON made only of common lower-case words ("Oh", "Billing") is a capitalised word, not a name.
+    let words = 0;
+    let common = 0;
+    for (let k = a; k <= b; k++) {
+      if ((t.shape[k] ?? 0) < PUNCT_BASE) {
+        words++;
+        if (lex[k] === 1) common++;
+      }
+    }
+    const allCommon = TAGS[tag] === 'PERSON' && words > 0 && common === words;
+    if (a <= b && !allCommon) {
+      const type = TAGS[tag] as TaggedType;
+      const score = 1 / (1 + Math.exp(-m / (j - i) / 40));
+      out.push({ type, start: t.start[a] ?? 0, end: t.end[b] ?? 0, score: Math.round(score * 100) / 100 });
+    }
+    i = j;
+  }
+}
+
+/** Tags `text` and appends free-text entities; `structured` (sorted by start) marks tokens the recognisers own. */
+export function tagEntities(model: TaggerModel, lexicon: Lexicon, text: string, structured: readonly Entity[], out: Entity[]): void {
+  let from = 0;
+  while (from < text.length) {
+    let to = Math.min(text.length, from + SEGMENT);
+    if (to < text.length) {
+      const ws = text.lastIndexOf('\n', to);
+      const cut = ws > from + SEGMENT / 2 ? ws : text.lastIndexOf(' ', to);
+      if (cut > from + SEGMENT / 2) to = cut;
+    }
+    const t = tokenize(text, from, to);
+    const cls = tokenClasses(t, structured);
+    const lex = lexiconClasses(lexicon, t);
+    const { tags, margin } = decodeTokens(model, t, cls, lex);
+    pushSpans(t, tags, margin, cls, lex, out);
+    from = to;
+  }
+}

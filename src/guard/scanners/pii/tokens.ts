@@ -1,0 +1,123 @@
+/** @module Single-pass tokeniser for the tagger: alphanumeric runs and single symbols, hashed features, no substrings. */
+import { isDigit, isWordUnit } from './chars.js';
+
+/** Word shapes; punctuation tokens use PUNCT_BASE + their code unit so the model sees which symbol it is. */
+export const SHAPE = { lower: 1, cap: 2, upper: 3, letter: 4, mixed: 5, alnum: 6, digit: 7 } as const;
+export const PUNCT_BASE = 64;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
+
+export type Tokens = {
+  readonly count: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  /** Hash of the lower-cased token. */
+  readonly word: Int32Array;
+  /** Hash of the last three lower-cased units. */
+  readonly suffix: Int32Array;
+  /** SHAPE value (digits: SHAPE.digit * 16 + length up to 15) or PUNCT_BASE + code unit. */
+  readonly shape: Int32Array;
+  /** 1 when a line break separates this token from the previous one. */
+  readonly newline: Uint8Array;
+};
+
+/**
+ * Lower-case mapping by block arithmetic for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic; other scripts
+ * are left as they are. A per-character toLowerCase() would allocate and make 4 MiB inputs slow.
+ */
+function lowerUnit(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  if (c >= 0xc0 && c <= 0xde && c !== 0xd7) return c + 32;
+  if (c >= 0x100 && c <= 0x17f) return c % 2 === 0 && c !== 0x130 && c !== 0x138 ? c + 1 : c;
+  if (c >= 0x391 && c <= 0x3a9) return c + 32;
+  if (c >= 0x410 && c <= 0x42f) return c + 32;
+  if (c >= 0x400 && c <= 0x40f) return c + 80;
+  return c;
+}
+
+/** Tokenises text[from, to). Capacity is bounded by the slice length, so memory is linear and per call. */
+export function tokenize(text: string, from: number, to: number): Tokens {
+  const cap = Math.max(1, to - from);
+  const start = new Int32Array(cap);
+  const end = new Int32Array(cap);
+  const word = new Int32Array(cap);
+  const suffix = new Int32Array(cap);
+  const shape = new Int32Array(cap);
+  const newline = new Uint8Array(cap);
+  let count = 0;
+  let sawNewline = 1;
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      sawNewline = 1;
+      i++;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 0xa0 || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    const s = i;
+    let h = FNV_OFFSET;
+    if (isWordUnit(c)) {
+      let uppers = 0;
+      let lowers = 0;
+      let digits = 0;
+      let firstUpper = false;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      while (i < to) {
+        const u = text.charCodeAt(i);
+        if (!isWordUnit(u)) break;
+        const l = lowerUnit(u);
+        if (isDigit(u)) digits++;
+        else if (l !== u) {
+          uppers++;
+          if (i === s) firstUpper = true;
+        } else lowers++;
+        h = Math.imul(h ^ l, FNV_PRIME);
+        s1 = s2;
+        s2 = s3;
+        s3 = l;
+        i++;
+      }
+      const len = i - s;
+      let sh: number;
+      if (digits === len) sh = SHAPE.digit * 16 + Math.min(15, len);
+      else if (digits > 0) sh = SHAPE.alnum;
+      else if (len === 1) sh = uppers === 1 ? SHAPE.letter : SHAPE.lower;
+      else if (uppers === 0) sh = SHAPE.lower;
+      else if (lowers === 0) sh = SHAPE.upper;
+      else if (firstUpper && uppers === 1) sh = SHAPE.cap;
+      else sh = SHAPE.mixed;
+      let hs = FNV_OFFSET;
+      hs = Math.imul(hs ^ s1, FNV_PRIME);
+      hs = Math.imul(hs ^ s2, FNV_PRIME);
+      hs = Math.imul(hs ^ s3, FNV_PRIME);
+      shape[count] = sh;
+      suffix[count] = hs;
+    } else {
+      // A surrogate pair is one symbol token.
+      i += c >= 0xd800 && c <= 0xdbff && i + 1 < to ? 2 : 1;
+      h = Math.imul(h ^ c, FNV_PRIME);
+      shape[count] = PUNCT_BASE + (c < 128 ? c : 127);
+      suffix[count] = h;
+    }
+    start[count] = s;
+    end[count] = i;
+    word[count] = h;
+    newline[count] = sawNewline;
+    sawNewline = 0;
+    count++;
+  }
+  return { count, start, end, word, suffix, shape, newline };
+}
+
+/** FNV hash of a lower-case ASCII word, as `tokenize` computes it; for context-word tests. */
+export function wordHash(w: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
+  return h | 0;
+}
