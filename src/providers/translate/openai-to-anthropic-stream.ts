@@ -106,8 +106,9 @@ export function createOpenaiToAnthropicStream(opts: { model: string; id: string 
       if (msg['error'] !== undefined && msg['error'] !== null) {
         const e = isRecord(msg['error']) ? msg['error'] : {};
         const message = typeof e['message'] === 'string' ? e['message'] : 'Upstream stream error.';
-        const t = typeof e['type'] === 'string' ? e['type'] : typeof e['code'] === 'string' ? e['code'] : 'api_error';
-        return fail(message, anthropicErrorType(t));
+        // OpenAI puts the precise kind in `code` (rate_limit_exceeded) and a coarse one in `type` (requests).
+        const byCode = anthropicErrorType(typeof e['code'] === 'string' ? e['code'] : '');
+        return fail(message, byCode !== 'api_error' ? byCode : anthropicErrorType(typeof e['type'] === 'string' ? e['type'] : ''));
       }
       const out: string[] = [];
       start(out);
