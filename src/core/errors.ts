@@ -54,14 +54,17 @@ export class GatewayError extends Error {
   readonly wire: WireCode;
   /** Extra fields safe to show to the caller (never secrets, never prompt text). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** True when the failed operation cannot have taken effect, so trying again is safe (e.g. connection refused). */
+  readonly retryable: boolean;
 
-  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { cause?: unknown; details?: Record<string, unknown>; retryable?: boolean } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'GatewayError';
     this.code = code;
     this.status = ERROR_CODES[code].status;
     this.wire = ERROR_CODES[code].wire;
     this.details = opts.details;
+    this.retryable = opts.retryable ?? false;
   }
 }
 

@@ -1,0 +1,127 @@
+/** @module Runs Warden: one process, or a primary that forks worker processes sharing one port (node:cluster). */
+import cluster from 'node:cluster';
+import { hostname } from 'node:os';
+import { createApp, configuredModels } from '../app.js';
+import { IpcBus, relayIpcBus } from '../bus/ipc-bus.js';
+import type { Bus } from '../bus/types.js';
+import { loadConfig, type Config, type ConfigFlags } from '../config/load-config.js';
+import { ensureAdminToken } from '../control/admin-token.js';
+import type { Store } from '../store/types.js';
+import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { wireExtensions } from './extensions.js';
+
+const FLAGS_ENV = 'WARDEN_WORKER_FLAGS';
+const INDEX_ENV = 'WARDEN_WORKER_INDEX';
+
+export async function openStore(config: Config): Promise<Store> {
+  if (config.store.kind === 'sqlite') return createSqliteStore(config.store.dataDir);
+  throw new Error('postgres store not built yet');
+}
+
+export async function serve(flags: ConfigFlags): Promise<void> {
+  if (cluster.isWorker) return runWorker();
+  const config = loadConfig(flags, process.env);
+  for (const w of config.warnings) process.stderr.write(`warden: warning: ${w}\n`);
+  if (config.workers <= 1) return runSingle(config);
+  return runPrimary(config, flags);
+}
+
+function banner(config: Config, url: string, token: string | undefined): string {
+  const models = configuredModels(config).map((m) => `    ${m.id}${m.demo ? '  (demo: echoes your message, no provider needed)' : `  -> ${m.providerId}/${m.upstreamModel}`}`);
+  const lines = [
+    `Warden is serving on ${url}  (${config.workers} worker${config.workers === 1 ? '' : 's'}, region ${config.region}, data ${config.store.kind === 'sqlite' ? config.dataDir : 'postgres'})`,
+    `  models:`,
+    ...models,
+    `  create an API key:   npx warden keys create --tenant my-team${config.demo ? ' --models demo-echo' : ''}`,
+    `  try it:              curl ${url}/v1/chat/completions -H "Authorization: Bearer <key>" -H "content-type: application/json" \\`,
+    `                         -d '{"model":"demo-echo","messages":[{"role":"user","content":"hello"}]}'`,
+  ];
+  if (token) {
+    lines.push('', `  Admin token (shown once, only its hash is stored; keep it safe):`, `    ${token}`,
+      `  Use it with: export WARDEN_ADMIN_TOKEN=<token>  (the CLI and /admin API need it)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function runSingle(config: Config): Promise<void> {
+  const store = await openStore(config);
+  const nodeId = `${hostname()}-w0`;
+  const ext = await wireExtensions(config, store, nodeId);
+  const app = await createApp(config, { store, nodeId, ...ext.deps });
+  const url = await app.listen();
+  process.stdout.write(banner(config, url, app.generatedAdminToken));
+  onShutdown(async () => {
+    await app.close();
+    await ext.close();
+    await store.close();
+  });
+}
+
+async function runPrimary(config: Config, flags: ConfigFlags): Promise<void> {
+  // The primary prepares the data directory and the admin token once, so workers never race on them.
+  const store = await openStore(config);
+  const token = await ensureAdminToken(store, config.adminToken?.reveal());
+  await store.close();
+  cluster.setupPrimary({ silent: false });
+  const env = { [FLAGS_ENV]: JSON.stringify(flags) };
+  let shuttingDown = false;
+  let ready = 0;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const fork = (index: number): void => {
+    const w = cluster.fork({ ...env, [INDEX_ENV]: String(index) });
+    w.on('message', (m: unknown) => {
+      if (m === 'warden.ready') {
+        ready++;
+        if (ready === config.workers) process.stdout.write(banner(config, url, token.generated));
+        return;
+      }
+      relayIpcBus(() => Object.values(cluster.workers ?? {}).filter((x) => x !== undefined), m);
+    });
+    w.on('exit', (code, signal) => {
+      if (shuttingDown) return;
+      process.stderr.write(`warden: worker ${index} exited (${signal ?? code}); restarting it\n`);
+      setTimeout(() => fork(index), 500).unref();
+    });
+  };
+  for (let i = 0; i < config.workers; i++) fork(i);
+  onShutdown(async () => {
+    shuttingDown = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+    await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+      w.process.kill('SIGTERM');
+      setTimeout(() => { w.process.kill('SIGKILL'); resolve(); }, 5_000).unref();
+    })));
+  });
+}
+
+async function runWorker(): Promise<void> {
+  const flags = JSON.parse(process.env[FLAGS_ENV] ?? '{}') as ConfigFlags;
+  const index = Number(process.env[INDEX_ENV] ?? '0');
+  const config = loadConfig(flags, process.env);
+  const store = await openStore(config);
+  const bus: Bus = new IpcBus(process);
+  const nodeId = `${hostname()}-w${index}`;
+  const ext = await wireExtensions(config, store, nodeId);
+  const app = await createApp(config, { store, bus, nodeId, rateShare: 1 / config.workers, ...ext.deps });
+  await app.listen();
+  process.send?.('warden.ready');
+  onShutdown(async () => {
+    await app.close();
+    await ext.close();
+    await store.close();
+  });
+}
+
+function onShutdown(fn: () => Promise<void>): void {
+  let done = false;
+  const handler = (): void => {
+    if (done) return;
+    done = true;
+    const t = setTimeout(() => process.exit(0), 10_000);
+    t.unref();
+    fn().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+}

@@ -1,0 +1,96 @@
+/** @module A whole (non-streamed) completion: read, check, translate to the caller's shape, filter its text, send. */
+import type { FastifyReply } from 'fastify';
+import { GatewayError } from '../../core/errors.js';
+import { anthropicResponseToOpenai, openaiResponseToAnthropic } from '../../providers/translate/responses.js';
+import { usageFromAnthropic, usageFromOpenai } from '../../providers/translate/mapping.js';
+import type { AnthropicMessage } from '../../providers/wire/anthropic.js';
+import type { OpenAIChatCompletion } from '../../providers/wire/openai.js';
+import type { OutputTextFilter } from '../guard-hooks.js';
+import type { GatewayRuntime } from '../runtime.js';
+import type { CallResult } from './call.js';
+import type { RequestState } from './proxy.js';
+
+const MAX_RESPONSE_CHARS = 64 * 1024 * 1024;
+
+export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply, st: RequestState, result: CallResult, output: OutputTextFilter | undefined): Promise<void> {
+  let text = '';
+  try {
+    for await (const chunk of result.response.body) {
+      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      if (text.length > MAX_RESPONSE_CHARS) throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream response is too large.');
+    }
+  } catch (err) {
+    await result.response.dump();
+    throw err instanceof GatewayError ? err : upstreamBroke(err, reply);
+  } finally {
+    result.done();
+  }
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream provider sent a body that is not JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object') throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream provider sent an unexpected body.');
+
+  const u = result.upstreamFormat === 'openai'
+    ? usageFromOpenai((parsed as OpenAIChatCompletion).usage)
+    : usageFromAnthropic((parsed as AnthropicMessage).usage);
+  st.usage = { inputTokens: u.inputTokens, outputTokens: u.outputTokens };
+
+  let out: Record<string, unknown> = parsed;
+  let changed = false;
+  if (result.upstreamFormat !== st.format) {
+    out = st.format === 'openai'
+      ? (anthropicResponseToOpenai(parsed as AnthropicMessage, st.servedModel ?? '', Math.floor(st.startedAt / 1000)) as unknown as Record<string, unknown>)
+      : (openaiResponseToAnthropic(parsed as OpenAIChatCompletion, st.servedModel ?? '') as unknown as Record<string, unknown>);
+    changed = true;
+  }
+  st.completionChars = completionText(out, st.format).reduce((n, t) => n + t.length, 0);
+  if (output) {
+    filterCompletion(out, st.format, output);
+    st.guard = [...st.guard, ...output.findings()];
+    changed = true;
+  }
+  reply.code(200).header('content-type', 'application/json').send(changed ? JSON.stringify(out) : text);
+}
+
+function upstreamBroke(err: unknown, reply: FastifyReply): GatewayError {
+  if (reply.raw.destroyed) return new GatewayError('GW_UPSTREAM_ERROR', 'The client went away.', { cause: err });
+  return new GatewayError('GW_UPSTREAM_ERROR', 'The upstream connection failed while reading the answer.', { cause: err });
+}
+
+/** The answer's text parts, in order. */
+function completionText(body: Record<string, unknown>, format: 'openai' | 'anthropic'): string[] {
+  const out: string[] = [];
+  if (format === 'openai') {
+    for (const c of (body.choices as { message?: { content?: unknown } }[] | undefined) ?? []) {
+      if (typeof c.message?.content === 'string') out.push(c.message.content);
+    }
+  } else {
+    for (const b of (body.content as { type?: string; text?: unknown }[] | undefined) ?? []) {
+      if (b.type === 'text' && typeof b.text === 'string') out.push(b.text);
+    }
+  }
+  return out;
+}
+
+/** Runs each text part through the output filter in place; a block anywhere blocks the whole answer. */
+function filterCompletion(body: Record<string, unknown>, format: 'openai' | 'anthropic', filter: OutputTextFilter): void {
+  const apply = (text: string): string => {
+    const a = filter.push(text);
+    const b = filter.end();
+    const blocked = a.blocked ?? b.blocked;
+    if (blocked !== undefined) throw new GatewayError('GW_GUARD_BLOCKED', `The answer was blocked by a guardrail: ${blocked}`);
+    return a.emit + b.emit;
+  };
+  if (format === 'openai') {
+    for (const c of (body.choices as { message?: { content?: unknown } }[] | undefined) ?? []) {
+      if (c.message && typeof c.message.content === 'string') c.message.content = apply(c.message.content);
+    }
+  } else {
+    for (const b of (body.content as { type?: string; text?: unknown }[] | undefined) ?? []) {
+      if (b.type === 'text' && typeof b.text === 'string') b.text = apply(b.text);
+    }
+  }
+}

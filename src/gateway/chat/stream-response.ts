@@ -1,0 +1,159 @@
+/** @module A streamed completion: SSE in the caller's shape, translated and filtered frame by frame, never buffered whole. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError, toGatewayError } from '../../core/errors.js';
+import { createSseParser, type SseEvent } from '../../providers/sse/parser.js';
+import { createAnthropicToOpenaiStream } from '../../providers/translate/anthropic-to-openai-stream.js';
+import { usageFromAnthropic, usageFromOpenai } from '../../providers/translate/mapping.js';
+import { createOpenaiToAnthropicStream } from '../../providers/translate/openai-to-anthropic-stream.js';
+import type { StreamTranslator } from '../../providers/translate/stream-types.js';
+import { errorFrame } from '../error-body.js';
+import type { OutputTextFilter } from '../guard-hooks.js';
+import type { GatewayRuntime } from '../runtime.js';
+import type { CallResult } from './call.js';
+import { filterFrame } from './frame-filter.js';
+import type { RequestState } from './proxy.js';
+
+export type StreamEnd = { readonly outcome: string; readonly status: number };
+
+export async function streamCompletion(
+  rt: GatewayRuntime, req: FastifyRequest, reply: FastifyReply, st: RequestState, result: CallResult,
+  output: OutputTextFilter | undefined, abort: AbortController,
+): Promise<StreamEnd> {
+  const res = reply.raw;
+  reply.hijack();
+  const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (typeof v === 'string') headers[k] = v;
+  res.writeHead(200, headers);
+
+  const passthrough = result.upstreamFormat === st.format && output === undefined;
+  const translator = passthrough || result.upstreamFormat === st.format ? undefined : makeTranslator(st, req);
+  const upstreamParser = createSseParser();
+  // Client-format frames are re-parsed only when the output guard must look inside them.
+  const clientParser = output ? createSseParser() : undefined;
+  const decoder = new TextDecoder();
+  const usage = { input: 0, output: 0 };
+  let failure: GatewayError | undefined;
+  let blocked: string | undefined;
+  let terminalSeen = false;
+
+  const removeInflight = rt.inflight.add({
+    model: st.servedModel ?? '', tenant: st.key?.tenant ?? '', keyId: st.key?.id ?? '',
+    terminate: (err) => abort.abort(err),
+  });
+
+  const write = async (s: string): Promise<void> => {
+    if (s === '' || res.destroyed) return;
+    st.completionChars += s.length;
+    if (!res.write(s)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+  };
+
+  const emit = async (frames: readonly string[]): Promise<void> => {
+    for (const f of frames) {
+      if (!clientParser || !output) {
+        await write(f);
+        continue;
+      }
+      for (const ev of clientParser.push(f)) {
+        const r = filterFrame(st.format, ev, output);
+        for (const g of r.frames) await write(g);
+        if (r.blocked !== undefined) {
+          blocked = r.blocked;
+          return;
+        }
+      }
+    }
+  };
+
+  try {
+    for await (const chunk of result.response.body) {
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      const events = upstreamParser.push(text);
+      if (passthrough) {
+        await write(text);
+        for (const ev of events) {
+          noteUsage(result.upstreamFormat, ev, usage);
+          if (isTerminal(result.upstreamFormat, ev)) terminalSeen = true;
+        }
+        continue;
+      }
+      for (const ev of events) {
+        if (isTerminal(result.upstreamFormat, ev)) terminalSeen = true;
+        if (!translator) noteUsage(result.upstreamFormat, ev, usage);
+        await emit(translator ? translator.push(ev) : [serialize(ev)]);
+        if (blocked !== undefined) break;
+      }
+      if (blocked !== undefined) break;
+    }
+    if (blocked === undefined && translator) await emit(translator.end());
+    // The translator reports an unfinished upstream itself; untranslated streams are checked here.
+    else if (blocked === undefined && !terminalSeen) throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream stream ended before the answer was complete.');
+  } catch (err) {
+    failure = abort.signal.aborted && abort.signal.reason instanceof GatewayError ? abort.signal.reason : toGatewayError(err);
+    if (failure.code === 'GW_INTERNAL') failure = new GatewayError('GW_UPSTREAM_ERROR', 'The upstream stream broke off.', { cause: err });
+  } finally {
+    result.done();
+    removeInflight();
+  }
+  if (translator) {
+    const u = translator.usage();
+    usage.input = u.inputTokens;
+    usage.output = u.outputTokens;
+  }
+  st.usage = { inputTokens: usage.input, outputTokens: usage.output };
+  if (output) st.guard = [...st.guard, ...output.findings()];
+
+  const clientGone = res.destroyed || (abort.signal.aborted && !(abort.signal.reason instanceof GatewayError && abort.signal.reason.code !== 'GW_UPSTREAM_ERROR'));
+  if (blocked !== undefined) {
+    abort.abort(new GatewayError('GW_GUARD_BLOCKED', 'blocked'));
+    await result.response.dump();
+    const e = new GatewayError('GW_GUARD_BLOCKED', `The answer was blocked by a guardrail: ${blocked}`);
+    if (!res.destroyed) res.end(errorFrame(st.format, e));
+    return { outcome: e.wire, status: e.status };
+  }
+  if (failure) {
+    if (!res.destroyed) res.end(errorFrame(st.format, failure));
+    if (res.destroyed && clientGone) return { outcome: 'client_closed', status: 499 };
+    return { outcome: failure.wire, status: failure.status };
+  }
+  if (!res.destroyed) res.end();
+  return { outcome: 'ok', status: 200 };
+}
+
+function makeTranslator(st: RequestState, req: FastifyRequest): StreamTranslator {
+  const id = `chatcmpl-${st.requestId}`;
+  if (st.format === 'openai') {
+    const so = (req.body as { stream_options?: { include_usage?: unknown } }).stream_options;
+    return createAnthropicToOpenaiStream({ model: st.servedModel ?? '', id, created: Math.floor(st.startedAt / 1000), includeUsage: so?.include_usage === true });
+  }
+  return createOpenaiToAnthropicStream({ model: st.servedModel ?? '', id: `msg_${st.requestId}` });
+}
+
+function isTerminal(format: 'openai' | 'anthropic', ev: SseEvent): boolean {
+  return format === 'openai' ? ev.data === '[DONE]' : ev.event === 'message_stop';
+}
+
+function serialize(ev: SseEvent): string {
+  return ev.event !== undefined ? `event: ${ev.event}\ndata: ${ev.data}\n\n` : `data: ${ev.data}\n\n`;
+}
+
+/** Picks token usage out of the events that carry it, without parsing the others. */
+function noteUsage(format: 'openai' | 'anthropic', ev: SseEvent, usage: { input: number; output: number }): void {
+  if (!ev.data.includes('"usage"')) return;
+  try {
+    const j = JSON.parse(ev.data) as { usage?: unknown; message?: { usage?: unknown } };
+    if (format === 'openai') {
+      if (j.usage) {
+        const u = usageFromOpenai(j.usage as Parameters<typeof usageFromOpenai>[0]);
+        usage.input = u.inputTokens;
+        usage.output = u.outputTokens;
+      }
+    } else {
+      const raw = (j.message?.usage ?? j.usage) as Parameters<typeof usageFromAnthropic>[0];
+      const u = usageFromAnthropic(raw);
+      if (u.inputTokens > 0) usage.input = u.inputTokens;
+      if (u.outputTokens > 0) usage.output = u.outputTokens;
+    }
+  } catch {
+    // Usage is best effort; a malformed frame is the client's to see.
+  }
+}

@@ -1,0 +1,29 @@
+/** @module The gateway's view of the guardrails: what to run on a request's input and on its output, if anything. */
+import type { ApiFormat } from './error-body.js';
+
+export type GuardSummary = readonly { readonly scanner: string; readonly type: string; readonly count: number; readonly action: string }[];
+
+export type InputGuardResult =
+  | { readonly outcome: 'pass' | 'redacted'; readonly body: Record<string, unknown>; readonly findings: GuardSummary; readonly restore?: OutputTextFilter }
+  | { readonly outcome: 'blocked'; readonly findings: GuardSummary; readonly message: string };
+
+/** An incremental filter over the model's answer text (redaction with hold-back, blocking, pseudonym restoring). */
+export type OutputTextFilter = {
+  push(delta: string): { readonly emit: string; readonly blocked?: string };
+  end(): { readonly emit: string; readonly blocked?: string };
+  findings(): GuardSummary;
+};
+
+export type GuardScope = { readonly model: string; readonly tenant: string; readonly format: ApiFormat };
+
+export type GuardHooks = {
+  /** undefined when no input scanner is enabled for this scope: the request goes through untouched. */
+  input(scope: GuardScope, body: Record<string, unknown>): Promise<InputGuardResult> | undefined;
+  /** undefined when no output scanner is enabled for this scope. */
+  output(scope: GuardScope, restore: OutputTextFilter | undefined): OutputTextFilter | undefined;
+};
+
+export const noGuards: GuardHooks = {
+  input: () => undefined,
+  output: (_scope, restore) => restore,
+};

@@ -1,0 +1,117 @@
+/** @module Calls to upstream providers over undici: one keep-alive pool per provider, connect / first-byte / total limits. */
+import { Pool, errors as undiciErrors } from 'undici';
+import type { ResolvedProvider } from '../config/load-config.js';
+import { GatewayError } from '../core/errors.js';
+
+export type UpstreamFormat = 'openai' | 'anthropic';
+
+export type UpstreamResponse = {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: AsyncIterable<Uint8Array | string>;
+  /** Discards the rest of the body (frees the connection). */
+  dump(): Promise<void>;
+};
+
+export type UpstreamRequest = {
+  readonly provider: ResolvedProvider;
+  /** Path after the provider's base URL, e.g. `/chat/completions`. */
+  readonly path: string;
+  readonly body: string;
+  readonly signal: AbortSignal;
+  /** Caller headers worth forwarding (e.g. `anthropic-beta`). */
+  readonly extraHeaders?: Record<string, string>;
+};
+
+const DEFAULT_BASE: Record<UpstreamFormat, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+};
+
+type Endpoint = { readonly pool: Pool; readonly basePath: string; readonly headers: Record<string, string> };
+
+/** Owns the pools; one per app, closed with it. */
+export class UpstreamClient {
+  readonly #endpoints = new Map<string, Endpoint>();
+
+  #endpoint(p: ResolvedProvider): Endpoint {
+    let ep = this.#endpoints.get(p.id);
+    if (ep) return ep;
+    const url = new URL(p.baseUrl ?? DEFAULT_BASE[p.type]);
+    let basePath = url.pathname.replace(/\/+$/, '');
+    // Anthropic's documented base URL has no /v1; accept both spellings.
+    if (p.type === 'anthropic' && !basePath.endsWith('/v1')) basePath += '/v1';
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(p.headers ?? {}) };
+    const key = p.apiKey?.reveal();
+    if (p.type === 'anthropic') {
+      headers['anthropic-version'] ??= '2023-06-01';
+      if (key) headers['x-api-key'] = key;
+    } else if (key) {
+      headers.authorization = `Bearer ${key}`;
+    }
+    const pool = new Pool(url.origin, {
+      connections: p.connections,
+      connect: { timeout: p.timeouts.connectMs },
+      headersTimeout: p.timeouts.firstByteMs,
+      // Longest silence allowed between two body chunks of a stream.
+      bodyTimeout: p.timeouts.firstByteMs,
+      keepAliveTimeout: 30_000,
+      pipelining: 1,
+    });
+    ep = { pool, basePath, headers };
+    this.#endpoints.set(p.id, ep);
+    return ep;
+  }
+
+  /**
+   * Sends one request. Resolves once response headers arrived (any status); rejects with a GatewayError
+   * (`GW_UPSTREAM_TIMEOUT` or `GW_UPSTREAM_ERROR`, `retryable` when the upstream cannot have processed it).
+   */
+  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+    const ep = this.#endpoint(req.provider);
+    try {
+      const res = await ep.pool.request({
+        method: 'POST',
+        path: ep.basePath + req.path,
+        headers: req.extraHeaders ? { ...ep.headers, ...req.extraHeaders } : ep.headers,
+        body: req.body,
+        signal: req.signal,
+      });
+      const ct = res.headers['content-type'];
+      return {
+        status: res.statusCode,
+        contentType: (Array.isArray(ct) ? ct[0] : ct) ?? '',
+        body: res.body,
+        dump: async () => {
+          await res.body.dump().catch(() => undefined);
+        },
+      };
+    } catch (err) {
+      throw upstreamFailure(err, req.signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#endpoints.values()].map((e) => e.pool.close().catch(() => undefined)));
+    this.#endpoints.clear();
+  }
+}
+
+/** Maps an undici or abort failure to the wire error; `retryable` only when the request cannot have been processed. */
+export function upstreamFailure(err: unknown, signal: AbortSignal | undefined): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    if (reason instanceof GatewayError) return reason;
+    return new GatewayError('GW_UPSTREAM_ERROR', 'The request was aborted.', { cause: err });
+  }
+  if (err instanceof undiciErrors.ConnectTimeoutError) {
+    return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider did not accept the connection in time.', { cause: err, retryable: true });
+  }
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider did not answer in time.', { cause: err });
+  }
+  const code = (err as { code?: string }).code;
+  const retryable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
+  return new GatewayError('GW_UPSTREAM_ERROR', 'The upstream provider could not be reached or failed.', { cause: err, retryable });
+}
