@@ -1,0 +1,131 @@
+/** @module One scanner call under a time limit, normalised to data: a valid result or a failure reason, never a throw. */
+import type { ScanContext, ScanInput, ScanResult, Scanner } from './types.js';
+
+export type ScanFailure = 'threw' | 'timeout' | 'overrun' | 'invalid_result';
+
+export type ScanAttempt =
+  | { readonly ok: true; readonly result: ScanResult; readonly ms: number }
+  | { readonly ok: false; readonly reason: ScanFailure; readonly ms: number };
+
+/** Injected so the guard room never touches the host's timers directly and tests can drive them. */
+export type GuardTimers = {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+};
+
+export const hostTimers: GuardTimers = Object.freeze({
+  setTimeout: (fn: () => void, ms: number): unknown => globalThis.setTimeout(fn, ms),
+  clearTimeout: (h: unknown): void => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
+});
+
+const PENDING = Symbol('pending');
+const TIMEOUT = Symbol('timeout');
+const noop = (): void => undefined;
+
+/**
+ * What a time limit means here. JavaScript cannot pre-empt synchronous work: a timer callback only runs after the
+ * scanner's synchronous part has returned, so for CPU-bound scanners (all offline ones) a timer would cost a
+ * setTimeout/clearTimeout pair per call and stop nothing. Instead the runner measures the synchronous part with the
+ * injected clock and treats an overrun as a failure (fail closed); the real bound on CPU time is each scanner's
+ * linear-time algorithm plus the body-size limit. Only when the returned promise is still pending after the
+ * synchronous part (real I/O, or a scanner that defers work) is a timer armed for the remaining budget. Scanners
+ * declaring `mode: 'io'` also get their own AbortSignal, aborted at the deadline or when the request's signal fires.
+ */
+export async function attemptScan(
+  scanner: Scanner,
+  input: ScanInput,
+  ctx: ScanContext,
+  timeoutMs: number,
+  timers: GuardTimers,
+): Promise<ScanAttempt> {
+  const t0 = ctx.now();
+  let ctrl: AbortController | undefined;
+  let unlink = noop;
+  let scanCtx = ctx;
+  if (scanner.mode === 'io') {
+    const c = new AbortController();
+    ctrl = c;
+    const parent = ctx.signal;
+    if (parent.aborted) c.abort(parent.reason);
+    const onAbort = (): void => c.abort(parent.reason);
+    parent.addEventListener('abort', onAbort, { once: true });
+    unlink = () => parent.removeEventListener('abort', onAbort);
+    scanCtx = { ...ctx, signal: c.signal };
+  }
+  const fail = (reason: ScanFailure): ScanAttempt => {
+    unlink();
+    return { ok: false, reason, ms: ctx.now() - t0 };
+  };
+  let p: Promise<ScanResult>;
+  try {
+    p = scanner.scan(input, scanCtx);
+  } catch {
+    return fail('threw');
+  }
+  if (typeof (p as unknown as { then?: unknown } | null)?.then !== 'function') return fail('invalid_result');
+  const syncMs = ctx.now() - t0;
+  if (syncMs > timeoutMs) {
+    p.then(noop, noop);
+    ctrl?.abort();
+    return fail('overrun');
+  }
+  let settled: ScanResult | typeof PENDING | typeof TIMEOUT;
+  try {
+    // An already-settled native promise wins this race (its reaction is queued first): no timer for sync scanners.
+    settled = await Promise.race([p, Promise.resolve(PENDING)]);
+    if (settled === PENDING) settled = await withDeadline(p, timeoutMs - syncMs, timers);
+  } catch {
+    return fail('threw');
+  }
+  if (settled === TIMEOUT) {
+    p.then(noop, noop);
+    ctrl?.abort();
+    return fail('timeout');
+  }
+  const ms = ctx.now() - t0;
+  if (ms > timeoutMs) return fail('timeout');
+  if (!isValidResult(settled, input.text.length)) return fail('invalid_result');
+  unlink();
+  return { ok: true, result: settled, ms };
+}
+
+function withDeadline(p: Promise<ScanResult>, ms: number, timers: GuardTimers): Promise<ScanResult | typeof TIMEOUT> {
+  return new Promise((resolve, reject) => {
+    const h = timers.setTimeout(() => resolve(TIMEOUT), Math.max(0, ms));
+    p.then(
+      (r) => {
+        timers.clearTimeout(h);
+        resolve(r);
+      },
+      (e: unknown) => {
+        timers.clearTimeout(h);
+        reject(e instanceof Error ? e : new Error('scanner rejected'));
+      },
+    );
+  });
+}
+
+function isUnitScore(x: unknown): boolean {
+  return typeof x === 'number' && x >= 0 && x <= 1;
+}
+
+/** A scanner that returns garbage is as untrustworthy as one that throws: the runner fails closed on it. */
+function isValidResult(r: unknown, textLength: number): r is ScanResult {
+  if (typeof r !== 'object' || r === null) return false;
+  const o = r as { verdict?: unknown; score?: unknown; findings?: unknown; text?: unknown };
+  if (o.verdict !== 'pass' && o.verdict !== 'redact' && o.verdict !== 'block') return false;
+  if (!isUnitScore(o.score) || !Array.isArray(o.findings)) return false;
+  if (o.text !== undefined && typeof o.text !== 'string') return false;
+  for (const f of o.findings as unknown[]) {
+    if (typeof f !== 'object' || f === null) return false;
+    const g = f as { type?: unknown; score?: unknown; start?: unknown; end?: unknown };
+    if (typeof g.type !== 'string' || g.type.length === 0 || !isUnitScore(g.score)) return false;
+    if (g.start !== undefined || g.end !== undefined) {
+      if (!Number.isInteger(g.start) || !Number.isInteger(g.end)) return false;
+      const s = g.start as number;
+      const e = g.end as number;
+      if (s < 0 || e < s || e > textLength) return false;
+    }
+  }
+  return true;
+}

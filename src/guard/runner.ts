@@ -1,0 +1,111 @@
+/** @module The guard runner: every enabled scanner of a stage on every text, time limits, fail closed, policy actions. */
+import type { GuardAction, Stage, TextOrigin } from '../core/finding.js';
+import { hostTimers, type GuardTimers } from './attempt-scan.js';
+import { guardText, planGuards, type FindingEvent, type GuardStep, type GuardTextSink } from './guard-text.js';
+import type { ResolvedGuardPolicy } from './policy.js';
+import type { ScanContext, ScanLogger, ScanRequest, Scanner } from './types.js';
+
+/** One text the model will read (or wrote). `ref` is opaque: the caller uses it to write redacted text back. */
+export type ScanText<R = unknown> = { readonly text: string; readonly origin: TextOrigin; readonly ref: R };
+
+export type GuardRunContext = {
+  /** Milliseconds, monotonic, fractional if possible (performance.now in the gateway). */
+  readonly now: () => number;
+  readonly logger: ScanLogger;
+  /** The request's signal (client gone, request deadline); passed to scanners. */
+  readonly signal?: AbortSignal;
+  readonly request?: ScanRequest;
+  readonly timers?: GuardTimers;
+};
+
+export type FindingSummary = { readonly scannerId: string; readonly type: string; readonly count: number; readonly action: GuardAction };
+export type ScannerTiming = { readonly scannerId: string; readonly ms: number };
+
+export type GuardReport<R = unknown> = {
+  readonly stage: Stage;
+  readonly outcome: 'pass' | 'redacted' | 'blocked';
+  /** Redacted texts by ref; only texts that changed. */
+  readonly texts: ReadonlyMap<R, string>;
+  /** Acted-on findings (`allow` is not recorded), aggregated by scanner, type and action. Never the matched text. */
+  readonly findings: readonly FindingSummary[];
+  /** The findings whose action was `block` (empty unless outcome is `blocked`). */
+  readonly blockedBy: readonly { readonly scannerId: string; readonly type: string }[];
+  /** Milliseconds per enabled scanner, summed over texts. */
+  readonly timings: readonly ScannerTiming[];
+};
+
+export function passReport<R>(stage: Stage): GuardReport<R> {
+  return { stage, outcome: 'pass', texts: new Map<R, string>(), findings: [], blockedBy: [], timings: [] };
+}
+
+/** Builds the ScanContext handed to scanners, once per run. */
+export function scanContextOf(ctx: GuardRunContext): ScanContext {
+  const signal = ctx.signal ?? new AbortController().signal;
+  return ctx.request === undefined
+    ? { signal, now: ctx.now, logger: ctx.logger }
+    : { signal, now: ctx.now, logger: ctx.logger, request: ctx.request };
+}
+
+/** Aggregates findings and timings of one run (or of one stream) into report fields. */
+export class ReportAccumulator implements GuardTextSink {
+  private readonly counts = new Map<string, { scannerId: string; type: string; action: GuardAction; count: number }>();
+  private readonly ms: number[];
+  blocked = false;
+
+  constructor(private readonly steps: readonly GuardStep[]) {
+    this.ms = steps.map(() => 0);
+  }
+
+  finding(e: FindingEvent): void {
+    const key = `${e.scannerId}\u0000${e.type}\u0000${e.action}`;
+    const c = this.counts.get(key);
+    if (c === undefined) this.counts.set(key, { scannerId: e.scannerId, type: e.type, action: e.action, count: 1 });
+    else c.count++;
+  }
+
+  timing(stepIndex: number, ms: number): void {
+    this.ms[stepIndex] = (this.ms[stepIndex] ?? 0) + ms;
+  }
+
+  report<R>(stage: Stage, texts: ReadonlyMap<R, string>, redacted = texts.size > 0): GuardReport<R> {
+    const findings: FindingSummary[] = [];
+    const blockedBy: { scannerId: string; type: string }[] = [];
+    for (const c of this.counts.values()) {
+      findings.push({ scannerId: c.scannerId, type: c.type, count: c.count, action: c.action });
+      if (c.action === 'block') blockedBy.push({ scannerId: c.scannerId, type: c.type });
+    }
+    const timings = this.steps.map((s, i) => ({ scannerId: s.scanner.id, ms: this.ms[i] ?? 0 }));
+    const outcome = this.blocked ? 'blocked' : redacted ? 'redacted' : 'pass';
+    return { stage, outcome, texts, findings, blockedBy, timings };
+  }
+}
+
+/**
+ * Runs the stage's enabled scanners (in the order given) over every text, including tool results and documents,
+ * since indirect injection arrives there. Returns as soon as a finding blocks. Never throws for a scanner's sake:
+ * failures become `GW_GUARD_SCANNER_FAILED` findings that block unless the scanner's policy says `onError: pass`.
+ */
+export async function runGuards<R>(
+  stage: Stage,
+  texts: readonly ScanText<R>[],
+  scanners: readonly Scanner[],
+  policy: ResolvedGuardPolicy,
+  ctx: GuardRunContext,
+): Promise<GuardReport<R>> {
+  if (!policy[stage].active || texts.length === 0) return passReport(stage);
+  const steps = planGuards(stage, scanners, policy);
+  if (steps.length === 0) return passReport(stage);
+  const scanCtx = scanContextOf(ctx);
+  const timers = ctx.timers ?? hostTimers;
+  const acc = new ReportAccumulator(steps);
+  const changed = new Map<R, string>();
+  for (const t of texts) {
+    const r = await guardText(stage, t.text, t.origin, steps, policy, scanCtx, timers, acc);
+    if (r.blocked) {
+      acc.blocked = true;
+      break;
+    }
+    if (r.text !== t.text) changed.set(t.ref, r.text);
+  }
+  return acc.report(stage, changed);
+}

@@ -1,0 +1,177 @@
+/** @module One linear pass over a text for Unicode smuggling; a second pass builds the cleaned text when needed. */
+import type { Finding, ScanResult } from '../../types.js';
+import {
+  TAG_FIRST, TAG_LAST, VS_SUPP_FIRST, isBidiControl, isBidiMark, isEmojiContext, isIdeograph, isJoinerScript,
+  isLatinLetter, isVariationSelector, isWordLetter, isZeroWidth, variationSelectorByte,
+} from './classify.js';
+
+export type SmugglingOptions = {
+  readonly homoglyphs: boolean;
+  /** Printable characters a hidden run must decode to before it counts as a smuggled payload (verdict block). */
+  readonly minPayload: number;
+  readonly maxFindings: number;
+};
+
+const STRIP = 1;
+const MAP = 2;
+const DETAIL_MAX = 200;
+const BLACK_FLAG = 0x1f3f4;
+const CANCEL_TAG = 0xe007f;
+
+function cpAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const lo = text.charCodeAt(i + 1);
+    if (lo >= 0xdc00 && lo <= 0xdfff) return ((c - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
+  }
+  return c;
+}
+
+const isPrintable = (b: number): boolean => b >= 0x20 && b <= 0x7e;
+
+export function scanSmuggling(text: string, opts: SmugglingOptions, confusables: ReadonlyMap<number, string>): ScanResult {
+  const n = text.length;
+  const findings: Finding[] = [];
+  let overflow: Set<string> | undefined;
+  let mask: Uint8Array | undefined;
+  let score = 0;
+  let payload = false;
+  const mark = (start: number, end: number, how: number): void => {
+    mask ??= new Uint8Array(n);
+    mask.fill(how, start, end);
+  };
+  const add = (type: string, start: number, end: number, s: number, detail?: string): void => {
+    score = Math.max(score, s);
+    if (findings.length >= opts.maxFindings) {
+      (overflow ??= new Set()).add(type);
+      return;
+    }
+    findings.push(detail === undefined ? { type, score: s, start, end } : { type, score: s, start, end, detail });
+  };
+
+  let wStart = -1;
+  let wLatin = false;
+  let wConf = false;
+  let wOther = false;
+  const endWord = (end: number): void => {
+    if (wStart >= 0 && wLatin && wConf && !wOther) {
+      add('smuggling.homoglyph', wStart, end, 0.6);
+      for (let k = wStart; k < end; k++) if (confusables.has(text.charCodeAt(k))) mark(k, k + 1, MAP);
+    }
+    wStart = -1;
+    wLatin = wConf = wOther = false;
+  };
+
+  let prev = -1; // previous visible code point, for context rules
+  let i = 0;
+  while (i < n) {
+    const cp = cpAt(text, i);
+    const len = cp > 0xffff ? 2 : 1;
+    if (cp >= TAG_FIRST && cp <= TAG_LAST) {
+      let j = i;
+      let decoded = '';
+      let printable = 0;
+      let last = cp;
+      while (j < n) {
+        const t = cpAt(text, j);
+        if (t < TAG_FIRST || t > TAG_LAST) break;
+        const b = t - TAG_FIRST;
+        if (isPrintable(b)) {
+          printable++;
+          if (decoded.length < DETAIL_MAX) decoded += String.fromCharCode(b);
+        }
+        last = t;
+        j += 2;
+      }
+      // Subdivision flags (England, Scotland, Wales) are a black flag, a few tag letters and CANCEL TAG.
+      const isFlag = prev === BLACK_FLAG && last === CANCEL_TAG && j - i <= 14;
+      if (!isFlag) {
+        const isPayload = printable >= opts.minPayload;
+        payload ||= isPayload;
+        add('smuggling.tag', i, j, isPayload ? 1 : 0.7, decoded);
+        mark(i, j, STRIP);
+      }
+      i = j;
+      continue;
+    }
+    if (isVariationSelector(cp)) {
+      let j = i;
+      let count = 0;
+      let decoded = '';
+      let printable = 0;
+      while (j < n) {
+        const v = cpAt(text, j);
+        if (!isVariationSelector(v)) break;
+        const b = variationSelectorByte(v);
+        if (isPrintable(b)) {
+          printable++;
+          if (decoded.length < DETAIL_MAX) decoded += String.fromCharCode(b);
+        }
+        count++;
+        j += v > 0xffff ? 2 : 1;
+      }
+      // One selector after its proper base is ordinary (emoji presentation, CJK ideographic variants).
+      const abusive = count >= 2 || (cp >= VS_SUPP_FIRST && !isIdeograph(prev)) || prev < 0;
+      if (abusive) {
+        const isPayload = printable >= opts.minPayload;
+        payload ||= isPayload;
+        add('smuggling.variation_selector', i, j, isPayload ? 0.95 : 0.6, decoded);
+        mark(i, j, STRIP);
+      }
+      i = j;
+      continue;
+    }
+    if (isZeroWidth(cp)) {
+      const next = i + 1 < n ? cpAt(text, i + 1) : -1;
+      const ordinary =
+        (cp === 0xfeff && i === 0) ||
+        (cp === 0x200d && isEmojiContext(prev) && isEmojiContext(next)) ||
+        (cp === 0x200c && isJoinerScript(prev));
+      if (!ordinary) {
+        let j = i + 1;
+        while (j < n && isZeroWidth(text.charCodeAt(j))) j++;
+        add('smuggling.zero_width', i, j, cp === 0x00ad ? 0.3 : 0.5);
+        mark(i, j, STRIP);
+        i = j;
+        continue;
+      }
+      i += 1;
+      continue;
+    }
+    if (isBidiControl(cp) || (isBidiMark(cp) && isLatinLetter(prev) && i + 1 < n && isLatinLetter(text.charCodeAt(i + 1)))) {
+      add('smuggling.bidi', i, i + 1, 0.7);
+      mark(i, i + 1, STRIP);
+      i += 1;
+      continue;
+    }
+    if (opts.homoglyphs && len === 1 && isWordLetter(cp)) {
+      if (wStart < 0) wStart = i;
+      if (confusables.has(cp)) wConf = true;
+      else if (isLatinLetter(cp)) wLatin = true;
+      else wOther = true;
+    } else if (wStart >= 0 && !(cp === 0x2019 || cp === 0x27)) {
+      endWord(i);
+    }
+    prev = cp;
+    i += len;
+  }
+  endWord(n);
+
+  if (findings.length === 0 && overflow === undefined) return { verdict: 'pass', score: 0, findings: [] };
+  if (overflow !== undefined) for (const type of overflow) findings.push({ type, score });
+  if (payload) return { verdict: 'block', score, findings };
+  return { verdict: 'redact', score, findings, text: mask === undefined ? text : clean(text, mask, confusables) };
+}
+
+function clean(text: string, mask: Uint8Array, confusables: ReadonlyMap<number, string>): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const m = mask[i];
+    if (m === 0) continue;
+    out += text.slice(from, i);
+    if (m === MAP) out += confusables.get(text.charCodeAt(i)) ?? text.charAt(i);
+    from = i + 1;
+  }
+  return out + text.slice(from);
+}
