@@ -31,6 +31,9 @@ export function createAnthropicToOpenaiStream(opts: {
       model: opts.model,
       choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
     });
+  // Hot path: one frame per token. The envelope is serialised once; only the text is escaped per token.
+  const head = `data: {"id":${JSON.stringify(opts.id)},"object":"chat.completion.chunk","created":${JSON.stringify(opts.created)},"model":${JSON.stringify(opts.model)},"choices":[{"index":0,"delta":{"content":`;
+  const textChunk = (t: string): string => head + JSON.stringify(t) + '},"finish_reason":null,"logprobs":null}]}\n\n';
   const start = (out: string[]): void => {
     if (started) return;
     started = true;
@@ -101,7 +104,7 @@ export function createAnthropicToOpenaiStream(opts: {
           const d = msg['delta'];
           if (!isRecord(d)) break;
           if (d['type'] === 'text_delta' && typeof d['text'] === 'string' && d['text'] !== '') {
-            out.push(chunk({ content: d['text'] }));
+            out.push(textChunk(d['text']));
           } else if (d['type'] === 'input_json_delta' && typeof d['partial_json'] === 'string' && d['partial_json'] !== '') {
             const ti = toolIndexByBlock.get(num(msg['index']) ?? -1);
             if (ti !== undefined) out.push(toolCall({ index: ti, function: { arguments: d['partial_json'] } }));

@@ -50,7 +50,8 @@ export function createOpenaiToAnthropicStream(opts: { model: string; id: string 
   };
   const text = (out: string[], t: string): void => {
     const index = current !== null && current.kind === 'text' ? current.index : open(out, 'text', { type: 'text', text: '' });
-    out.push(anthropicFrame('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } }));
+    // Hot path: one frame per token, so only the text is serialised per call.
+    out.push(`event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${JSON.stringify(t)}}}\n\n`);
   };
   const toolDelta = (out: string[], tc: Record<string, unknown>, position: number): void => {
     const ti = typeof tc['index'] === 'number' ? tc['index'] : position;
