@@ -1,0 +1,208 @@
+/**
+ * @module Credentials given by name: `password = "…"`, `api_key: …`, `--password …`, `<PW>…</PW>`, `pw:…`, "my password
+ * is …", `Authorization: Bearer …`, `user:pass@host` in URLs. Keyword hits are found with indexOf on a lower-cased copy.
+ */
+import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
+
+const MAX_VALUE = 256;
+/** Stems searched in the text; each hit is widened to its identifier and checked segment by segment. */
+const STEMS = ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'auth', 'cred', 'api', '비번', '암호'];
+/** Segments that name a secret on their own. */
+const EXACT_SEGMENTS: ReadonlyMap<string, SecretType> = new Map([
+  ['pass', 'PASSWORD'], ['pw', 'PASSWORD'], ['pwd', 'PASSWORD'], ['passwd', 'PASSWORD'], ['password', 'PASSWORD'],
+  ['passphrase', 'PASSWORD'], ['passcode', 'PASSWORD'], ['pword', 'PASSWORD'], ['비번', 'PASSWORD'], ['암호', 'PASSWORD'],
+  ['secret', 'API_KEY'], ['token', 'API_KEY'], ['key', 'API_KEY'], ['apikey', 'API_KEY'], ['api', 'API_KEY'],
+  ['auth', 'API_KEY'], ['credential', 'API_KEY'], ['credentials', 'API_KEY'], ['creds', 'API_KEY'],
+]);
+/** Stems that may be glued to other words inside one segment (userpassword, secretaccesskey, accesstoken). */
+const GLUED: readonly [string, SecretType][] = [['password', 'PASSWORD'], ['passwd', 'PASSWORD'], ['secret', 'API_KEY'], ['token', 'API_KEY'], ['apikey', 'API_KEY'], ['accesskey', 'API_KEY'], ['privatekey', 'API_KEY']];
+/** Glued words that contain a stem but name no secret. */
+const NOT_SECRET = new Set(['secretary', 'tokenizer', 'tokenize', 'tokens', 'keyboard', 'keys', 'keyword', 'passenger', 'passengers', 'passport', 'password_confirmation_label']);
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c > 0x3000;
+}
+
+/** Secret type named by identifier `id` (lower-cased), or undefined. */
+function keyType(id: string): SecretType | undefined {
+  if (NOT_SECRET.has(id)) return undefined;
+  let found: SecretType | undefined;
+  for (const seg of id.split(/[_\-.]/)) {
+    if (seg === '' || NOT_SECRET.has(seg)) continue;
+    const exact = EXACT_SEGMENTS.get(seg);
+    if (exact !== undefined) {
+      if (exact === 'PASSWORD') return exact;
+      found = exact;
+      continue;
+    }
+    for (const [stem, type] of GLUED) {
+      if (seg.startsWith(stem) || seg.endsWith(stem)) {
+        if (type === 'PASSWORD') return type;
+        found = type;
+      }
+    }
+  }
+  return found;
+}
+
+type Value = { start: number; end: number; quoted: boolean };
+
+/** Reads the value after the operator at `p` (quotes and escaped quotes allowed); undefined when none. */
+function readValue(text: string, p: number, lineEnd: number): Value | undefined {
+  while (p < lineEnd && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+  let q = text.charCodeAt(p);
+  if (q === 92 && (text.charCodeAt(p + 1) === 34 || text.charCodeAt(p + 1) === 39)) {
+    p++;
+    q = text.charCodeAt(p);
+  }
+  if (q === 34 || q === 39 || q === 96) {
+    // Triple-quoted strings ('''…''') open with the same quote repeated.
+    while (text.charCodeAt(p + 1) === q && text.charCodeAt(p + 2) === q) p += 2;
+    const s = p + 1;
+    let e = s;
+    while (e < lineEnd && e - s < MAX_VALUE && text.charCodeAt(e) !== q) e++;
+    if (e - s >= MAX_VALUE) return undefined; // a blob (sealed or encrypted data), not a credential
+    if (text.charCodeAt(e - 1) === 92) e--; // escaped closing quote: \"
+    return e > s ? { start: s, end: e, quoted: true } : undefined;
+  }
+  const s = p;
+  let e = s;
+  while (e < lineEnd && e - s < MAX_VALUE) {
+    const c = text.charCodeAt(e);
+    if (c === 32 || c === 9 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125 || c === 60 || c === 34 || c === 39 || c === 38 || c === 92) break;
+    e++;
+  }
+  if (e - s >= MAX_VALUE) return undefined;
+  return e > s ? { start: s, end: e, quoted: false } : undefined;
+}
+
+/** Whether `v` can be a literal credential of `type` rather than a variable, call, path or placeholder. */
+function plausible(v: string, type: SecretType, quoted: boolean): boolean {
+  if (v.length > MAX_VALUE || isPlaceholder(v) || isUuid(v) || hasSequence(v, 5)) return false;
+  if (v.includes('://') || v.startsWith('/') || v.startsWith('./') || v.startsWith('0x') || v.includes('(')) return false;
+  const first = v.charCodeAt(0);
+  if (first === 36 || first === 37 || first === 64 || first === 38 || first === 42 || first === 61 || first === 58) return false;
+  if (/^[0-9]+$/.test(v)) return false;
+  const classes = charClasses(v);
+  // Unquoted letters-only words in code are variable names (password = userPassword), not values.
+  if (!quoted && /^[A-Za-z_.]+$/.test(v)) return false;
+  if (type === 'PASSWORD') return v.length >= (quoted ? 4 : 6) && (classes >= 2 || v.length >= 10);
+  return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
+}
+
+/** Operator after the key at `p`: returns the index after it, or -1. `spaceOk` allows `--password value`. */
+function operatorEnd(text: string, p: number, lineEnd: number, spaceOk: boolean, inTag: boolean): number {
+  while (p < lineEnd && (text.charCodeAt(p) === 34 || text.charCodeAt(p) === 39 || text.charCodeAt(p) === 93)) p++;
+  let q = p;
+  while (q < lineEnd && (text.charCodeAt(q) === 32 || text.charCodeAt(q) === 9)) q++;
+  const c = text.charCodeAt(q);
+  if (c === 61 && text.charCodeAt(q + 1) === 62) return q + 2; // =>
+  if (c === 58 && text.charCodeAt(q + 1) === 61) return q + 2; // :=
+  if (c === 61 && text.charCodeAt(q + 1) !== 61 && text.charCodeAt(q + 1) !== 126) return q + 1;
+  if (c === 58 && text.charCodeAt(q + 1) !== 58) return q + 1;
+  if (c === 40 && q === p) return q + 1; // pwd(value)
+  if (c === 62 && inTag) return q + 1; // <PW>value
+  if (q > p && text.startsWith('is ', q)) return q + 3;
+  if (spaceOk && q > p && q - p <= 2) return q;
+  return -1;
+}
+
+export function findAssignments(text: string, out: SecretEntity[]): void {
+  const lower = text.toLowerCase();
+  const seen = new Set<number>();
+  for (const stem of STEMS) {
+    let from = 0;
+    for (let hit = lower.indexOf(stem, from); hit !== -1; hit = lower.indexOf(stem, from)) {
+      from = hit + stem.length;
+      let s = hit;
+      while (s > 0 && hit - s < 64 && isIdentChar(lower.charCodeAt(s - 1))) s--;
+      let e = from;
+      while (e < lower.length && e - hit < 64 && isIdentChar(lower.charCodeAt(e))) e++;
+      while (e > from && (lower.charCodeAt(e - 1) === 46 || lower.charCodeAt(e - 1) === 45)) e--;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      from = Math.max(from, e);
+      const id = lower.slice(s, e).replace(/^[-.]+/, '');
+      const type = keyType(id);
+      if (type === undefined) continue;
+      let lineEnd = text.indexOf('\n', e);
+      if (lineEnd === -1) lineEnd = text.length;
+      const flag = s >= 1 && text.charCodeAt(s - 1) === 45;
+      const bare = type === 'PASSWORD' && (id === 'password' || id === 'pwd' || id === 'pw' || id === '비번');
+      const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
+      const op = operatorEnd(text, e, lineEnd, true, inTag);
+      if (op === -1) continue;
+      const v = readValue(text, op, lineEnd);
+      if (v === undefined) continue;
+      const value = text.slice(v.start, v.end);
+      if (!plausible(value, type, v.quoted)) continue;
+      // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`).
+      if (op === e && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) continue;
+      out.push({ type, start: v.start, end: v.end, score: type === 'PASSWORD' ? 0.85 : 0.8 });
+    }
+  }
+}
+
+/** `Authorization: Bearer <token>` / `Basic <b64>`, and `scheme://user:password@host`. */
+export function findHeaderAndUrlCredentials(text: string, out: SecretEntity[]): void {
+  for (const word of ['Bearer ', 'Basic ', 'bearer ', 'BEARER ']) {
+    let from = 0;
+    for (let hit = text.indexOf(word, from); hit !== -1; hit = text.indexOf(word, from)) {
+      from = hit + word.length;
+      const v = readValue(text, from, Math.min(text.length, from + MAX_VALUE));
+      if (v === undefined) continue;
+      const value = text.slice(v.start, v.end);
+      if (value.length >= 16 && !isPlaceholder(value) && shannonEntropy(value) >= 3) out.push({ type: 'API_KEY', start: v.start, end: v.end, score: 0.9 });
+    }
+  }
+  let from = 0;
+  for (let p = text.indexOf('://', from); p !== -1; p = text.indexOf('://', from)) {
+    from = p + 3;
+    let e = from;
+    while (e < text.length && e - from < 256) {
+      const c = text.charCodeAt(e);
+      if (c === 47 || c === 32 || c === 10 || c === 64 || c === 34 || c === 39 || c === 63 || c === 35) break;
+      e++;
+    }
+    if (text.charCodeAt(e) !== 64) continue;
+    const colon = text.indexOf(':', from);
+    if (colon === -1 || colon >= e || colon + 1 >= e) continue;
+    const pass = text.slice(colon + 1, e);
+    if (!isPlaceholder(pass) && pass.length >= 3) out.push({ type: 'PASSWORD', start: colon + 1, end: e, score: 0.9 });
+  }
+}
+
+/** PowerShell `ConvertTo-SecureString [-String] "value" [-AsPlainText] [-Force]`. */
+export function findSecureStrings(text: string, out: SecretEntity[]): void {
+  let from = 0;
+  const cue = 'ConvertTo-SecureString';
+  for (let hit = text.indexOf(cue, from); hit !== -1; hit = text.indexOf(cue, from)) {
+    from = hit + cue.length;
+    let lineEnd = text.indexOf('\n', from);
+    if (lineEnd === -1) lineEnd = text.length;
+    let p = from;
+    for (let guard = 0; guard < 6 && p < lineEnd; guard++) {
+      const v = readValue(text, p, lineEnd);
+      if (v === undefined) break;
+      const value = text.slice(v.start, v.end);
+      if (!v.quoted && value.startsWith('-')) {
+        p = v.end;
+        continue;
+      }
+      if (plausible(value, 'PASSWORD', true)) out.push({ type: 'PASSWORD', start: v.start, end: v.end, score: 0.85 });
+      break;
+    }
+  }
+}
+
+/** Slack incoming-webhook paths carry the secret after `/services`. */
+export function findWebhooks(text: string, out: SecretEntity[]): void {
+  const cue = 'hooks.slack.com/services';
+  let from = 0;
+  for (let hit = text.indexOf(cue, from); hit !== -1; hit = text.indexOf(cue, from)) {
+    from = hit + cue.length;
+    let e = from;
+    while (e < text.length && e - from < 128 && /[A-Za-z0-9/]/.test(text.charAt(e))) e++;
+    if (e - from >= 20) out.push({ type: 'API_KEY', start: from, end: e, score: 0.95 });
+  }
+}

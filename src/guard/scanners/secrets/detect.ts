@@ -1,0 +1,34 @@
+/** @module detectSecrets: provider formats, private keys, named credentials and auth headers, resolved without overlaps. */
+import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findWebhooks } from './assignments.js';
+import type { SecretEntity } from './filters.js';
+import { findKnownFormats } from './known.js';
+import { findPrivateKeys } from './pem.js';
+
+export type { SecretEntity, SecretType } from './filters.js';
+
+function rank(e: SecretEntity): number {
+  return e.type === 'PRIVATE_KEY' ? 3 : e.score >= 0.95 ? 2 : 1;
+}
+
+/** UTF-16 offsets, end exclusive, non-overlapping, sorted by start. */
+export function detectSecrets(text: string): SecretEntity[] {
+  const found: SecretEntity[] = [];
+  findPrivateKeys(text, found);
+  findKnownFormats(text, found);
+  findWebhooks(text, found);
+  findHeaderAndUrlCredentials(text, found);
+  findSecureStrings(text, found);
+  findAssignments(text, found);
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: SecretEntity[] = [];
+  for (const e of found) {
+    const last = out[out.length - 1];
+    if (last === undefined || e.start >= last.end) out.push(e);
+    else if (rank(e) > rank(last) || (rank(e) === rank(last) && e.end - e.start > last.end - last.start)) {
+      out.pop();
+      while (out.length > 0 && (out[out.length - 1]?.end ?? 0) > e.start) out.pop();
+      out.push(e);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+/** @module Token pass for provider formats and JWTs: one scan over token-character runs, first-character dispatch. */
+import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from './filters.js';
+import { type Format, FORMATS, inCharset } from './known-formats.js';
+
+const MAX_TOKEN = 4096;
+
+function isTokenChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 43 || c === 47 || c === 61 || c === 46;
+}
+
+const BY_FIRST: ReadonlyMap<number, readonly Format[]> = (() => {
+  const m = new Map<number, Format[]>();
+  for (const f of FORMATS) {
+    const c = f.prefix.charCodeAt(0);
+    const list = m.get(c) ?? [];
+    list.push(f);
+    m.set(c, list);
+  }
+  return m;
+})();
+
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+
+/** Bech32 checksum (age secret keys): catches the one-character-off fakes in documentation. */
+function bech32Valid(s: string): boolean {
+  const lower = s.toLowerCase();
+  const sep = lower.lastIndexOf('1');
+  if (sep < 1 || sep + 7 > lower.length) return false;
+  const gen = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let chk = 1;
+  const step = (v: number): void => {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= gen[i] ?? 0;
+  };
+  for (let i = 0; i < sep; i++) step(lower.charCodeAt(i) >>> 5);
+  step(0);
+  for (let i = 0; i < sep; i++) step(lower.charCodeAt(i) & 31);
+  for (let i = sep + 1; i < lower.length; i++) {
+    const v = BECH32.indexOf(lower.charAt(i));
+    if (v === -1) return false;
+    step(v);
+  }
+  return chk === 1;
+}
+
+function matchFormat(text: string, s: number, e: number, f: Format): number {
+  if (!text.startsWith(f.prefix, s)) return -1;
+  let p = s + f.prefix.length;
+  while (p < e && inCharset(text.charCodeAt(p), f.charset)) p++;
+  // Trailing dots are sentence punctuation.
+  while (p > s + f.prefix.length && text.charCodeAt(p - 1) === 46) p--;
+  const len = p - s;
+  if (f.exact !== undefined) {
+    if (len < f.exact) return -1;
+    p = s + f.exact;
+    const after = text.charCodeAt(p);
+    if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122)) return -1;
+  } else if (len - f.prefix.length < f.min) return -1;
+  // Followed by `.word`: a host name (akab-….akamaiapis.net), not a token.
+  if (text.charCodeAt(p) === 46 && /[A-Za-z]/.test(text.charAt(p + 1))) return -1;
+  return p;
+}
+
+function jwtEnd(text: string, s: number, e: number): number {
+  if (!text.startsWith('eyJ', s)) return -1;
+  const token = text.slice(s, e);
+  const parts = token.split('.');
+  if (parts.length < 3 || (parts[0]?.length ?? 0) < 10 || (parts[1]?.length ?? 0) < 4) return -1;
+  if (!(parts[1] ?? '').startsWith('eyJ')) return -1;
+  let p = e;
+  while (p > s && text.charCodeAt(p - 1) === 46) p--;
+  return p;
+}
+
+export function findKnownFormats(text: string, out: SecretEntity[]): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isTokenChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const s = i;
+    while (i < n && i - s < MAX_TOKEN && isTokenChar(text.charCodeAt(i))) i++;
+    const e = i;
+    while (i < n && isTokenChar(text.charCodeAt(i))) i++; // an over-long run is examined once
+    if (e - s < 16) continue;
+    const jwt = jwtEnd(text, s, e);
+    if (jwt !== -1) {
+      out.push({ type: 'API_KEY', start: s, end: jwt, score: 0.95 });
+      continue;
+    }
+    for (const f of BY_FIRST.get(text.charCodeAt(s)) ?? []) {
+      const end = matchFormat(text, s, e, f);
+      if (end === -1) continue;
+      const value = text.slice(s, end);
+      const body = value.slice(f.prefix.length);
+      if (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5) break;
+      if (f.prefix === 'AGE-SECRET-KEY-1' && !bech32Valid(value)) break;
+      out.push({ type: f.type, start: s, end, score: 0.97 });
+      break;
+    }
+  }
+}
