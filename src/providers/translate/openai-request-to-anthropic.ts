@@ -40,7 +40,7 @@ export function openaiRequestToAnthropic(req: OpenAIRequest, upstreamModel: stri
   else if (system.length > 1) out.system = system;
   if (typeof req.temperature === 'number') out.temperature = Math.min(1, Math.max(0, req.temperature));
   if (typeof req.top_p === 'number') out.top_p = req.top_p;
-  const stop = typeof req.stop === 'string' ? [req.stop] : Array.isArray(req.stop) ? req.stop.filter((s) => typeof s === 'string' && s !== '') : [];
+  const stop = typeof req.stop === 'string' ? (req.stop === '' ? [] : [req.stop]) : Array.isArray(req.stop) ? req.stop.filter((s) => typeof s === 'string' && s !== '') : [];
   if (stop.length > 0) out.stop_sequences = stop;
   if (req.stream === true) out.stream = true;
   if (typeof req.user === 'string' && req.user !== '') out.metadata = { user_id: req.user };
