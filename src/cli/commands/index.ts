@@ -1,6 +1,7 @@
 /** @module Every CLI command, registered in this order; add a command by adding its register function here. */
 import type { Command } from 'commander';
 import { registerKeys } from './keys.js';
+import { registerRestrict } from './restrict.js';
 import { registerStart } from './start.js';
 
-export const commands: readonly ((program: Command) => void)[] = [registerStart, registerKeys];
+export const commands: readonly ((program: Command) => void)[] = [registerStart, registerKeys, registerRestrict];

@@ -5,7 +5,7 @@ import type { ApiFormat } from '../error-body.js';
 import type { GatewayRuntime } from '../runtime.js';
 import type { UpstreamResponse } from '../upstream.js';
 import type { UpstreamPlan } from './plan.js';
-import type { RequestState } from './proxy.js';
+import type { RequestState } from './request-state.js';
 
 export type CallResult = {
   readonly upstreamFormat: ApiFormat;

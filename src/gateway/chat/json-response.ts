@@ -8,7 +8,7 @@ import type { OpenAIChatCompletion } from '../../providers/wire/openai.js';
 import type { OutputTextFilter } from '../guard-hooks.js';
 import type { GatewayRuntime } from '../runtime.js';
 import type { CallResult } from './call.js';
-import type { RequestState } from './proxy.js';
+import type { RequestState } from './request-state.js';
 
 const MAX_RESPONSE_CHARS = 64 * 1024 * 1024;
 

@@ -1,38 +1,18 @@
 /** @module The data-plane request: authenticate, decide, guard, call the upstream (retry / fallback before any byte), answer in the caller's shape. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
-import type { ApiKeyRecord } from '../../core/types.js';
 import { decide } from '../../policy/decide.js';
 import type { ModelEntry } from '../../policy/snapshot.js';
 import { authenticate } from '../auth.js';
 import { errorBody, type ApiFormat } from '../error-body.js';
 import type { GuardSummary, OutputTextFilter } from '../guard-hooks.js';
-import type { GatewayRuntime, RequestRecord, Usage } from '../runtime.js';
+import type { GatewayRuntime, RequestRecord } from '../runtime.js';
+import type { RequestState } from './request-state.js';
 import { callPlan, type CallResult } from './call.js';
 import { sendJsonCompletion } from './json-response.js';
 import { planUpstream } from './plan.js';
 import { checkChatBody } from './request-shape.js';
 import { streamCompletion } from './stream-response.js';
-
-/** Mutable facts gathered while one request runs, turned into its RequestRecord at the end. */
-export type RequestState = {
-  readonly requestId: string;
-  readonly route: RequestRecord['route'];
-  readonly format: ApiFormat;
-  readonly startedAt: number;
-  readonly t0: number;
-  key: ApiKeyRecord | undefined;
-  requestedModel: string | undefined;
-  servedModel: string | undefined;
-  provider: string | undefined;
-  stream: boolean;
-  restrictionId: string | undefined;
-  fallbackFrom: string | undefined;
-  usage: Usage | undefined;
-  guard: GuardSummary;
-  promptChars: number;
-  completionChars: number;
-};
 
 export function createChatHandler(rt: GatewayRuntime, format: ApiFormat) {
   const route: RequestRecord['route'] = format === 'openai' ? 'chat.completions' : 'messages';

@@ -11,7 +11,7 @@ import type { OutputTextFilter } from '../guard-hooks.js';
 import type { GatewayRuntime } from '../runtime.js';
 import type { CallResult } from './call.js';
 import { filterFrame } from './frame-filter.js';
-import type { RequestState } from './proxy.js';
+import type { RequestState } from './request-state.js';
 
 export type StreamEnd = { readonly outcome: string; readonly status: number };
 
