@@ -22,35 +22,35 @@ function isAlnum(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 }
 
-/** ASCII letters and digits only, lower-cased: a canary split by spaces, dashes or markup still matches. */
-export function squeeze(s: string): string {
-  let out = '';
-  let from = -1;
-  for (let i = 0; i < s.length; i++) {
-    if (isAlnum(s.charCodeAt(i))) {
-      if (from < 0) from = i;
-    } else if (from >= 0) {
-      out += s.slice(from, i);
-      from = -1;
-    }
-  }
-  if (from >= 0) out += s.slice(from);
-  return out.toLowerCase();
-}
-
-/** Code-unit span of the first occurrence of `canary` in `text` (after squeezing both), or undefined. */
+/**
+ * Code-unit span of the first occurrence of `canary` in `text`, comparing only ASCII letters and digits, case
+ * folded: a canary split by spaces, dashes or markup still matches. One KMP pass, no allocation per character.
+ */
 export function findCanary(text: string, canary: string): { start: number; end: number } | undefined {
-  const needle = squeeze(canary);
-  if (needle.length < 8) return undefined;
-  const at = squeeze(text).indexOf(needle);
-  if (at < 0) return undefined;
+  const needle: number[] = [];
+  for (let i = 0; i < canary.length; i++) {
+    const c = canary.charCodeAt(i);
+    if (isAlnum(c)) needle.push(c >= 0x41 && c <= 0x5a ? c + 32 : c);
+  }
+  const m = needle.length;
+  if (m < 8) return undefined;
+  const fail = new Int32Array(m);
+  for (let i = 1, k = 0; i < m; i++) {
+    while (k > 0 && needle[i] !== needle[k]) k = fail[k - 1] ?? 0;
+    if (needle[i] === needle[k]) k++;
+    fail[i] = k;
+  }
+  const pos = new Int32Array(m); // ring of the positions of the last m compared characters
   let seen = 0;
-  let start = -1;
-  for (let i = 0; i < text.length; i++) {
-    if (!isAlnum(text.charCodeAt(i))) continue;
-    if (seen === at) start = i;
+  for (let i = 0, k = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (!isAlnum(c)) continue;
+    if (c >= 0x41 && c <= 0x5a) c += 32;
+    pos[seen % m] = i;
     seen++;
-    if (seen === at + needle.length) return { start, end: i + 1 };
+    while (k > 0 && needle[k] !== c) k = fail[k - 1] ?? 0;
+    if (needle[k] === c) k++;
+    if (k === m) return { start: pos[(seen - m) % m] ?? 0, end: i + 1 };
   }
   return undefined;
 }

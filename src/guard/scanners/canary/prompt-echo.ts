@@ -2,21 +2,44 @@
 
 export type Words = { readonly hashes: Int32Array; readonly starts: Int32Array; readonly ends: Int32Array; readonly text: string };
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/**
+ * Word characters without a Unicode-property regex (a match object per word made this the slowest part): ASCII
+ * letters and digits, and every code unit from U+00AA up except punctuation, symbol and invisible blocks.
+ */
+function isWordUnit(c: number): boolean {
+  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  if (c < 0xaa || c === 0xd7 || c === 0xf7) return false;
+  if (c >= 0x2000 && c <= 0x2bff) return false;
+  if (c >= 0x3000 && c <= 0x303f) return false;
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  if (c >= 0xfe00 && c <= 0xfe0f) return false;
+  return !(c >= 0xff00 && c <= 0xff0f) && c !== 0xfeff;
+}
 
-/** Lower-cased word hashes (FNV-1a) with their code-unit spans; at most `maxWords` words. */
+const fold = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
+
+/** ASCII-case-folded word hashes (FNV-1a) with their code-unit spans; at most `maxWords` words. */
 export function words(text: string, maxWords: number): Words {
   const hashes: number[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
-  const re = new RegExp(WORD.source, WORD.flags);
-  for (let m = re.exec(text); m !== null && hashes.length < maxWords; m = re.exec(text)) {
-    const w = m[0].toLowerCase();
-    let h = 0x811c9dc5;
-    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193);
-    hashes.push(h | 0);
-    starts.push(m.index);
-    ends.push(m.index + m[0].length);
+  let h = 0;
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x20;
+    if (isWordUnit(c)) {
+      if (start < 0) {
+        start = i;
+        h = 0x811c9dc5;
+      }
+      h = Math.imul(h ^ fold(c), 0x01000193);
+    } else if (start >= 0) {
+      hashes.push(h | 0);
+      starts.push(start);
+      ends.push(i);
+      start = -1;
+      if (hashes.length >= maxWords) break;
+    }
   }
   return { hashes: Int32Array.from(hashes), starts: Int32Array.from(starts), ends: Int32Array.from(ends), text };
 }
@@ -42,9 +65,11 @@ export function indexPrompt(systemPrompt: string, k: number, maxWords: number): 
 
 function sameWords(a: Words, ai: number, b: Words, bi: number, k: number): boolean {
   for (let j = 0; j < k; j++) {
-    const x = a.text.slice(a.starts[ai + j] ?? 0, a.ends[ai + j] ?? 0).toLowerCase();
-    const y = b.text.slice(b.starts[bi + j] ?? 0, b.ends[bi + j] ?? 0).toLowerCase();
-    if (x !== y) return false;
+    const as = a.starts[ai + j] ?? 0;
+    const bs = b.starts[bi + j] ?? 0;
+    const len = (a.ends[ai + j] ?? 0) - as;
+    if (len !== (b.ends[bi + j] ?? 0) - bs) return false;
+    for (let x = 0; x < len; x++) if (fold(a.text.charCodeAt(as + x)) !== fold(b.text.charCodeAt(bs + x))) return false;
   }
   return true;
 }

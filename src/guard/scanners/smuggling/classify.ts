@@ -61,9 +61,22 @@ const CONFUSABLE_PAIRS =
   'αaεeιiκkνvοoρpτtυuχxϲcΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧX' +
   'ɑaɡgʏyᴀaᴄcᴅdᴇeᴊjᴋkᴍmᴏoᴘpᴛtᴜuᴠvᴡwᴢz';
 
-/** Non-Latin letter -> Latin look-alike; built per scanner instance (no module state). */
-export function buildConfusables(): ReadonlyMap<number, string> {
-  const m = new Map<number, string>();
-  for (let i = 0; i + 1 < CONFUSABLE_PAIRS.length; i += 2) m.set(CONFUSABLE_PAIRS.charCodeAt(i), CONFUSABLE_PAIRS.charAt(i + 1));
-  return m;
+/** Non-Latin letter -> Latin look-alike, as a table over the BMP letters we judge (0x0000-0x1FFF). */
+export type Confusables = Uint8Array;
+const TABLE_SIZE = 0x2000;
+
+/** Built per scanner instance (no module state); a typed table because this is looked up per letter. */
+export function buildConfusables(): Confusables {
+  const t = new Uint8Array(TABLE_SIZE);
+  for (let i = 0; i + 1 < CONFUSABLE_PAIRS.length; i += 2) t[CONFUSABLE_PAIRS.charCodeAt(i)] = CONFUSABLE_PAIRS.charCodeAt(i + 1);
+  return t;
+}
+
+export function isConfusable(t: Confusables, c: number): boolean {
+  return c < TABLE_SIZE && (t[c] ?? 0) !== 0;
+}
+
+export function latinOf(t: Confusables, c: number): string | undefined {
+  const l = c < TABLE_SIZE ? (t[c] ?? 0) : 0;
+  return l === 0 ? undefined : String.fromCharCode(l);
 }

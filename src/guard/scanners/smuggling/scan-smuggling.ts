@@ -2,7 +2,8 @@
 import type { Finding, ScanResult } from '../../types.js';
 import {
   TAG_FIRST, TAG_LAST, VS_SUPP_FIRST, isBidiControl, isBidiMark, isEmojiContext, isIdeograph, isJoinerScript,
-  isLatinLetter, isVariationSelector, isWordLetter, isZeroWidth, variationSelectorByte,
+  isConfusable, isLatinLetter, isVariationSelector, isWordLetter, isZeroWidth, latinOf, variationSelectorByte,
+  type Confusables,
 } from './classify.js';
 
 export type SmugglingOptions = {
@@ -29,42 +30,66 @@ function cpAt(text: string, i: number): number {
 
 const isPrintable = (b: number): boolean => b >= 0x20 && b <= 0x7e;
 
-export function scanSmuggling(text: string, opts: SmugglingOptions, confusables: ReadonlyMap<number, string>): ScanResult {
-  const n = text.length;
-  const findings: Finding[] = [];
-  let overflow: Set<string> | undefined;
-  let mask: Uint8Array | undefined;
-  let score = 0;
-  let payload = false;
-  const mark = (start: number, end: number, how: number): void => {
-    mask ??= new Uint8Array(n);
-    mask.fill(how, start, end);
-  };
-  const add = (type: string, start: number, end: number, s: number, detail?: string): void => {
-    score = Math.max(score, s);
-    if (findings.length >= opts.maxFindings) {
-      (overflow ??= new Set()).add(type);
-      return;
-    }
-    findings.push(detail === undefined ? { type, score: s, start, end } : { type, score: s, start, end, detail });
-  };
+/** Findings and the strip/map mask, passed explicitly so the hot loop keeps its variables in registers. */
+type Acc = {
+  readonly findings: Finding[];
+  readonly max: number;
+  readonly n: number;
+  overflow: Set<string> | undefined;
+  mask: Uint8Array | undefined;
+  score: number;
+  payload: boolean;
+};
 
+function mark(a: Acc, start: number, end: number, how: number): void {
+  a.mask ??= new Uint8Array(a.n);
+  a.mask.fill(how, start, end);
+}
+
+function add(a: Acc, type: string, start: number, end: number, s: number, detail?: string): void {
+  a.score = Math.max(a.score, s);
+  if (a.findings.length >= a.max) {
+    (a.overflow ??= new Set()).add(type);
+    return;
+  }
+  a.findings.push(detail === undefined ? { type, score: s, start, end } : { type, score: s, start, end, detail });
+}
+
+function flagWord(a: Acc, text: string, start: number, end: number, confusables: Confusables): void {
+  add(a, 'smuggling.homoglyph', start, end, 0.6);
+  for (let k = start; k < end; k++) if (isConfusable(confusables, text.charCodeAt(k))) mark(a, k, k + 1, MAP);
+}
+
+export function scanSmuggling(text: string, opts: SmugglingOptions, confusables: Confusables): ScanResult {
+  const n = text.length;
+  const a: Acc = { findings: [], max: opts.maxFindings, n, overflow: undefined, mask: undefined, score: 0, payload: false };
+  const homoglyphs = opts.homoglyphs;
   let wStart = -1;
   let wLatin = false;
   let wConf = false;
   let wOther = false;
-  const endWord = (end: number): void => {
-    if (wStart >= 0 && wLatin && wConf && !wOther) {
-      add('smuggling.homoglyph', wStart, end, 0.6);
-      for (let k = wStart; k < end; k++) if (confusables.has(text.charCodeAt(k))) mark(k, k + 1, MAP);
-    }
-    wStart = -1;
-    wLatin = wConf = wOther = false;
-  };
 
   let prev = -1; // previous visible code point, for context rules
   let i = 0;
   while (i < n) {
+    const c0 = text.charCodeAt(i);
+    if (c0 < 0x80) {
+      // ASCII fast path: most text is ASCII, and only word tracking applies to it.
+      const letter = (c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a);
+      if (letter && homoglyphs) {
+        if (wStart < 0) {
+          wStart = i;
+          wConf = wOther = false;
+        }
+        wLatin = true;
+      } else if (wStart >= 0 && c0 !== 0x27) {
+        if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
+        wStart = -1;
+      }
+      prev = c0;
+      i++;
+      continue;
+    }
     const cp = cpAt(text, i);
     const len = cp > 0xffff ? 2 : 1;
     if (cp >= TAG_FIRST && cp <= TAG_LAST) {
@@ -87,9 +112,9 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
       const isFlag = prev === BLACK_FLAG && last === CANCEL_TAG && j - i <= 14;
       if (!isFlag) {
         const isPayload = printable >= opts.minPayload;
-        payload ||= isPayload;
-        add('smuggling.tag', i, j, isPayload ? 1 : 0.7, decoded);
-        mark(i, j, STRIP);
+        a.payload ||= isPayload;
+        add(a, 'smuggling.tag', i, j, isPayload ? 1 : 0.7, decoded);
+        mark(a, i, j, STRIP);
       }
       i = j;
       continue;
@@ -114,9 +139,9 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
       const abusive = count >= 2 || (cp >= VS_SUPP_FIRST && !isIdeograph(prev)) || prev < 0;
       if (abusive) {
         const isPayload = printable >= opts.minPayload;
-        payload ||= isPayload;
-        add('smuggling.variation_selector', i, j, isPayload ? 0.95 : 0.6, decoded);
-        mark(i, j, STRIP);
+        a.payload ||= isPayload;
+        add(a, 'smuggling.variation_selector', i, j, isPayload ? 0.95 : 0.6, decoded);
+        mark(a, i, j, STRIP);
       }
       i = j;
       continue;
@@ -130,8 +155,8 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
       if (!ordinary) {
         let j = i + 1;
         while (j < n && isZeroWidth(text.charCodeAt(j))) j++;
-        add('smuggling.zero_width', i, j, cp === 0x00ad ? 0.3 : 0.5);
-        mark(i, j, STRIP);
+        add(a, 'smuggling.zero_width', i, j, cp === 0x00ad ? 0.3 : 0.5);
+        mark(a, i, j, STRIP);
         i = j;
         continue;
       }
@@ -139,23 +164,28 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
       continue;
     }
     if (isBidiControl(cp) || (isBidiMark(cp) && isLatinLetter(prev) && i + 1 < n && isLatinLetter(text.charCodeAt(i + 1)))) {
-      add('smuggling.bidi', i, i + 1, 0.7);
-      mark(i, i + 1, STRIP);
+      add(a, 'smuggling.bidi', i, i + 1, 0.7);
+      mark(a, i, i + 1, STRIP);
       i += 1;
       continue;
     }
-    if (opts.homoglyphs && len === 1 && isWordLetter(cp)) {
-      if (wStart < 0) wStart = i;
-      if (confusables.has(cp)) wConf = true;
+    if (homoglyphs && len === 1 && isWordLetter(cp)) {
+      if (wStart < 0) {
+        wStart = i;
+        wLatin = wConf = wOther = false;
+      }
+      if (isConfusable(confusables, cp)) wConf = true;
       else if (isLatinLetter(cp)) wLatin = true;
       else wOther = true;
-    } else if (wStart >= 0 && !(cp === 0x2019 || cp === 0x27)) {
-      endWord(i);
+    } else if (wStart >= 0 && cp !== 0x2019) {
+      if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
+      wStart = -1;
     }
     prev = cp;
     i += len;
   }
-  endWord(n);
+  if (wStart >= 0 && wLatin && wConf && !wOther) flagWord(a, text, wStart, n, confusables);
+  const { findings, overflow, mask, score, payload } = a;
 
   if (findings.length === 0 && overflow === undefined) return { verdict: 'pass', score: 0, findings: [] };
   if (overflow !== undefined) for (const type of overflow) findings.push({ type, score });
@@ -163,14 +193,14 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
   return { verdict: 'redact', score, findings, text: mask === undefined ? text : clean(text, mask, confusables) };
 }
 
-function clean(text: string, mask: Uint8Array, confusables: ReadonlyMap<number, string>): string {
+function clean(text: string, mask: Uint8Array, confusables: Confusables): string {
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
     const m = mask[i];
     if (m === 0) continue;
     out += text.slice(from, i);
-    if (m === MAP) out += confusables.get(text.charCodeAt(i)) ?? text.charAt(i);
+    if (m === MAP) out += latinOf(confusables, text.charCodeAt(i)) ?? text.charAt(i);
     from = i + 1;
   }
   return out + text.slice(from);
