@@ -1,0 +1,172 @@
+/** @module The audit and incident backend on better-sqlite3: chains, checkpoints, retention and incidents in warden.db. */
+import type { AppendResult, AuditBackend, ChainHead, ChainTail, RetentionRecord } from '../../audit/backend.js';
+import type { CheckpointRow } from '../../audit/checkpoint.js';
+import type { EventRow } from '../../audit/event.js';
+import type { IncidentBackend, IncidentPatch, IncidentRecord, NewTimelineEntry, TimelineEntry } from '../../audit/incident-types.js';
+import type { PublicKeyRecord } from '../../audit/keys.js';
+import {
+  checkpointFromRow, checkpointToParams, eventFromRow, INCIDENT_COLUMNS, INCIDENT_PATCH_COLUMNS, incidentFromRow, incidentToParams,
+  keyFromRow, retentionFromRow, timelineFromRow,
+  type CheckpointDbRow, type EventDbRow, type IncidentDbRow, type KeyDbRow, type RetentionDbRow, type TimelineDbRow,
+} from '../../audit/rows.js';
+import { openSqlite, type SqliteDb } from './open.js';
+
+/** Opens its own connection to `DIR/warden.db`. */
+export function createSqliteAuditBackend(dataDir: string, opts: { readonly?: boolean } = {}): SqliteAuditBackend {
+  return new SqliteAuditBackend(openSqlite(dataDir, opts), dataDir, true);
+}
+
+export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
+  readonly kind = 'sqlite' as const;
+  readonly dataDir: string;
+  readonly db: SqliteDb;
+  readonly #ownsDb: boolean;
+  readonly #headStmt;
+  readonly #insertEvent;
+  readonly #insertCheckpoint;
+  readonly #appendTx;
+
+  /** Shares `db` (e.g. the control store's connection) unless `ownsDb`; `dataDir` is where the node's key files live. */
+  constructor(db: SqliteDb, dataDir: string, ownsDb = false) {
+    this.db = db;
+    this.dataDir = dataDir;
+    this.#ownsDb = ownsDb;
+    this.#headStmt = db.prepare('SELECT seq, hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1');
+    this.#insertEvent = db.prepare('INSERT INTO audit_events (chain, seq, at, hash, body) VALUES (?, ?, ?, ?, ?)');
+    this.#insertCheckpoint = db.prepare('INSERT OR IGNORE INTO audit_checkpoints (chain, size, at, key_id, statement, signature, frontier) VALUES (?,?,?,?,?,?,?)');
+    this.#appendTx = db.transaction((chain: string, expected: ChainHead, events: readonly EventRow[], cp: CheckpointRow | undefined): AppendResult => {
+      const head = this.#headStmt.get(chain) as { seq: number; hash: Buffer } | undefined;
+      const seq = head?.seq ?? 0;
+      const hashHex = head ? head.hash.toString('hex') : null;
+      // A chain whose stored head is the expected one; an empty chain after full pruning reads as seq 0 and is accepted.
+      if (seq !== expected.seq || (hashHex !== null && hashHex !== expected.hash)) {
+        if (!(head === undefined && expected.seq > 0)) return 'moved';
+      }
+      for (const e of events) this.#insertEvent.run(e.chain, e.seq, e.at, e.hash, e.body);
+      if (cp) this.#insertCheckpoint.run(...checkpointToParams(cp));
+      return 'ok';
+    });
+  }
+
+  async registerKey(k: PublicKeyRecord): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO audit_keys (key_id, chain, public_key, created_at) VALUES (?, ?, ?, ?)').run(k.keyId, k.chain, k.publicKey, k.createdAt);
+  }
+
+  async listKeys(): Promise<readonly PublicKeyRecord[]> {
+    return (this.db.prepare('SELECT * FROM audit_keys ORDER BY chain, created_at').all() as KeyDbRow[]).map(keyFromRow);
+  }
+
+  async listChains(): Promise<readonly string[]> {
+    return this.db.prepare('SELECT chain FROM audit_keys UNION SELECT DISTINCT chain FROM audit_checkpoints ORDER BY 1').pluck().all() as string[];
+  }
+
+  async loadChainTail(chain: string): Promise<ChainTail> {
+    return this.db.transaction((): ChainTail => {
+      const last = (this.#headStmt.get(chain) as { seq: number } | undefined)?.seq ?? 0;
+      const cpRow = this.db.prepare('SELECT * FROM audit_checkpoints WHERE chain = ? AND size <= ? ORDER BY size DESC LIMIT 1').get(chain, last) as CheckpointDbRow | undefined;
+      const checkpoint = cpRow ? checkpointFromRow(cpRow) : undefined;
+      const events = (this.db.prepare('SELECT * FROM audit_events WHERE chain = ? AND seq > ? ORDER BY seq').all(chain, checkpoint?.size ?? 0) as EventDbRow[]).map(eventFromRow);
+      return { checkpoint, events };
+    })();
+  }
+
+  async append(chain: string, expected: ChainHead, events: readonly EventRow[], checkpoint: CheckpointRow | undefined): Promise<AppendResult> {
+    // IMMEDIATE takes the write lock before reading the head, so the compare-and-set cannot race another process.
+    return this.#appendTx.immediate(chain, expected, events, checkpoint);
+  }
+
+  async addCheckpoint(cp: CheckpointRow): Promise<void> {
+    this.#insertCheckpoint.run(...checkpointToParams(cp));
+  }
+
+  async readEvents(chain: string, fromSeq: number, toSeq: number, limit: number): Promise<readonly EventRow[]> {
+    return (this.db.prepare('SELECT * FROM audit_events WHERE chain = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?').all(chain, fromSeq, toSeq, limit) as EventDbRow[]).map(eventFromRow);
+  }
+
+  async getEvent(chain: string, seq: number): Promise<EventRow | undefined> {
+    const r = this.db.prepare('SELECT * FROM audit_events WHERE chain = ? AND seq = ?').get(chain, seq) as EventDbRow | undefined;
+    return r ? eventFromRow(r) : undefined;
+  }
+
+  async seqBounds(chain: string): Promise<{ first: number; last: number } | undefined> {
+    const r = this.db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM audit_events WHERE chain = ?').get(chain) as { first: number | null; last: number | null };
+    return r.first === null || r.last === null ? undefined : { first: r.first, last: r.last };
+  }
+
+  async seqRangeForTime(chain: string, fromMs: number, toMs: number): Promise<{ first: number; last: number } | undefined> {
+    const r = this.db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM audit_events WHERE chain = ? AND at >= ? AND at <= ?').get(chain, fromMs, toMs) as { first: number | null; last: number | null };
+    return r.first === null || r.last === null ? undefined : { first: r.first, last: r.last };
+  }
+
+  async listCheckpoints(chain: string): Promise<readonly CheckpointRow[]> {
+    return (this.db.prepare('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY size').all(chain) as CheckpointDbRow[]).map(checkpointFromRow);
+  }
+
+  async prune(rec: Omit<RetentionRecord, 'deleted'>): Promise<number> {
+    return this.db.transaction(() => {
+      const deleted = this.db.prepare('DELETE FROM audit_events WHERE chain = ? AND seq <= ?').run(rec.chain, rec.prunedThrough).changes;
+      this.db.prepare('INSERT OR REPLACE INTO audit_retention (chain, pruned_through, cutoff, at, actor, event_seq, deleted) VALUES (?,?,?,?,?,?,?)')
+        .run(rec.chain, rec.prunedThrough, rec.cutoff, rec.at, rec.actor, rec.eventSeq, deleted);
+      return deleted;
+    }).immediate();
+  }
+
+  async listRetention(chain?: string): Promise<readonly RetentionRecord[]> {
+    const rows = chain === undefined
+      ? this.db.prepare('SELECT * FROM audit_retention ORDER BY chain, pruned_through').all()
+      : this.db.prepare('SELECT * FROM audit_retention WHERE chain = ? ORDER BY pruned_through').all(chain);
+    return (rows as RetentionDbRow[]).map(retentionFromRow);
+  }
+
+  async createIncident(rec: IncidentRecord, first: NewTimelineEntry): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}) VALUES (${INCIDENT_COLUMNS.map(() => '?').join(', ')})`).run(...incidentToParams(rec));
+      this.#addEntry(rec.id, first);
+    }).immediate();
+  }
+
+  async updateIncident(id: string, patch: IncidentPatch, entry: NewTimelineEntry): Promise<IncidentRecord | undefined> {
+    return this.db.transaction(() => {
+      const sets: string[] = [];
+      const vals: unknown[] = [];
+      for (const [k, v] of Object.entries(patch)) {
+        const col = INCIDENT_PATCH_COLUMNS[k];
+        if (col === undefined || v === undefined) continue;
+        sets.push(`${col} = ?`);
+        vals.push(v);
+      }
+      const row = sets.length > 0
+        ? this.db.prepare(`UPDATE incidents SET ${sets.join(', ')} WHERE id = ? RETURNING *`).get(...vals, id) as IncidentDbRow | undefined
+        : this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentDbRow | undefined;
+      if (!row) return undefined;
+      this.#addEntry(id, entry);
+      return incidentFromRow(row);
+    }).immediate();
+  }
+
+  async getIncident(id: string): Promise<IncidentRecord | undefined> {
+    const r = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentDbRow | undefined;
+    return r ? incidentFromRow(r) : undefined;
+  }
+
+  async listIncidents(opts: { status?: 'open' | 'resolved' } = {}): Promise<readonly IncidentRecord[]> {
+    const rows = opts.status === undefined
+      ? this.db.prepare('SELECT * FROM incidents ORDER BY opened_at, id').all()
+      : this.db.prepare('SELECT * FROM incidents WHERE status = ? ORDER BY opened_at, id').all(opts.status);
+    return (rows as IncidentDbRow[]).map(incidentFromRow);
+  }
+
+  async timeline(id: string): Promise<readonly TimelineEntry[]> {
+    return (this.db.prepare('SELECT * FROM incident_timeline WHERE incident = ? ORDER BY seq').all(id) as TimelineDbRow[]).map(timelineFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDb && this.db.open) this.db.close();
+  }
+
+  #addEntry(id: string, e: NewTimelineEntry): void {
+    const next = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 FROM incident_timeline WHERE incident = ?').pluck().get(id) as number);
+    this.db.prepare('INSERT INTO incident_timeline (incident, seq, at, actor, kind, note, detail) VALUES (?,?,?,?,?,?,?)')
+      .run(id, next, e.at, e.actor, e.kind, e.note, e.detail === null ? null : JSON.stringify(e.detail));
+  }
+}
