@@ -1,0 +1,170 @@
+/** @module Decoded views of obfuscated text: base64, hex, URL-encoding, rot13, leetspeak and spaced-out letters, bounded depth. */
+
+export type DecodeLimits = {
+  /** How many rounds of decoding (base64 inside URL-encoding inside ... ). */
+  readonly maxDepth: number;
+  /** Total decoded characters across all views; bounds the work an attacker can cause. */
+  readonly maxChars: number;
+  readonly maxViews: number;
+};
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxDepth: 3, maxChars: 64 * 1024, maxViews: 8 };
+
+// Each pattern is a single character class under one quantifier: linear time on any input.
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const HEX_RUN = /(?<![0-9a-zA-Z])(?:[0-9a-fA-F]{2}[\s:,]?){12,}/g;
+const PCT_SEQ = /(?:%[0-9a-fA-F]{2})+/g;
+const PCT_HINT = /%[0-9a-fA-F]{2}/g;
+const SPACED = /(?:\b[a-zA-Z][ ._*\-]){5,}[a-zA-Z]\b/g;
+// rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak.
+const ROT13_HINT = /\b(?:vtaber|vafgehpgvbaf?|cerivbhf|flfgrz|cebzcg|qvfertneq|wnvyoernx|cergraq|eha)\b/i;
+// One character class under one bounded quantifier; whether a token mixes letters and digits is checked in code.
+const LEET_TOKEN = /(?<![a-z0-9@$])[a-z0-9@$]{3,24}(?![a-z0-9@$])/gi;
+const HAS_LETTER = /[a-z]/i;
+const HAS_LEET = /[013457@$]/;
+
+function printableRatio(s: string): number {
+  if (s.length === 0) return 0;
+  let ok = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13 || c >= 0xa0) ok++;
+  }
+  return ok / s.length;
+}
+
+function bytesToText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return '';
+  }
+}
+
+function decodeBase64(run: string): string {
+  let s = run.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (s.length % 4 === 1) return '';
+  while (s.length % 4 !== 0) s += '=';
+  try {
+    const bin = atob(s);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytesToText(bytes);
+  } catch {
+    return '';
+  }
+}
+
+function decodeHex(run: string): string {
+  const h = run.replace(/[\s:,]/g, '');
+  const bytes = new Uint8Array(h.length >> 1);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return bytesToText(bytes);
+}
+
+/** URL-decodes every %XX run in place (runs that are not valid UTF-8 stay as they are). */
+function decodePct(text: string): string {
+  return text.replace(PCT_SEQ, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+function countAtLeast(text: string, re: RegExp, n: number): boolean {
+  let k = 0;
+  for (const _ of text.matchAll(re)) if (++k >= n) return true;
+  return false;
+}
+
+export function rot13(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) out += String.fromCharCode(((c - 65 + 13) % 26) + 65);
+    else if (c >= 97 && c <= 122) out += String.fromCharCode(((c - 97 + 13) % 26) + 97);
+    else out += s[i];
+  }
+  return out;
+}
+
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's' };
+
+function isLeetToken(w: string): boolean {
+  return HAS_LETTER.test(w) && HAS_LEET.test(w) && !/^[0-9]+(?:st|nd|rd|th|k|m|km|kg|g|mb|gb|px|s|ms|h|am|pm)$/i.test(w);
+}
+
+function deleet(s: string): string {
+  return s.replace(LEET_TOKEN, (w) => (isLeetToken(w) ? w.replace(/[0-9@$]/g, (d) => LEET[d] ?? d) : w));
+}
+
+/** Plain English words decoded from noise: a decoded run must look like text, not like random bytes. */
+function looksLikeText(s: string): boolean {
+  if (s.length < 6 || printableRatio(s) < 0.95) return false;
+  let letters = 0;
+  let spaces = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c >= 97 && c <= 122) letters++;
+    else if (c === 0x20) spaces++;
+  }
+  return letters / s.length > 0.5 && spaces > 0;
+}
+
+/** One round: every transformation of `text` that yields something text-like and different. */
+function decodeOnce(text: string, budget: { chars: number }): string[] {
+  const out: string[] = [];
+  const take = (s: string): void => {
+    if (s.length > 0 && s !== text && budget.chars >= s.length) {
+      budget.chars -= s.length;
+      out.push(s);
+    }
+  };
+  const collect = (re: RegExp, dec: (run: string) => string): void => {
+    const pieces: string[] = [];
+    for (const m of text.matchAll(re)) {
+      const d = dec(m[0]);
+      // A decoded layer that is itself an encoded run is kept so the next round can peel it.
+      if (looksLikeText(d) || /^[A-Za-z0-9+/=_\s-]{16,}$/.test(d)) pieces.push(d);
+      if (pieces.length >= 64) break;
+    }
+    if (pieces.length > 0) take(pieces.join('\n'));
+  };
+  collect(BASE64_RUN, decodeBase64);
+  collect(HEX_RUN, decodeHex);
+  if (countAtLeast(text, PCT_HINT, 3)) take(decodePct(text).replace(/\+/g, ' '));
+  if (ROT13_HINT.test(text)) take(rot13(text));
+  const spaced = text.replace(SPACED, (m) => m.replace(/[ ._*\-]/g, ''));
+  if (spaced !== text) take(spaced);
+  let leetHits = 0;
+  for (const m of text.matchAll(LEET_TOKEN)) {
+    if (isLeetToken(m[0])) leetHits++;
+    if (leetHits >= 2) break;
+  }
+  if (leetHits >= 2) take(deleet(text));
+  return out;
+}
+
+/**
+ * Decoded views of `text` (not including `text` itself), breadth-first up to `maxDepth` rounds, capped in
+ * number and total size so a deeply nested or huge encoded payload costs bounded time.
+ */
+export function decodedViews(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): string[] {
+  const views: string[] = [];
+  const budget = { chars: limits.maxChars };
+  let frontier = [text.length > limits.maxChars ? text.slice(0, limits.maxChars) : text];
+  for (let depth = 0; depth < limits.maxDepth && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const t of frontier) {
+      for (const v of decodeOnce(t, budget)) {
+        if (views.length >= limits.maxViews) return views;
+        views.push(v);
+        next.push(v);
+      }
+    }
+    frontier = next;
+  }
+  return views;
+}

@@ -1,0 +1,119 @@
+/** @module Feature hashing of text into word uni/bigram and character 3–5-gram ids, with positions for windowing. */
+
+export type HashedFeatures = {
+  /** Character n-gram ids (already masked to the model dimension) in position order. */
+  readonly ids: Int32Array;
+  /** Position in the folded text of each feature, non-decreasing. */
+  readonly pos: Int32Array;
+  readonly count: number;
+  /** Word uni/bigram ids, a separate block: normalised on its own so words weigh as much as characters. */
+  readonly wordIds: Int32Array;
+  readonly wordPos: Int32Array;
+  readonly wordCount: number;
+  /** Length of the folded text. */
+  readonly length: number;
+};
+
+const FNV_PRIME = 16777619;
+const SEED_CHAR = 0x811c9dc5;
+const SEED_WORD = 0x9e3779b9;
+const SEED_BIGRAM = 0x85ebca6b;
+const SEED_DATA = 0x27d4eb2f;
+
+function mix(h: number, mask: number): number {
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h & mask;
+}
+
+function isWordUnit(c: number): boolean {
+  return (c >= 97 && c <= 122) || c === 48 || c >= 0xc0;
+}
+
+/**
+ * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
+ * runs to one space. Returns code units and their count.
+ */
+export function foldText(text: string): { units: Uint16Array; length: number } {
+  const lower = text.toLowerCase();
+  const units = new Uint16Array(lower.length);
+  let n = 0;
+  let prevSpace = true;
+  for (let i = 0; i < lower.length; i++) {
+    let c = lower.charCodeAt(i);
+    if (c <= 32 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000) {
+      if (prevSpace) continue;
+      c = 32;
+      prevSpace = true;
+    } else {
+      prevSpace = false;
+      if (c >= 49 && c <= 57) c = 48;
+    }
+    units[n++] = c;
+  }
+  if (n > 0 && units[n - 1] === 32) n--;
+  return { units, length: n };
+}
+
+/**
+ * Hashes folded text. Character n-grams (3, 4, 5) start at every position; word unigrams and bigrams are
+ * emitted at the position where their last word ends. `mask` is dimension - 1 (a power of two). With
+ * `dataContext`, word features are emitted a second time in a separate namespace.
+ */
+export function hashFeatures(text: string, mask: number, dataContext = false): HashedFeatures {
+  const { units, length: n } = foldText(text);
+  const ids = new Int32Array(n * 3 + 8);
+  const pos = new Int32Array(n * 3 + 8);
+  const wcap = (dataContext ? 2 : 1) * (n + 8);
+  const wordIds = new Int32Array(wcap);
+  const wordPos = new Int32Array(wcap);
+  let k = 0;
+  let kw = 0;
+  let wordHash = SEED_WORD;
+  let wordStart = -1;
+  let prevWord = 0;
+  let hasPrev = false;
+  for (let i = 0; i < n; i++) {
+    let h = SEED_CHAR;
+    const lim = i + 5 <= n ? 5 : n - i;
+    for (let j = 0; j < lim; j++) {
+      h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
+      if (j >= 2) {
+        ids[k] = mix(h + j, mask);
+        pos[k++] = i;
+      }
+    }
+    const c = units[i] as number;
+    if (isWordUnit(c)) {
+      if (wordStart < 0) {
+        wordStart = i;
+        wordHash = SEED_WORD;
+      }
+      wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
+    }
+    if (wordStart >= 0 && (!isWordUnit(c) || i === n - 1)) {
+      wordIds[kw] = mix(wordHash, mask);
+      wordPos[kw++] = i;
+      const bigram = Math.imul(prevWord ^ SEED_BIGRAM, FNV_PRIME) ^ wordHash;
+      if (hasPrev) {
+        wordIds[kw] = mix(bigram, mask);
+        wordPos[kw++] = i;
+      }
+      if (dataContext) {
+        // The same words again in a "this is data" namespace: a linear model can then weigh an
+        // instruction differently inside a document than in a user's own request.
+        wordIds[kw] = mix(wordHash ^ SEED_DATA, mask);
+        wordPos[kw++] = i;
+        if (hasPrev) {
+          wordIds[kw] = mix(bigram ^ SEED_DATA, mask);
+          wordPos[kw++] = i;
+        }
+      }
+      prevWord = wordHash;
+      hasPrev = true;
+      wordStart = -1;
+    }
+  }
+  return { ids, pos, count: k, wordIds, wordPos, wordCount: kw, length: n };
+}
