@@ -7,6 +7,7 @@ import type { AnthropicMessage } from '../../providers/wire/anthropic.js';
 import type { OpenAIChatCompletion } from '../../providers/wire/openai.js';
 import type { OutputTextFilter } from '../guard-hooks.js';
 import type { GatewayRuntime } from '../runtime.js';
+import { upstreamFailure } from '../upstream.js';
 import type { CallResult } from './call.js';
 import type { RequestState } from './request-state.js';
 
@@ -48,7 +49,7 @@ export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply
   }
   st.completionChars = completionText(out, st.format).reduce((n, t) => n + t.length, 0);
   if (output) {
-    filterCompletion(out, st.format, output);
+    await filterCompletion(out, st.format, output);
     st.guard = [...st.guard, ...output.findings()];
     changed = true;
   }
@@ -57,6 +58,9 @@ export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply
 
 function upstreamBroke(err: unknown, reply: FastifyReply): GatewayError {
   if (reply.raw.destroyed) return new GatewayError('GW_UPSTREAM_ERROR', 'The client went away.', { cause: err });
+  if (upstreamFailure(err, undefined).code === 'GW_UPSTREAM_TIMEOUT') {
+    return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider went silent while sending the answer.', { cause: err });
+  }
   return new GatewayError('GW_UPSTREAM_ERROR', 'The upstream connection failed while reading the answer.', { cause: err });
 }
 
@@ -76,21 +80,21 @@ function completionText(body: Record<string, unknown>, format: 'openai' | 'anthr
 }
 
 /** Runs each text part through the output filter in place; a block anywhere blocks the whole answer. */
-function filterCompletion(body: Record<string, unknown>, format: 'openai' | 'anthropic', filter: OutputTextFilter): void {
-  const apply = (text: string): string => {
-    const a = filter.push(text);
-    const b = filter.end();
+async function filterCompletion(body: Record<string, unknown>, format: 'openai' | 'anthropic', filter: OutputTextFilter): Promise<void> {
+  const apply = async (text: string): Promise<string> => {
+    const a = await filter.push(text);
+    const b = await filter.end();
     const blocked = a.blocked ?? b.blocked;
     if (blocked !== undefined) throw new GatewayError('GW_GUARD_BLOCKED', `The answer was blocked by a guardrail: ${blocked}`);
     return a.emit + b.emit;
   };
   if (format === 'openai') {
     for (const c of (body.choices as { message?: { content?: unknown } }[] | undefined) ?? []) {
-      if (c.message && typeof c.message.content === 'string') c.message.content = apply(c.message.content);
+      if (c.message && typeof c.message.content === 'string') c.message.content = await apply(c.message.content);
     }
   } else {
     for (const b of (body.content as { type?: string; text?: unknown }[] | undefined) ?? []) {
-      if (b.type === 'text' && typeof b.text === 'string') b.text = apply(b.text);
+      if (b.type === 'text' && typeof b.text === 'string') b.text = await apply(b.text);
     }
   }
 }

@@ -9,6 +9,7 @@ import type { StreamTranslator } from '../../providers/translate/stream-types.js
 import { errorFrame } from '../error-body.js';
 import type { OutputTextFilter } from '../guard-hooks.js';
 import type { GatewayRuntime } from '../runtime.js';
+import { upstreamFailure } from '../upstream.js';
 import type { CallResult } from './call.js';
 import { filterFrame } from './frame-filter.js';
 import type { RequestState } from './request-state.js';
@@ -54,7 +55,7 @@ export async function streamCompletion(
         continue;
       }
       for (const ev of clientParser.push(f)) {
-        const r = filterFrame(st.format, ev, output);
+        const r = await filterFrame(st.format, ev, output);
         for (const g of r.frames) await write(g);
         if (r.blocked !== undefined) {
           blocked = r.blocked;
@@ -89,7 +90,12 @@ export async function streamCompletion(
     else if (blocked === undefined && !terminalSeen) throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream stream ended before the answer was complete.');
   } catch (err) {
     failure = abort.signal.aborted && abort.signal.reason instanceof GatewayError ? abort.signal.reason : toGatewayError(err);
-    if (failure.code === 'GW_INTERNAL') failure = new GatewayError('GW_UPSTREAM_ERROR', 'The upstream stream broke off.', { cause: err });
+    if (failure.code === 'GW_INTERNAL') {
+      // An upstream that goes silent past its limit is a timeout, not a broken stream.
+      failure = upstreamFailure(err, undefined).code === 'GW_UPSTREAM_TIMEOUT'
+        ? new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider went silent mid-stream.', { cause: err })
+        : new GatewayError('GW_UPSTREAM_ERROR', 'The upstream stream broke off.', { cause: err });
+    }
   } finally {
     result.done();
     removeInflight();
