@@ -15,7 +15,14 @@ export type Received = {
 
 /** What the stub does with one request. Anything not set falls back to the flavor's default answer. */
 export type StubReply =
-  | { readonly kind: 'json'; readonly status?: number; readonly body: unknown; readonly headersDelayMs?: number }
+  | {
+      readonly kind: 'json';
+      readonly status?: number;
+      readonly body: unknown;
+      readonly headersDelayMs?: number;
+      /** Sends the first half of the body, then waits this long before the rest. */
+      readonly stallBodyMs?: number;
+    }
   | {
       readonly kind: 'sse';
       readonly frames: readonly string[];
@@ -208,7 +215,16 @@ export async function startStub(flavor: StubFlavor, handler?: StubHandler): Prom
     if (res.destroyed) return;
     if (reply.kind === 'json') {
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply.body));
+      const text = JSON.stringify(reply.body);
+      if (reply.stallBodyMs) {
+        const mid = Math.floor(text.length / 2);
+        res.write(text.slice(0, mid));
+        await sleep(reply.stallBodyMs);
+        if (res.destroyed) return;
+        res.end(text.slice(mid));
+        return;
+      }
+      res.end(text);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -220,7 +236,8 @@ export async function startStub(flavor: StubFlavor, handler?: StubHandler): Prom
         return;
       }
       if (reply.hangAfter !== undefined && i >= reply.hangAfter) return;
-      res.write(reply.frames[i]);
+      // Wait for the bytes to leave, so a reset that follows cannot discard them.
+      await new Promise<void>((r) => res.write(reply.frames[i], () => r()));
       if (reply.frameDelayMs) await sleep(reply.frameDelayMs);
     }
     res.end();
