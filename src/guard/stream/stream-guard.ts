@@ -38,8 +38,8 @@ export interface StreamGuard {
  *    rest is then redacted or the stream blocked); detection that needs more than H units of left context
  *    (verbatim system-prompt chunks, long URLs) sees only the window; when one scanner redacts two matches
  *    in one window, they are released together, and a second match still growing at the window's end may let
- *    its continuation through. Findings are counted once per scanner, type and stream position (approximate
- *    where earlier redactions shift positions).
+ *    its continuation through. Findings are counted once per scanner, type and start position in the stream
+ *    (approximate where an earlier scanner's redaction in the same window shifts positions).
  */
 export function createStreamGuard(scanners: readonly Scanner[], policy: ResolvedGuardPolicy, opts: StreamGuardOptions): StreamGuard {
   const hold = Math.max(0, Math.floor(opts.holdBack ?? DEFAULT_HOLD_BACK));
@@ -55,7 +55,8 @@ export function createStreamGuard(scanners: readonly Scanner[], policy: Resolved
   const sinkFor = (windowBase: number): GuardTextSink => ({
     timing: (i, ms) => acc.timing(i, ms),
     finding: (e: FindingEvent) => {
-      const key = e.end === undefined ? `${e.scannerId}\u0000${e.type}` : `${e.scannerId}\u0000${e.type}\u0000${windowBase + e.end}`;
+      // Keyed by start: a match that grows at its end while the window slides (an e-mail's TLD) is one finding.
+      const key = e.start === undefined ? `${e.scannerId}\u0000${e.type}` : `${e.scannerId}\u0000${e.type}\u0000${windowBase + e.start}`;
       if (seen.has(key)) return;
       seen.add(key);
       acc.finding(e);
