@@ -3,19 +3,53 @@ import cluster from 'node:cluster';
 import { hostname } from 'node:os';
 import { createApp, configuredModels } from '../app.js';
 import { IpcBus, relayIpcBus } from '../bus/ipc-bus.js';
+import { LocalBus } from '../bus/local-bus.js';
+import { PollOnlyBus } from '../bus/poll-only-bus.js';
+import { createRedisBus } from '../bus/redis-bus.js';
 import type { Bus } from '../bus/types.js';
 import { loadConfig, type Config, type ConfigFlags } from '../config/load-config.js';
 import { ensureAdminToken } from '../control/admin-token.js';
 import type { Store } from '../store/types.js';
+import { createPostgresStore } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { wireExtensions } from './extensions.js';
 
 const FLAGS_ENV = 'WARDEN_WORKER_FLAGS';
 const INDEX_ENV = 'WARDEN_WORKER_INDEX';
 
+function warn(err: unknown, what: string): void {
+  process.stderr.write(`warden: ${what}: ${err instanceof Error ? err.message : String(err)}\n`);
+}
+
 export async function openStore(config: Config): Promise<Store> {
   if (config.store.kind === 'sqlite') return createSqliteStore(config.store.dataDir);
-  throw new Error('postgres store not built yet');
+  return createPostgresStore(config.store.url.reveal(), {
+    // Start-up waits for the server (bounded); report the first attempt and then every tenth, not each one.
+    onError: (err, what) => {
+      const attempt = /attempt (\d+)/.exec(what);
+      if (!attempt || Number(attempt[1]) % 10 === 1) warn(err, `store ${what}`);
+    },
+  });
+}
+
+/** Redis when configured (cluster, or embedded workers); else IPC between embedded workers, in-process for one process. */
+export async function openBus(config: Config, role: 'single' | 'worker'): Promise<Bus> {
+  if (config.bus) return createRedisBus({ url: config.bus.url.reveal(), prefix: config.bus.prefix, onError: warn });
+  if (role === 'worker') return new IpcBus(process);
+  // A PostgreSQL node without Redis has no way to reach other nodes: confirm them through the store.
+  return config.store.kind === 'postgres' ? new PollOnlyBus() : new LocalBus();
+}
+
+/**
+ * Node ids are unique per process and stable across restarts: `--node-id`/WARDEN_NODE_ID when given; else the host
+ * plus, in cluster mode where several nodes may share a host, the port (the process id when the port is 0).
+ * Workers append `-w<index>`.
+ */
+export function nodeIdFor(config: Config, worker: number | undefined): string {
+  const shared = config.store.kind === 'postgres' || config.bus !== undefined;
+  const base = config.nodeId ?? (shared ? `${hostname()}-${config.port === 0 ? `pid${process.pid}` : config.port}` : hostname());
+  if (worker === undefined) return config.nodeId ?? `${base}-w0`;
+  return `${base}-w${worker}`;
 }
 
 export async function serve(flags: ConfigFlags): Promise<void> {
@@ -45,9 +79,10 @@ function banner(config: Config, url: string, token: string | undefined): string 
 
 async function runSingle(config: Config): Promise<void> {
   const store = await openStore(config);
-  const nodeId = `${hostname()}-w0`;
+  const bus = await openBus(config, 'single');
+  const nodeId = nodeIdFor(config, undefined);
   const ext = await wireExtensions(config, store, nodeId);
-  const app = await createApp(config, { store, nodeId, ...ext.deps });
+  const app = await createApp(config, { store, bus, nodeId, ...ext.deps });
   const url = await app.listen();
   process.stdout.write(banner(config, url, app.generatedAdminToken));
   onShutdown(async () => {
@@ -100,8 +135,8 @@ async function runWorker(): Promise<void> {
   const index = Number(process.env[INDEX_ENV] ?? '0');
   const config = loadConfig(flags, process.env);
   const store = await openStore(config);
-  const bus: Bus = new IpcBus(process);
-  const nodeId = `${hostname()}-w${index}`;
+  const bus: Bus = await openBus(config, 'worker');
+  const nodeId = nodeIdFor(config, index);
   const ext = await wireExtensions(config, store, nodeId);
   const app = await createApp(config, { store, bus, nodeId, rateShare: 1 / config.workers, ...ext.deps });
   await app.listen();

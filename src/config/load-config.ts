@@ -12,6 +12,9 @@ export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly dataDir: string }
   | { readonly kind: 'postgres'; readonly url: Secret; readonly redisUrl: Secret | undefined; readonly dataDir: string };
 
+/** A cross-process bus: Redis pub/sub under a key prefix. Absent: in-process (one process) or IPC (embedded workers). */
+export type BusConfig = { readonly kind: 'redis'; readonly url: Secret; readonly prefix: string };
+
 export type ResolvedProvider = Omit<ProviderConfig, 'apiKey'> & { readonly apiKey: Secret | undefined };
 
 export type Config = {
@@ -24,6 +27,9 @@ export type Config = {
   readonly configFile: string | undefined;
   readonly adminToken: Secret | undefined;
   readonly store: StoreConfig;
+  readonly bus?: BusConfig | undefined;
+  /** Stable id of this node (workers append -w<i>); unset: derived from host and port (cluster) or host (embedded). */
+  readonly nodeId?: string | undefined;
   readonly providers: readonly ResolvedProvider[];
   readonly models: readonly ModelConfig[];
   readonly tenants: readonly TenantConfig[];
@@ -43,9 +49,12 @@ export type ConfigFlags = {
   region?: string | undefined;
   store?: string | undefined;
   bus?: string | undefined;
+  nodeId?: string | undefined;
 };
 
 export const DEFAULT_PORT = 8787;
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const BUS_PREFIX = /^[A-Za-z0-9._:-]{1,64}$/;
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
@@ -65,6 +74,17 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
   } else if (file.store?.kind === 'postgres') {
     store = { kind: 'postgres', url: new Secret(file.store.url), redisUrl: file.store.redisUrl === undefined ? undefined : new Secret(file.store.redisUrl), dataDir };
   }
+
+  const busUrlResolved = busUrl ?? (file.store?.kind === 'postgres' ? file.store.redisUrl : undefined);
+  let bus: BusConfig | undefined;
+  if (busUrlResolved !== undefined) {
+    if (!/^rediss?:\/\//.test(busUrlResolved)) throw new GatewayError('GW_CONFIG_INVALID', '--bus: expected a redis:// or rediss:// URL');
+    const prefix = nonEmpty(env.WARDEN_BUS_PREFIX) ?? (file.store?.kind === 'postgres' ? file.store.busPrefix : undefined) ?? 'warden:';
+    if (!BUS_PREFIX.test(prefix)) throw new GatewayError('GW_CONFIG_INVALID', 'WARDEN_BUS_PREFIX: 1-64 characters: letters, digits and . _ : -');
+    bus = { kind: 'redis', url: new Secret(busUrlResolved), prefix };
+  }
+  const nodeId = flags.nodeId ?? nonEmpty(env.WARDEN_NODE_ID) ?? file.server.nodeId;
+  if (nodeId !== undefined && !NODE_ID.test(nodeId)) throw new GatewayError('GW_CONFIG_INVALID', '--node-id: 1-64 characters: letters, digits and . _ : -');
 
   const providers: ResolvedProvider[] = file.providers.map((p) => ({ ...p, apiKey: p.apiKey ? new Secret(p.apiKey) : undefined }));
   // Without a config file, providers come from the usual environment variables.
@@ -87,6 +107,8 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Config {
     configFile: configFile === undefined ? undefined : resolve(configFile),
     adminToken: adminToken === undefined ? undefined : new Secret(adminToken),
     store,
+    bus,
+    nodeId,
     providers,
     models: file.models,
     tenants: file.tenants,

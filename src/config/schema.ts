@@ -47,7 +47,7 @@ export const tenantSchema = z.strictObject({
 
 export const storeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sqlite') }),
-  z.strictObject({ kind: z.literal('postgres'), url: z.string().min(1), redisUrl: z.string().min(1).optional() }),
+  z.strictObject({ kind: z.literal('postgres'), url: z.string().min(1), redisUrl: z.string().min(1).optional(), busPrefix: z.string().min(1).max(64).optional() }),
 ]);
 
 export const configFileSchema = z.strictObject({
@@ -58,6 +58,8 @@ export const configFileSchema = z.strictObject({
       workers: z.number().int().min(1).max(64).optional(),
       bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
       region: id.optional(),
+      /** Stable node id (usually `${HOSTNAME}`-like, from the environment); workers append -w<i>. */
+      nodeId: id.optional(),
     })
     .prefault({}),
   store: storeSchema.optional(),

@@ -107,13 +107,15 @@ export class PostgresStore implements Store {
   }
 
   async loadState(): Promise<ControlState> {
-    // One snapshot (REPEATABLE READ), so keys and restrictions belong to the version read with them.
-    return this.#tx(async (c) => {
-      const v = await c.query<{ version: string }>('SELECT version FROM policy_version WHERE id = 1');
-      const keys = await c.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE revoked_at IS NULL`);
-      const rs = await c.query<RestrictionRow>(`SELECT ${RESTRICTION_COLUMNS} FROM restrictions WHERE lifted_at IS NULL`);
-      return { version: toNumber(v.rows[0]?.version ?? NaN), keys: keys.rows.map(keyFromRow), restrictions: rs.rows.map(restrictionFromRow) };
-    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // ONE statement, so one snapshot: keys and restrictions belong to the version read with them, in one round trip
+    // (this runs on every node for every change, on the propagation path).
+    const r = await this.pool.query<{ version: string; keys: KeyRow[]; restrictions: RestrictionRow[] }>(`SELECT
+      (SELECT version FROM policy_version WHERE id = 1) AS version,
+      (SELECT coalesce(json_agg(k), '[]'::json) FROM (SELECT ${KEY_COLUMNS} FROM api_keys WHERE revoked_at IS NULL) k) AS keys,
+      (SELECT coalesce(json_agg(x), '[]'::json) FROM (SELECT ${RESTRICTION_COLUMNS} FROM restrictions WHERE lifted_at IS NULL) x) AS restrictions`);
+    const row = r.rows[0];
+    if (!row) throw new Error('policy_version row missing');
+    return { version: toNumber(row.version), keys: row.keys.map(keyFromRow), restrictions: row.restrictions.map(restrictionFromRow) };
   }
 
   async getMeta(key: string): Promise<string | undefined> {
