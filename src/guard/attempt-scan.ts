@@ -18,7 +18,6 @@ export const hostTimers: GuardTimers = Object.freeze({
   clearTimeout: (h: unknown): void => globalThis.clearTimeout(h as ReturnType<typeof globalThis.setTimeout>),
 });
 
-const PENDING = Symbol('pending');
 const TIMEOUT = Symbol('timeout');
 const noop = (): void => undefined;
 
@@ -69,21 +68,37 @@ export async function attemptScan(
     ctrl?.abort();
     return fail('overrun');
   }
-  let settled: ScanResult | typeof PENDING | typeof TIMEOUT;
-  try {
-    // An already-settled native promise wins this race (its reaction is queued first): no timer for sync scanners.
-    settled = await Promise.race([p, Promise.resolve(PENDING)]);
-    if (settled === PENDING) settled = await withDeadline(p, timeoutMs - syncMs, timers);
-  } catch {
-    return fail('threw');
+  // One reaction plus one microtask tick tells whether `p` had already settled (its reaction is queued first):
+  // cheaper than Promise.race, and no timer is armed for synchronous scanners.
+  const probe: { state: 0 | 1 | 2; value: unknown } = { state: 0, value: undefined };
+  p.then(
+    (v) => {
+      probe.state = 1;
+      probe.value = v;
+    },
+    (e: unknown) => {
+      probe.state = 2;
+      probe.value = e;
+    },
+  );
+  await null;
+  let settled: unknown;
+  let ms = syncMs;
+  if (probe.state === 1) settled = probe.value;
+  else if (probe.state === 2) return fail('threw');
+  else {
+    try {
+      settled = await withDeadline(p, timeoutMs - syncMs, timers);
+    } catch {
+      return fail('threw');
+    }
+    if (settled === TIMEOUT) {
+      ctrl?.abort();
+      return fail('timeout');
+    }
+    ms = ctx.now() - t0;
+    if (ms > timeoutMs) return fail('timeout');
   }
-  if (settled === TIMEOUT) {
-    p.then(noop, noop);
-    ctrl?.abort();
-    return fail('timeout');
-  }
-  const ms = ctx.now() - t0;
-  if (ms > timeoutMs) return fail('timeout');
   if (!isValidResult(settled, input.text.length)) return fail('invalid_result');
   unlink();
   return { ok: true, result: settled, ms };

@@ -38,12 +38,25 @@ export function passReport<R>(stage: Stage): GuardReport<R> {
   return { stage, outcome: 'pass', texts: new Map<R, string>(), findings: [], blockedBy: [], timings: [] };
 }
 
-/** Builds the ScanContext handed to scanners, once per run. */
+/**
+ * Builds the ScanContext handed to scanners, once per run. Without a request signal, a never-aborted one is made
+ * only if a scanner asks for it (an AbortController costs about a microsecond, most scanners never look).
+ */
 export function scanContextOf(ctx: GuardRunContext): ScanContext {
-  const signal = ctx.signal ?? new AbortController().signal;
-  return ctx.request === undefined
-    ? { signal, now: ctx.now, logger: ctx.logger }
-    : { signal, now: ctx.now, logger: ctx.logger, request: ctx.request };
+  const request = ctx.request;
+  if (ctx.signal !== undefined) {
+    const signal = ctx.signal;
+    return request === undefined ? { signal, now: ctx.now, logger: ctx.logger } : { signal, now: ctx.now, logger: ctx.logger, request };
+  }
+  let lazy: AbortSignal | undefined;
+  const base = {
+    get signal(): AbortSignal {
+      return (lazy ??= new AbortController().signal);
+    },
+    now: ctx.now,
+    logger: ctx.logger,
+  };
+  return request === undefined ? base : Object.assign(base, { request });
 }
 
 /** Aggregates findings and timings of one run (or of one stream) into report fields. */

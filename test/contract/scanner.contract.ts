@@ -162,7 +162,7 @@ export function describeScanner<O>(def: ScannerDefinition<O>, samples: ScannerSa
           try {
             r = await s.scan({ text, stage, origin: 'tool' }, ctx);
           } catch (e) {
-            throw new Error(`scanner threw on fuzz input #${i} (${JSON.stringify(text)}): ${String(e)}`);
+            throw new Error(`scanner threw on fuzz input #${i} (${JSON.stringify(text)})`, { cause: e });
           }
           checkShape(r, def.id, extra, text.length);
         }

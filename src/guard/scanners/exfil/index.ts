@@ -48,6 +48,9 @@ export const exfil = defineScanner<ExfilOptions>({
         if (host.indexOf('.', i + 1) < 0) return false;
       }
     };
+    // One RegExp per scanner instance (building one costs microseconds); scans are synchronous, so resetting
+    // lastIndex at the start is enough.
+    const re = new RegExp(URL_RE.source, URL_RE.flags);
     const scanText = (text: string): ScanResult => {
       if (text.indexOf('//') < 0) return { verdict: 'pass', score: 0, findings: [] };
       const hasImageSyntax = text.includes('![');
@@ -55,7 +58,7 @@ export const exfil = defineScanner<ExfilOptions>({
       const hits: Hit[] = [];
       let score = 0;
       let floor = 0;
-      const re = new RegExp(URL_RE.source, URL_RE.flags);
+      re.lastIndex = 0;
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         const start = m.index;
         const end = start + m[0].length;
