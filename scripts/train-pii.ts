@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tokenClasses } from '../src/guard/scanners/pii/tagger.js';
-import { dropWordFeatures, FEATURES_PER_TOKEN, historyFeatures, STATIC_FEATURES, staticFeatures, TAG_COUNT, TAGS } from '../src/guard/scanners/pii/tagger-features.js';
+import { dropWordFeatures, FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, staticFeatures, TAG_COUNT, TAGS } from '../src/guard/scanners/pii/tagger-features.js';
 import { encodeModel } from '../src/guard/scanners/pii/tagger-model.js';
 import { tokenize, type Tokens, wordHash } from '../src/guard/scanners/pii/tokens.js';
 import { lexiconClasses, type Lexicon } from '../src/guard/scanners/pii/lexicon.js';
@@ -76,7 +76,7 @@ function buildLexicon(paths: string[]): { common: number[]; proper: number[] } {
   const common: number[] = [];
   const proper: number[] = [];
   // A word written lower-case even now and then is a common word; names almost never are.
-  for (const [h, n] of lower) if (n >= 2 && 3 * n >= (cap.get(h) ?? 0)) common.push(h);
+  for (const [h, n] of lower) if (n >= 2 && 5 * n >= (cap.get(h) ?? 0)) common.push(h);
   for (const [h, n] of cap) if (n >= 3 && n >= 3 * (lower.get(h) ?? 0)) proper.push(h);
   return { common: common.sort((a, b) => a - b), proper: proper.sort((a, b) => a - b) };
 }
@@ -143,6 +143,11 @@ for (let epoch = 0; epoch < epochs; epoch++) {
     let prev = 0;
     let prev2 = 0;
     for (let i = 0; i < ex.tokens.count; i++) {
+      if (skipToken(ex.tokens, ex.lex, i, prev) && (ex.cls[i] ?? 0) === 0) {
+        prev2 = prev;
+        prev = 0;
+        continue;
+      }
       clock++;
       staticFeatures(ex.tokens, ex.cls, ex.lex, i, feats);
       historyFeatures(prev, prev2, ex.tokens.shape[i] ?? 0, feats, STATIC_FEATURES);

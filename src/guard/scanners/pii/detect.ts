@@ -32,7 +32,13 @@ export function detectEntities(text: string, types?: ReadonlySet<PiiType>): Enti
   const all: Entity[] = [...resolvedStructured];
   const tagged: Entity[] = [];
   tagEntities(MODEL, LEXICON, text, resolvedStructured, tagged);
-  for (const e of tagged) if (validTagged(text, e)) all.push(e);
+  // In text that uses capitals, a name written all lower-case ("serve vegan stuff") is a common word; all-lower-case
+  // text (chat style) keeps lower-case names.
+  const capitalised = /[A-Z]/.test(text);
+  for (const e of tagged) {
+    if (capitalised && e.type !== 'ADDRESS' && !/\p{Lu}/u.test(text.slice(e.start, e.end))) continue;
+    if (validTagged(text, e)) all.push(e);
+  }
   const resolved = resolveOverlaps(all);
   return types === undefined ? resolved : resolved.filter((e) => types.has(e.type));
 }

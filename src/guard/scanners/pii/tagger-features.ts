@@ -33,34 +33,39 @@ function coarse(shape: number): number {
  * Writes the tag-independent feature hashes of token `i` into `out` (exactly STATIC_FEATURES entries).
  * `cls` holds each token's structured class (0 = none), `lex` its lexicon class (see lexicon.ts).
  */
+function wordAt(t: Tokens, cls: Uint8Array, k: number): number {
+  if (k < 0 || k >= t.count) return NONE;
+  const c = cls[k] ?? 0;
+  return c !== 0 ? 0x51c0 + c : (t.word[k] ?? NONE);
+}
+
+function shapeAt(t: Tokens, cls: Uint8Array, k: number): number {
+  if (k < 0 || k >= t.count) return NONE;
+  return (cls[k] ?? 0) !== 0 ? 0x51c0 : coarse(t.shape[k] ?? 0);
+}
+
 export function staticFeatures(t: Tokens, cls: Uint8Array, lex: Uint8Array, i: number, out: Int32Array): void {
   const n = t.count;
-  const w = (k: number): number => {
-    if (k < 0 || k >= n) return NONE;
-    const c = cls[k] ?? 0;
-    return c !== 0 ? 0x51c0 + c : (t.word[k] ?? NONE);
-  };
-  const s = (k: number): number => (k < 0 || k >= n ? NONE : (cls[k] ?? 0) !== 0 ? 0x51c0 : coarse(t.shape[k] ?? 0));
   const c0 = cls[i] ?? 0;
   const sh0 = c0 !== 0 ? 0x51c0 + c0 : (t.shape[i] ?? 0);
-  const w0 = w(i);
+  const w0 = wordAt(t, cls, i);
   const nl = t.newline[i] ?? 0;
   const sentStart = i === 0 || nl === 1 || isSentenceEnd(t.shape[i - 1] ?? 0) ? 1 : 0;
   out[0] = mix(1, 0);
   out[1] = mix(2, w0);
   out[2] = mix(3, c0 !== 0 ? w0 : (t.suffix[i] ?? 0));
   out[3] = mix(4, sh0);
-  out[4] = mix(5, w(i - 1));
-  out[5] = mix(6, w(i + 1));
-  out[6] = mix(7, w(i - 2));
-  out[7] = mix(8, w(i + 2));
-  out[8] = mix3(9, s(i - 1), sh0);
-  out[9] = mix3(10, sh0, s(i + 1));
+  out[4] = mix(5, wordAt(t, cls, i - 1));
+  out[5] = mix(6, wordAt(t, cls, i + 1));
+  out[6] = mix(7, wordAt(t, cls, i - 2));
+  out[7] = mix(8, wordAt(t, cls, i + 2));
+  out[8] = mix3(9, shapeAt(t, cls, i - 1), sh0);
+  out[9] = mix3(10, sh0, shapeAt(t, cls, i + 1));
   out[10] = mix3(11, nl * 2 + sentStart, sh0);
-  out[11] = mix3(12, w(i - 1), sh0);
-  out[12] = mix3(13, sh0, w(i + 1));
-  out[13] = mix3(14, s(i - 2), s(i - 1));
-  out[14] = mix3(15, w(i - 1), w0);
+  out[11] = mix3(12, wordAt(t, cls, i - 1), sh0);
+  out[12] = mix3(13, sh0, wordAt(t, cls, i + 1));
+  out[13] = mix3(14, shapeAt(t, cls, i - 2), shapeAt(t, cls, i - 1));
+  out[14] = mix3(15, wordAt(t, cls, i - 1), w0);
   out[15] = mix3(16, t.newline[i + 1] ?? 1, sh0);
   const l0 = lex[i] ?? 0;
   out[16] = mix3(20, l0, sh0);
@@ -76,6 +81,18 @@ export function historyFeatures(prev: number, prev2: number, shape0: number, out
 }
 
 export const FEATURES_PER_TOKEN = STATIC_FEATURES + 3;
+
+/**
+ * Tokens the tagger does not score: a common lower-case word or a punctuation mark right after an O token. In prose
+ * that is most tokens, and skipping them is what keeps the tagger within its time budget; training applies the same
+ * rule so the model never learns to depend on those tokens being scored.
+ */
+export function skipToken(t: Tokens, lex: Uint8Array, i: number, prevTag: number): boolean {
+  if (prevTag !== 0) return false;
+  const sh = t.shape[i] ?? 0;
+  if (sh >= PUNCT_BASE) return sh !== PUNCT_BASE + 35 && sh !== PUNCT_BASE + 64; // '#' and '@' can start values
+  return sh === SHAPE.lower && lex[i] === 1;
+}
 
 /** Training-time word dropout: the current word's identity features become the unknown-word value. */
 export function dropWordFeatures(out: Int32Array): void {

@@ -1,9 +1,13 @@
 /** @module Greedy averaged-perceptron tagger for PERSON, ADDRESS and the other free-text types, over hashed features. */
 import type { Entity, TaggedType } from './entity.js';
-import { FEATURES_PER_TOKEN, historyFeatures, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
+import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
 import type { TaggerModel } from './tagger-model.js';
 import { type Lexicon, lexiconClasses } from './lexicon.js';
 import { PUNCT_BASE, tokenize, type Tokens } from './tokens.js';
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
 
 /** Segments bound the per-call arrays; a cut lands on whitespace so no token is split. */
 const SEGMENT = 8192;
@@ -40,19 +44,40 @@ export function decodeTokens(model: TaggerModel, t: Tokens, cls: Uint8Array, lex
   let prev = 0;
   let prev2 = 0;
   for (let i = 0; i < t.count; i++) {
+    if (skipToken(t, lex, i, prev) && (cls[i] ?? 0) === 0) {
+      prev2 = prev;
+      prev = 0;
+      continue;
+    }
     staticFeatures(t, cls, lex, i, feats);
     historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
-    scores.fill(0);
+    // Eight tags, unrolled into locals: this loop is the tagger's whole cost.
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     for (let f = 0; f < FEATURES_PER_TOKEN; f++) {
-      const base = ((feats[f] ?? 0) & mask) * TAG_COUNT;
-      for (let k = 0; k < TAG_COUNT; k++) scores[k] = (scores[k] ?? 0) + (w[base + k] ?? 0);
+      const b = ((feats[f] as number) & mask) << 3;
+      s0 += w[b] as number;
+      s1 += w[b + 1] as number;
+      s2 += w[b + 2] as number;
+      s3 += w[b + 3] as number;
+      s4 += w[b + 4] as number;
+      s5 += w[b + 5] as number;
+      s6 += w[b + 6] as number;
+      s7 += w[b + 7] as number;
     }
+    scores[0] = s0;
+    scores[1] = s1;
+    scores[2] = s2;
+    scores[3] = s3;
+    scores[4] = s4;
+    scores[5] = s5;
+    scores[6] = s6;
+    scores[7] = s7;
     let best = 0;
     let second = -Infinity;
     for (let k = 1; k < TAG_COUNT; k++) {
-      const v = scores[k] ?? 0;
-      if (v > (scores[best] ?? 0)) {
-        second = scores[best] ?? 0;
+      const v = scores[k] as number;
+      if (v > (scores[best] as number)) {
+        second = scores[best] as number;
         best = k;
       } else if (v > second) second = v;
     }
@@ -113,8 +138,9 @@ export function tagEntities(model: TaggerModel, lexicon: Lexicon, text: string, 
   while (from < text.length) {
     let to = Math.min(text.length, from + SEGMENT);
     if (to < text.length) {
-      const ws = text.lastIndexOf('\n', to);
-      const cut = ws > from + SEGMENT / 2 ? ws : text.lastIndexOf(' ', to);
+      // Backward scan bounded to half a segment: lastIndexOf would walk to the start of a text without spaces.
+      let cut = to;
+      while (cut > from + SEGMENT / 2 && !isSpace(text.charCodeAt(cut))) cut--;
       if (cut > from + SEGMENT / 2) to = cut;
     }
     const t = tokenize(text, from, to);

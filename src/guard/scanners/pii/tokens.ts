@@ -3,7 +3,7 @@ import { isDigit, isWordUnit } from './chars.js';
 
 /** Word shapes; punctuation tokens use PUNCT_BASE + their code unit so the model sees which symbol it is. */
 export const SHAPE = { lower: 1, cap: 2, upper: 3, letter: 4, mixed: 5, alnum: 6, digit: 7 } as const;
-export const PUNCT_BASE = 64;
+export const PUNCT_BASE = 256;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 

@@ -46,12 +46,17 @@ function hostOf(text: string, hostStart: number, end: number): string {
       break;
     }
   }
-  const at = text.lastIndexOf('@', stop - 1);
-  if (at >= hostStart) h = at + 1;
+  // Bounded to the authority: an unbounded lastIndexOf would make many URLs quadratic.
+  for (let i = stop - 1; i >= hostStart; i--) {
+    if (text.charCodeAt(i) === 64) {
+      h = i + 1;
+      break;
+    }
+  }
   let e = h;
   if (text.charCodeAt(h) === 91) {
-    const close = text.indexOf(']', h);
-    return close !== -1 && close < stop ? text.slice(h, close + 1) : '';
+    for (let i = h; i < stop; i++) if (text.charCodeAt(i) === 93) return text.slice(h, i + 1);
+    return '';
   }
   while (e < stop && text.charCodeAt(e) !== 58) e++;
   return text.slice(h, e).toLowerCase();

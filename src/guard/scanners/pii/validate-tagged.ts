@@ -23,7 +23,8 @@ export function validTagged(text: string, e: Entity): boolean {
       // Street addresses carry a number; a bare number is an address only as a zip code named as such.
       if (digits === 0) return false;
       if (letters === 0) return digits >= 4 && digits <= 10 && containsAny(windowBefore(text, e.start, 30), ZIP_WORDS);
-      return true;
+      // A number and a word ("8080 now") is not yet an address: want a capitalised name or a longer phrase.
+      return /\p{Lu}/u.test(text.slice(e.start, e.end)) || text.slice(e.start, e.end).split(/\s+/).length >= 3;
     case 'AGE':
       return digits >= 1 && digits <= 3;
     default:

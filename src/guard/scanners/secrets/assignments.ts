@@ -45,10 +45,17 @@ function keyType(id: string): SecretType | undefined {
   return found;
 }
 
+/** End of the line starting at `from`, looking at most `max` units ahead so a text without newlines costs O(max). */
+function lineEndWithin(text: string, from: number, max: number): number {
+  const limit = Math.min(text.length, from + max);
+  for (let i = from; i < limit; i++) if (text.charCodeAt(i) === 10) return i;
+  return limit;
+}
+
 type Value = { start: number; end: number; quoted: boolean };
 
 /** Reads the value after the operator at `p` (quotes and escaped quotes allowed); undefined when none. */
-function readValue(text: string, p: number, lineEnd: number): Value | undefined {
+function readValue(text: string, p: number, lineEnd: number, inQuery = false): Value | undefined {
   while (p < lineEnd && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
   let q = text.charCodeAt(p);
   if (q === 92 && (text.charCodeAt(p + 1) === 34 || text.charCodeAt(p + 1) === 39)) {
@@ -69,7 +76,8 @@ function readValue(text: string, p: number, lineEnd: number): Value | undefined 
   let e = s;
   while (e < lineEnd && e - s < MAX_VALUE) {
     const c = text.charCodeAt(e);
-    if (c === 32 || c === 9 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125 || c === 60 || c === 34 || c === 39 || c === 38 || c === 92) break;
+    if (c === 32 || c === 9 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125 || c === 60 || c === 34 || c === 39 || c === 92) break;
+    if (c === 38 && inQuery) break; // ?token=…&next=…
     e++;
   }
   if (e - s >= MAX_VALUE) return undefined;
@@ -86,6 +94,8 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   const classes = charClasses(v);
   // Unquoted letters-only words in code are variable names (password = userPassword), not values.
   if (!quoted && /^[A-Za-z_.]+$/.test(v)) return false;
+  // Dotted paths and subscripts are code: os.environ[, settings.DB_PASSWORD, config.get
+  if (v.includes('[') || (!quoted && /^[A-Za-z_]\w*\.[A-Za-z_]/.test(v))) return false;
   if (type === 'PASSWORD') return v.length >= (quoted ? 4 : 6) && (classes >= 2 || v.length >= 10);
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
 }
@@ -125,14 +135,14 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
       const id = lower.slice(s, e).replace(/^[-.]+/, '');
       const type = keyType(id);
       if (type === undefined) continue;
-      let lineEnd = text.indexOf('\n', e);
-      if (lineEnd === -1) lineEnd = text.length;
+      const lineEnd = lineEndWithin(text, e, 2 * MAX_VALUE);
       const flag = s >= 1 && text.charCodeAt(s - 1) === 45;
       const bare = type === 'PASSWORD' && (id === 'password' || id === 'pwd' || id === 'pw' || id === '비번');
       const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
       const op = operatorEnd(text, e, lineEnd, true, inTag);
       if (op === -1) continue;
-      const v = readValue(text, op, lineEnd);
+      const inQuery = s >= 1 && (text.charCodeAt(s - 1) === 63 || text.charCodeAt(s - 1) === 38);
+      const v = readValue(text, op, lineEnd, inQuery);
       if (v === undefined) continue;
       const value = text.slice(v.start, v.end);
       if (!plausible(value, type, v.quoted)) continue;
@@ -165,8 +175,14 @@ export function findHeaderAndUrlCredentials(text: string, out: SecretEntity[]): 
       e++;
     }
     if (text.charCodeAt(e) !== 64) continue;
-    const colon = text.indexOf(':', from);
-    if (colon === -1 || colon >= e || colon + 1 >= e) continue;
+    let colon = -1;
+    for (let i = from; i < e; i++) {
+      if (text.charCodeAt(i) === 58) {
+        colon = i;
+        break;
+      }
+    }
+    if (colon === -1 || colon + 1 >= e) continue;
     const pass = text.slice(colon + 1, e);
     if (!isPlaceholder(pass) && pass.length >= 3) out.push({ type: 'PASSWORD', start: colon + 1, end: e, score: 0.9 });
   }
@@ -178,8 +194,7 @@ export function findSecureStrings(text: string, out: SecretEntity[]): void {
   const cue = 'ConvertTo-SecureString';
   for (let hit = text.indexOf(cue, from); hit !== -1; hit = text.indexOf(cue, from)) {
     from = hit + cue.length;
-    let lineEnd = text.indexOf('\n', from);
-    if (lineEnd === -1) lineEnd = text.length;
+    const lineEnd = lineEndWithin(text, from, 2 * MAX_VALUE);
     let p = from;
     for (let guard = 0; guard < 6 && p < lineEnd; guard++) {
       const v = readValue(text, p, lineEnd);

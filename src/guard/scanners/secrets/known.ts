@@ -4,8 +4,9 @@ import { type Format, FORMATS, inCharset } from './known-formats.js';
 
 const MAX_TOKEN = 4096;
 
+/** '=' is not a token character: it separates `KEY=value`; base64 padding is re-attached by the formats that use it. */
 function isTokenChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 43 || c === 47 || c === 61 || c === 46;
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 43 || c === 47 || c === 46;
 }
 
 const BY_FIRST: ReadonlyMap<number, readonly Format[]> = (() => {
@@ -83,6 +84,7 @@ export function findKnownFormats(text: string, out: SecretEntity[]): void {
     }
     const s = i;
     while (i < n && i - s < MAX_TOKEN && isTokenChar(text.charCodeAt(i))) i++;
+    while (i < n && i - s < MAX_TOKEN && text.charCodeAt(i) === 61 && !isTokenChar(text.charCodeAt(i + 1))) i++;
     const e = i;
     while (i < n && isTokenChar(text.charCodeAt(i))) i++; // an over-long run is examined once
     if (e - s < 16) continue;

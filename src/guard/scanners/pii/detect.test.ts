@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { detectEntities } from './detect.js';
+import type { PiiType } from './entity.js';
+
+function found(text: string, type: PiiType): string[] {
+  return detectEntities(text)
+    .filter((e) => e.type === type)
+    .map((e) => text.slice(e.start, e.end));
+}
+
+describe('structured recognisers', () => {
+  const accepted: [PiiType, string, string][] = [
+    ['EMAIL', 'Write to jane.doe+news@mail.example.de today', 'jane.doe+news@mail.example.de'],
+    ['EMAIL', "What's your email? CarlESteffensen@einrot.com", 'CarlESteffensen@einrot.com'],
+    ['CREDIT_CARD', 'My card 4716429906293905 is expiring', '4716429906293905'],
+    ['CREDIT_CARD', 'card number 4111 1111 1111 1111 please', '4111 1111 1111 1111'],
+    ['IBAN', 'My IBAN is GB85QZXO20740530696990', 'GB85QZXO20740530696990'],
+    ['IBAN', 'IBAN: DE89 3704 0044 0532 0130 00.', 'DE89 3704 0044 0532 0130 00'],
+    ['US_SSN', "Here's my SSN: 378-07-9520", '378-07-9520'],
+    ['IP_ADDRESS', 'keep getting address 86.231.85.193 blocked', '86.231.85.193'],
+    ['IP_ADDRESS', 'from 3b20:9a3a:1b2f:7ce:9ef1:4787:85fc:261e today', '3b20:9a3a:1b2f:7ce:9ef1:4787:85fc:261e'],
+    ['IP_ADDRESS', 'host 2001:db8::8a2e:370:7334 is up', '2001:db8::8a2e:370:7334'],
+    ['URL', 'My website is https://www.LimitBuy.nl/ ok', 'https://www.LimitBuy.nl/'],
+    ['URL', 'see www.acme-shop.co.uk/contact.', 'www.acme-shop.co.uk/contact'],
+    ['URL', 'my blog is janedoe.com, come by', 'janedoe.com'],
+    ['PHONE', 'call me at +1-743-438-6774x62406 tomorrow', '+1-743-438-6774x62406'],
+    ['PHONE', 'phone: (08) 8747 6301', '(08) 8747 6301'],
+    ['PHONE', 'my registered 024 971 50 30', '024 971 50 30'],
+    ['US_DRIVER_LICENSE', "my driver's license number is D1234567", 'D1234567'],
+  ];
+  it.each(accepted)('finds %s in %j', (type, text, value) => {
+    expect(found(text, type)).toEqual([value]);
+  });
+
+  const rejected: [PiiType, string][] = [
+    ['CREDIT_CARD', 'card 4716429906293906 fails Luhn'],
+    ['IBAN', 'My IBAN is GB85QZXO20740530696991'],
+    ['IBAN', 'My IBAN is GB85QZXO2074053069699'],
+    ['US_SSN', 'SSN 999-12-3456 is not issued'],
+    ['US_SSN', 'SSN 666-12-3456 is not issued'],
+    ['US_SSN', 'SSN 123-00-4567 has group 00'],
+    ['IP_ADDRESS', 'address 999.1.1.1 is invalid'],
+    ['IP_ADDRESS', 'loopback 127.0.0.1 identifies nobody'],
+    ['IP_ADDRESS', 'std::cout << x; at 12:30:45'],
+    ['EMAIL', 'mail noreply@github.com or a@b'],
+    ['URL', 'open config.py and index.html'],
+    ['URL', 'schema http://www.w3.org/2001/XMLSchema'],
+    ['PHONE', 'born 2/4/1958 in 1958-02-04'],
+    ['US_DRIVER_LICENSE', 'the licence is MIT'],
+  ];
+  it.each(rejected)('does not report %s in %j', (type, text) => {
+    expect(found(text, type)).toEqual([]);
+  });
+});
+
+describe('tagger', () => {
+  it('finds names and street addresses in sentences it was not trained on', () => {
+    const text = 'Please forward the parcel for Margarethe Olsen to 42 Birchwood Lane, Apt. 7, Springfield 62704.';
+    expect(found(text, 'PERSON')).toEqual(['Margarethe Olsen']);
+    expect(found(text, 'ADDRESS').join(' ')).toContain('42 Birchwood Lane');
+  });
+
+  it('does not call capitalised common words names', () => {
+    expect(found('Comedy, Animation and Family films. Cool, thanks!', 'PERSON')).toEqual([]);
+  });
+
+  it('reports a bare number as an address only when it is named as a zip code', () => {
+    expect(found('My zip code is 70637', 'ADDRESS')).toEqual(['70637']);
+    expect(found('listening on localhost:8080 now', 'ADDRESS')).toEqual([]);
+  });
+});
+
+describe('offsets', () => {
+  it('uses UTF-16 offsets after astral-plane characters', () => {
+    const text = '😀𝒳 mail me: ana@corp.example.io';
+    const [e] = detectEntities(text);
+    expect(e?.type).toBe('EMAIL');
+    expect(text.slice(e?.start, e?.end)).toBe('ana@corp.example.io');
+  });
+
+  it('returns sorted, non-overlapping entities', () => {
+    const text = 'Jane Roe, jane@roe.org, http://roe.org/x, 4111-1111-1111-1111, 10 Downing Street';
+    const es = detectEntities(text);
+    for (let i = 1; i < es.length; i++) expect(es[i]!.start).toBeGreaterThanOrEqual(es[i - 1]!.end);
+  });
+});

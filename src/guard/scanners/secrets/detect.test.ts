@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { detectSecrets, type SecretType } from './detect.js';
+import { secretsScanner } from './scanner.js';
+
+function found(text: string): [SecretType, string][] {
+  return detectSecrets(text).map((e) => [e.type, text.slice(e.start, e.end)]);
+}
+
+describe('secrets', () => {
+  const accepted: [string, SecretType, string][] = [
+    ['clid = "AKIAQWADE5R42RDZ4JEM"', 'API_KEY', 'AKIAQWADE5R42RDZ4JEM'],
+    ['token: ghp_R4nd0mT0k3nV4lu3ABCxyz9f7Q2kLm0qwer', 'API_KEY', 'ghp_R4nd0mT0k3nV4lu3ABCxyz9f7Q2kLm0qwer'],
+    ['xoxb-391809548274-4236212766789-i8EoyACELx2FYnSOkRPEpePN', 'API_KEY', 'xoxb-391809548274-4236212766789-i8EoyACELx2FYnSOkRPEpePN'],
+    ['OPENAI=sk-proj-Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jK', 'API_KEY', 'sk-proj-Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jK'],
+    ['key sk-ant-api03-Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa', 'API_KEY', 'sk-ant-api03-Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa'],
+    ['AIzaGiReoG-Cr0ckleCr0ckle12315618_12315 # Google', 'API_KEY', 'AIzaGiReoG-Cr0ckleCr0ckle12315618_12315'],
+    ['stripe rk_live_9Zq8vW2mN4kL7pR1tY6uB3cX', 'API_KEY', 'rk_live_9Zq8vW2mN4kL7pR1tY6uB3cX'],
+    ['pwd = "cackle!"', 'PASSWORD', 'cackle!'],
+    ['login:master password:dipPr143Gg!', 'PASSWORD', 'dipPr143Gg!'],
+    ['my password is Tr0ub4dor&3 ok', 'PASSWORD', 'Tr0ub4dor&3'],
+    ['postgres://admin:s3cr3tP4ss@db.internal:5432/app', 'PASSWORD', 's3cr3tP4ss'],
+    ['curl -H "Authorization: Bearer eyJGRpVu1c2VzY2-823r_db32hbf4W1lbj"', 'API_KEY', 'eyJGRpVu1c2VzY2-823r_db32hbf4W1lbj'],
+    ['api_key: "DvMB_glvwjlEQ_uqIyn8k"', 'API_KEY', 'DvMB_glvwjlEQ_uqIyn8k'],
+  ];
+  it.each(accepted)('finds a secret in %j', (text, type, value) => {
+    expect(found(text)).toContainEqual([type, value]);
+  });
+
+  it('reports PEM private keys line by line', () => {
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAL1/hJjtuMbjbVXo6wYT1SxiROOvwgffVSvOAk5aN2d4wYTC25k3\nsklfpdwxvkjh4iGB6==\n-----END RSA PRIVATE KEY-----';
+    const types = found(pem).map(([t]) => t);
+    expect(types).toEqual(['PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY']);
+  });
+
+  const placeholders = [
+    'password = "changeme"',
+    'api_key: <your-api-key>',
+    'token = "${GITHUB_TOKEN}"',
+    'secret: xxxxxxxxxxxxxxxxxxxx',
+    'password = os.environ["DB_PASSWORD"]',
+    'password = userPassword',
+    'masked_password = *****1*****2;',
+    'lin_api_abcdefgiRuRkwmbYFY7xGlBxe8GUg8YNBzaRyF4W',
+    'AGE-SECRET-KEY-1KZYHJJGJ5DEC3RXGPEUA97WG99HU4Z3Z9ZK69GHAFZWJ08SFVF0QZ3WFSX',
+    'author = "M$Bn0Tf0YHD"',
+    'the passengers: ["quickBrown", "lazyDog"]',
+  ];
+  it.each(placeholders)('does not flag placeholder or non-secret %j', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it('scans 100 KB of near-matches in bounded time', () => {
+    for (const text of ['password='.repeat(12_000), 'sk-'.repeat(35_000), '-----BEGIN '.repeat(10_000), 'eyJ.'.repeat(25_000), 'A'.repeat(100_000)]) {
+      const t = performance.now();
+      detectSecrets(text);
+      expect(performance.now() - t).toBeLessThan(1500);
+    }
+  });
+
+  it('redacts through the scanner with typed placeholders', async () => {
+    const s = secretsScanner.create(secretsScanner.parseOptions({}));
+    const ctx = { signal: new AbortController().signal, now: () => 0, logger: { warn: () => undefined } };
+    const r = await s.scan({ text: 'a=AKIAQWADE5R42RDZ4JEM b=AKIAQWADE5R42RDZ4JEM', stage: 'input', origin: 'user' }, ctx);
+    expect(r.verdict).toBe('redact');
+    expect(r.text).toBe('a=[API_KEY_1] b=[API_KEY_1]');
+    expect(r.findings[0]?.type).toBe('secrets.api_key');
+  });
+});
