@@ -36,6 +36,8 @@ export async function streamCompletion(
   let failure: GatewayError | undefined;
   let blocked: string | undefined;
   let terminalSeen = false;
+  // The upstream's own error event, already forwarded untranslated: the caller needs no second one.
+  let upstreamErrorSent = false;
 
   const removeInflight = rt.inflight.add({
     model: st.servedModel ?? '', tenant: st.key?.tenant ?? '', keyId: st.key?.id ?? '',
@@ -74,12 +76,16 @@ export async function streamCompletion(
         for (const ev of events) {
           noteUsage(result.upstreamFormat, ev, usage);
           if (isTerminal(result.upstreamFormat, ev)) terminalSeen = true;
+          else if (isErrorEvent(result.upstreamFormat, ev)) upstreamErrorSent = true;
         }
         continue;
       }
       for (const ev of events) {
         if (isTerminal(result.upstreamFormat, ev)) terminalSeen = true;
-        if (!translator) noteUsage(result.upstreamFormat, ev, usage);
+        if (!translator) {
+          noteUsage(result.upstreamFormat, ev, usage);
+          if (isErrorEvent(result.upstreamFormat, ev)) upstreamErrorSent = true;
+        }
         await emit(translator ? translator.push(ev) : [serialize(ev)]);
         if (blocked !== undefined) break;
       }
@@ -117,7 +123,7 @@ export async function streamCompletion(
     return { outcome: e.wire, status: e.status };
   }
   if (failure) {
-    if (!res.destroyed) res.end(errorFrame(st.format, failure));
+    if (!res.destroyed) res.end(upstreamErrorSent ? undefined : errorFrame(st.format, failure));
     if (res.destroyed && clientGone) return { outcome: 'client_closed', status: 499 };
     return { outcome: failure.wire, status: failure.status };
   }
@@ -136,6 +142,18 @@ function makeTranslator(st: RequestState, req: FastifyRequest): StreamTranslator
 
 function isTerminal(format: 'openai' | 'anthropic', ev: SseEvent): boolean {
   return format === 'openai' ? ev.data === '[DONE]' : ev.event === 'message_stop';
+}
+
+/** An error the upstream reported in-band: Anthropic `event: error`, OpenAI `data: {"error":…}`. */
+function isErrorEvent(format: 'openai' | 'anthropic', ev: SseEvent): boolean {
+  if (format === 'anthropic') return ev.event === 'error';
+  if (!ev.data.includes('"error"')) return false;
+  try {
+    const j = JSON.parse(ev.data) as unknown;
+    return j !== null && typeof j === 'object' && 'error' in j && !('choices' in j);
+  } catch {
+    return false;
+  }
 }
 
 function serialize(ev: SseEvent): string {
