@@ -1,6 +1,7 @@
 /** @module Refusals in the caller's API shape with the documented status and wire code: keys, model access, restrictions, rate limits, bad bodies. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStub, type StubUpstream } from '../support/stub-upstream.js';
+import { openaiFrames, startStub, type StubUpstream } from '../support/stub-upstream.js';
+import { summariseAnthropicStream, summariseOpenaiStream } from './accumulate.js';
 import { assertNoStack, post, startWarden, twoProviderConfig, type Posted, type Warden } from './harness.js';
 
 let warden: Warden;
@@ -87,6 +88,41 @@ describe.each(FORMATS)('%s caller', (f) => {
       await warden.app.control.lift(r.id, 'fixed', 'e2e');
     }
     expect((await post(warden.url, path(f), key, body(f, 'gpt-test'))).status).toBe(200);
+  });
+
+  it('serves the restriction\'s fallback model and says so in x-warden-fallback', async () => {
+    const r = await warden.app.control.restrict({ model: 'gpt-test', reason: 'move to claude', fallback: 'claude-test' }, 'e2e');
+    try {
+      const res = await post(warden.url, path(f), key, body(f, 'gpt-test'));
+      expect(res.status, res.text).toBe(200);
+      expect(res.headers.get('x-warden-fallback')).toBe(`from=gpt-test; restriction=${r.id}`);
+      expect(oai.received).toHaveLength(0);
+      expect(anth.received).toHaveLength(1);
+    } finally {
+      await warden.app.control.lift(r.id, 'done', 'e2e');
+    }
+  });
+
+  it('ends an open stream with a model_restricted error event when a terminate-in-flight restriction arrives', async () => {
+    const words = Array.from({ length: 150 }, (_, i) => `w${i}`).join(' ');
+    oai.script(() => ({ kind: 'sse', frames: openaiFrames({ text: words }), frameDelayMs: 15 }));
+    const pending = post(warden.url, path(f), key, { ...body(f, 'gpt-test'), stream: true });
+    const deadline = Date.now() + 3000;
+    while (oai.received.length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
+    await new Promise((res) => setTimeout(res, 100));
+    const r = await warden.app.control.restrict({ model: 'gpt-test', reason: 'stop now', terminateInFlight: true }, 'e2e');
+    try {
+      const res = await pending;
+      assertNoStack(res.text);
+      expect(res.status).toBe(200);
+      const s = f === 'openai' ? summariseOpenaiStream(res.text) : summariseAnthropicStream(res.text);
+      expect(s.done).toBe(false);
+      expect(s.text.length).toBeGreaterThan(0);
+      expect(s.errors).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'model_restricted' }) })]);
+      await oai.waitForClientAbort(1, 3000);
+    } finally {
+      await warden.app.control.lift(r.id, 'done', 'e2e');
+    }
   });
 
   it('limits a key with rpm 1 to one request, then 429 rate_limited with retry-after', async () => {

@@ -107,6 +107,43 @@ describe.each(FORMATS)('%s caller', (f) => {
     else expect(s.errors[0]).toMatchObject({ type: 'error', error: { code: 'upstream_error' } });
   });
 
+  it.each(['gpt-test', 'claude-test'])('passes on an error event %s sends mid-stream as exactly one error event in the caller\'s format', async (model) => {
+    const of = openaiFrames({ text: 'a b c d e' });
+    const af = anthropicFrames({ text: 'a b c d e' });
+    oai.script(() => ({ kind: 'sse', frames: [...of.slice(0, 3), 'data: {"error":{"message":"server had an error","type":"server_error"}}\n\n'] }));
+    anth.script(() => ({ kind: 'sse', frames: [...af.slice(0, 4), 'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}\n\n'] }));
+    const r = await post(warden.url, path(f), key, body(f, model, true));
+    assertNoStack(r.text);
+    expect(r.status).toBe(200);
+    const s = f === 'openai' ? summariseOpenaiStream(r.text) : summariseAnthropicStream(r.text);
+    expect(s.done).toBe(false);
+    expect(s.errors, r.text).toHaveLength(1);
+    if (f === 'anthropic') expect(s.errors[0]).toMatchObject({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } });
+    else expect(s.errors[0]).toMatchObject({ error: { message: expect.any(String) } });
+  });
+
+  it('maps an upstream 429 (after its retry) to 429 rate_limited', async () => {
+    oai.script(() => ({ kind: 'json', status: 429, body: { error: { message: 'slow down', type: 'rate_limit_error' } } }));
+    expectError(f, await post(warden.url, path(f), key, body(f, 'gpt-test')), 429, 'rate_limited');
+    expect(oai.received).toHaveLength(2);
+  });
+
+  it('maps an upstream 400 to 400 invalid_request and keeps the provider\'s message', async () => {
+    anth.script(() => ({ kind: 'json', status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'temperature: too hot' } } }));
+    const r = await post(warden.url, path(f), key, body(f, 'claude-test'));
+    expectError(f, r, 400, 'invalid_request');
+    expect(r.text).toContain('temperature: too hot');
+    expect(anth.received).toHaveLength(1);
+  });
+
+  it('serves the fallback model when the upstream times out before its headers', async () => {
+    oai.script(() => ({ kind: 'hang' }));
+    const r = await post(warden.url, path(f), key, body(f, 'gpt-flaky-fb'));
+    expect(r.status, r.text).toBe(200);
+    expect(r.headers.get('x-warden-fallback')).toMatch(/from=gpt-flaky-fb/);
+    expect(anth.received).toHaveLength(1);
+  });
+
   it('ends a stream whose upstream goes silent past firstByteMs with an upstream_timeout error event', async () => {
     oai.script(() => ({ kind: 'sse', frames: openaiFrames({ text: 'a b c d' }), hangAfter: 3 }));
     const r = await post(warden.url, path(f), key, body(f, 'gpt-test', true));
