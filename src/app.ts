@@ -10,6 +10,7 @@ import { GatewayError } from './core/errors.js';
 import { ensureAdminToken } from './control/admin-token.js';
 import { NodeAgent } from './control/node-agent.js';
 import { ControlService, type ControlAudit } from './control/service.js';
+import { createGuardHooks } from './gateway/guard-adapter.js';
 import { type GuardHooks, noGuards } from './gateway/guard-hooks.js';
 import { InflightRegistry } from './gateway/inflight.js';
 import { createMetrics } from './gateway/metrics.js';
@@ -61,6 +62,16 @@ export function configuredModels(config: Config): ModelEntry[] {
   }));
   if (config.demo && !models.some((m) => m.id === DEMO_MODEL.id)) models.push(DEMO_MODEL);
   return models;
+}
+
+/** Guard hooks from the config's policies; none (the zero-cost path) when no policy names a scanner. */
+export async function guardsFromConfig(config: Config, logger: { warn(o: object, m?: string): void }): Promise<GuardHooks> {
+  const models = new Map(config.models.filter((m) => m.guards !== undefined).map((m) => [m.id, m.guards]));
+  const tenants = new Map(config.tenants.filter((t) => t.guards !== undefined).map((t) => [t.id, t.guards]));
+  if (config.guards === undefined && models.size === 0 && tenants.size === 0) return noGuards;
+  // Loaded only when a policy needs it: the learned scanners bring their weights with them.
+  const { createDefaultScanners } = await import('./guard/scanners/index.js');
+  return createGuardHooks(createDefaultScanners(), { global: config.guards, models, tenants }, logger);
 }
 
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
@@ -121,7 +132,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     now,
     randomId,
-    guards: deps.guards ?? noGuards,
+    guards: deps.guards ?? (await guardsFromConfig(config, logger)),
     record: (rec) => {
       if (record && !record(rec)) {
         refusing = true;

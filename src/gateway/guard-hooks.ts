@@ -9,10 +9,13 @@ export type InputGuardResult =
 
 /** An incremental filter over the model's answer text (redaction with hold-back, blocking, pseudonym restoring). */
 export type OutputTextFilter = {
-  push(delta: string): { readonly emit: string; readonly blocked?: string };
-  end(): { readonly emit: string; readonly blocked?: string };
+  push(delta: string): Promise<FilterStep>;
+  /** Releases what is held; the filter can take the next text block afterwards. */
+  end(): Promise<FilterStep>;
   findings(): GuardSummary;
 };
+
+export type FilterStep = { readonly emit: string; readonly blocked?: string };
 
 export type GuardScope = { readonly model: string; readonly tenant: string; readonly format: ApiFormat };
 

@@ -11,7 +11,7 @@ import type { GuardHooks } from './guard-hooks.js';
 
 export type Usage = { readonly inputTokens: number; readonly outputTokens: number };
 
-/** One finished data-plane request, for the audit log and metrics. Holds no prompt text. */
+/** One finished data-plane request, for the audit log and metrics. `prompt` is only handed to the audit sink to be keyed-hashed. */
 export type RequestRecord = {
   readonly requestId: string;
   readonly route: 'chat.completions' | 'messages';
@@ -31,6 +31,8 @@ export type RequestRecord = {
   readonly guard: readonly { readonly scanner: string; readonly type: string; readonly count: number; readonly action: string }[];
   readonly promptChars: number;
   readonly completionChars: number;
+  /** The request body as received; the audit log stores its HMAC and length, the text only under explicit capture. */
+  readonly prompt: string | undefined;
 };
 
 export type GatewayRuntime = {

@@ -12,7 +12,7 @@ function frame(format: ApiFormat, ev: SseEvent, data: string): string {
 }
 
 /** Filters one caller-format event; returns the frames to send (possibly none, possibly an extra flush frame). */
-export function filterFrame(format: ApiFormat, ev: SseEvent, filter: OutputTextFilter): FilteredFrame {
+export async function filterFrame(format: ApiFormat, ev: SseEvent, filter: OutputTextFilter): Promise<FilteredFrame> {
   if (format === 'openai') {
     if (ev.data === '[DONE]' || !ev.data.includes('"choices"')) return { frames: [frame(format, ev, ev.data)] };
     const chunk = JSON.parse(ev.data) as OpenAIChunkLike;
@@ -20,12 +20,12 @@ export function filterFrame(format: ApiFormat, ev: SseEvent, filter: OutputTextF
     if (!choice) return { frames: [frame(format, ev, ev.data)] };
     const out: string[] = [];
     if (typeof choice.delta?.content === 'string') {
-      const r = filter.push(choice.delta.content);
+      const r = await filter.push(choice.delta.content);
       if (r.blocked !== undefined) return { frames: [], blocked: r.blocked };
       choice.delta.content = r.emit;
     }
     if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
-      const r = filter.end();
+      const r = await filter.end();
       if (r.blocked !== undefined) return { frames: [], blocked: r.blocked };
       if (r.emit !== '') {
         const flush = { ...chunk, choices: [{ index: choice.index ?? 0, delta: { content: r.emit }, finish_reason: null }] };
@@ -38,14 +38,14 @@ export function filterFrame(format: ApiFormat, ev: SseEvent, filter: OutputTextF
   if (ev.event === 'content_block_delta') {
     const d = JSON.parse(ev.data) as { delta?: { type?: string; text?: unknown } };
     if (d.delta?.type === 'text_delta' && typeof d.delta.text === 'string') {
-      const r = filter.push(d.delta.text);
+      const r = await filter.push(d.delta.text);
       if (r.blocked !== undefined) return { frames: [], blocked: r.blocked };
       if (r.emit === '') return { frames: [] };
       d.delta.text = r.emit;
       return { frames: [frame(format, ev, JSON.stringify(d))] };
     }
   } else if (ev.event === 'content_block_stop') {
-    const r = filter.end();
+    const r = await filter.end();
     if (r.blocked !== undefined) return { frames: [], blocked: r.blocked };
     const out: string[] = [];
     if (r.emit !== '') {

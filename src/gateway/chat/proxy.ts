@@ -20,7 +20,7 @@ export function createChatHandler(rt: GatewayRuntime, format: ApiFormat) {
     const st: RequestState = {
       requestId: rt.randomId('req'), route, format, startedAt: rt.now(), t0: performance.now(),
       key: undefined, requestedModel: undefined, servedModel: undefined, provider: undefined, stream: false,
-      restrictionId: undefined, fallbackFrom: undefined, usage: undefined, guard: [], promptChars: 0, completionChars: 0,
+      restrictionId: undefined, fallbackFrom: undefined, usage: undefined, guard: [], promptChars: 0, completionChars: 0, prompt: undefined,
     };
     reply.header('x-warden-request-id', st.requestId);
     try {
@@ -44,6 +44,8 @@ async function handle(rt: GatewayRuntime, format: ApiFormat, req: FastifyRequest
   if (!rt.canAccept()) throw new GatewayError('GW_AUDIT_OVERLOADED', 'Warden is overloaded (audit queue full); retry shortly.');
 
   const body = checkChatBody(format, req.body);
+  st.prompt = (req as FastifyRequest & { rawBody?: string }).rawBody;
+  st.promptChars = st.prompt?.length ?? 0;
   st.requestedModel = body.model;
   st.stream = body.stream === true;
   const decision = decide(snapshot, { key, model: body.model, region: rt.config.region, now: st.startedAt, stale: rt.isStale() });
@@ -135,6 +137,6 @@ export function finish(rt: GatewayRuntime, st: RequestState, outcome: string, st
   rt.record({
     requestId: st.requestId, route: st.route, at: st.startedAt, latencyMs, key: st.key, requestedModel: st.requestedModel,
     servedModel: st.servedModel, provider: st.provider, stream: st.stream, outcome, status, restrictionId: st.restrictionId,
-    fallbackFrom: st.fallbackFrom, usage: st.usage, guard: st.guard, promptChars: st.promptChars, completionChars: st.completionChars,
+    fallbackFrom: st.fallbackFrom, usage: st.usage, guard: st.guard, promptChars: st.promptChars, completionChars: st.completionChars, prompt: st.prompt,
   });
 }

@@ -21,5 +21,6 @@ export type RequestState = {
   usage: Usage | undefined;
   guard: GuardSummary;
   promptChars: number;
+  prompt: string | undefined;
   completionChars: number;
 };

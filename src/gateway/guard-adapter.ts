@@ -1,0 +1,134 @@
+/** @module Connects the guard runner to chat bodies: finds every text the model will read, writes redactions back, filters answers. */
+import { GatewayError } from '../core/errors.js';
+import type { TextOrigin } from '../core/finding.js';
+import { guardPolicySchema, resolveGuardPolicy, type GuardPolicyConfig, type ResolvedGuardPolicy } from '../guard/policy.js';
+import { runGuards, type FindingSummary, type GuardReport, type ScanText } from '../guard/runner.js';
+import { createStreamGuard } from '../guard/stream/index.js';
+import type { Scanner } from '../guard/types.js';
+import type { ApiFormat } from './error-body.js';
+import type { GuardHooks, GuardScope, GuardSummary, InputGuardResult, OutputTextFilter } from './guard-hooks.js';
+
+export type GuardConfigInput = {
+  readonly global: unknown;
+  readonly models: ReadonlyMap<string, unknown>;
+  readonly tenants: ReadonlyMap<string, unknown>;
+};
+
+type Setter = (text: string) => void;
+type Logger = { warn(obj: object, msg?: string): void };
+
+function parsePolicy(raw: unknown, where: string): GuardPolicyConfig | undefined {
+  if (raw === undefined) return undefined;
+  const r = guardPolicySchema.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new GatewayError('GW_CONFIG_INVALID', `${where}.${i?.path.map(String).join('.') ?? ''}: ${i?.message ?? 'invalid guard policy'}`);
+  }
+  return r.data;
+}
+
+const summary = (f: readonly FindingSummary[]): GuardSummary => f.map((x) => ({ scanner: x.scannerId, type: x.type, count: x.count, action: x.action }));
+
+function blockMessage(r: GuardReport<unknown>): string {
+  const by = r.blockedBy.map((b) => b.type).join(', ');
+  return `The request was blocked by a guardrail (${by || 'policy'}).`;
+}
+
+/** Collects the texts of an OpenAI or Anthropic body with setters that write into that same (cloned) body. */
+export function collectTexts(format: ApiFormat, body: Record<string, unknown>): ScanText<Setter>[] {
+  const out: ScanText<Setter>[] = [];
+  const addContent = (holder: Record<string, unknown>, key: string, origin: TextOrigin): void => {
+    const c = holder[key];
+    if (typeof c === 'string') {
+      out.push({ text: c, origin, ref: (t) => { holder[key] = t; } });
+    } else if (Array.isArray(c)) {
+      for (const part of c as Record<string, unknown>[]) {
+        if (!part || typeof part !== 'object') continue;
+        if (typeof part.text === 'string' && (part.type === 'text' || part.type === undefined)) {
+          out.push({ text: part.text, origin, ref: (t) => { part.text = t; } });
+        } else if (part.type === 'tool_result') {
+          addContent(part, 'content', 'tool');
+        } else if (part.type === 'document' && part.source && typeof part.source === 'object') {
+          const src = part.source as Record<string, unknown>;
+          if (src.type === 'text') addContent(src, 'data', 'document');
+        }
+      }
+    }
+  };
+  if (format === 'anthropic' && body.system !== undefined) addContent(body, 'system', 'system');
+  for (const m of (body.messages as Record<string, unknown>[]) ?? []) {
+    const role = m.role;
+    const origin: TextOrigin = role === 'system' || role === 'developer' ? 'system' : role === 'assistant' ? 'assistant' : role === 'tool' || role === 'function' ? 'tool' : 'user';
+    addContent(m, 'content', origin);
+  }
+  return out;
+}
+
+export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigInput, logger: Logger): GuardHooks {
+  const global = parsePolicy(cfg.global, 'guards');
+  const models = new Map([...cfg.models].map(([k, v]) => [k, parsePolicy(v, `models[${k}].guards`)]));
+  const tenants = new Map([...cfg.tenants].map(([k, v]) => [k, parsePolicy(v, `tenants[${k}].guards`)]));
+  // Resolved once per (model, tenant) pair, then reused: the request path never re-resolves.
+  const cache = new Map<string, ResolvedGuardPolicy>();
+  const policyFor = (scope: GuardScope): ResolvedGuardPolicy => {
+    const k = `${scope.model}\u0000${scope.tenant}`;
+    let p = cache.get(k);
+    if (!p) {
+      p = resolveGuardPolicy(global, models.get(scope.model), tenants.get(scope.tenant));
+      if (cache.size > 10_000) cache.clear();
+      cache.set(k, p);
+    }
+    return p;
+  };
+  const ctx = { now: () => performance.now(), logger };
+
+  const input = async (scope: GuardScope, body: Record<string, unknown>, policy: ResolvedGuardPolicy): Promise<InputGuardResult> => {
+    const copy = structuredClone(body);
+    const texts = collectTexts(scope.format, copy);
+    const report = await runGuards('input', texts, scanners, policy, ctx);
+    const findings = summary(report.findings);
+    if (report.outcome === 'blocked') return { outcome: 'blocked', findings, message: blockMessage(report) };
+    if (report.outcome === 'redacted') {
+      for (const [set, text] of report.texts) set(text);
+      return { outcome: 'redacted', body: copy, findings };
+    }
+    return { outcome: 'pass', body, findings };
+  };
+
+  return {
+    input: (scope, body) => {
+      const policy = policyFor(scope);
+      return policy.input.active ? input(scope, body, policy) : undefined;
+    },
+    output: (scope, restore) => {
+      const policy = policyFor(scope);
+      if (!policy.output.active) return restore;
+      return streamFilter(scanners, policy, ctx);
+    },
+  };
+}
+
+/** An OutputTextFilter over the stream guard; a new guard per text block, findings summed over all of them. */
+function streamFilter(scanners: readonly Scanner[], policy: ResolvedGuardPolicy, ctx: { now: () => number; logger: Logger }): OutputTextFilter {
+  let guard = createStreamGuard(scanners, policy, { ctx });
+  const found: FindingSummary[] = [];
+  const blockedText = (r: GuardReport<never>): string => r.blockedBy.map((b) => b.type).join(', ') || 'policy';
+  return {
+    push: async (delta) => {
+      const s = await guard.push(delta);
+      if (s.blocked) {
+        found.push(...s.blocked.findings);
+        return { emit: '', blocked: blockedText(s.blocked) };
+      }
+      return { emit: s.emit };
+    },
+    end: async () => {
+      const e = await guard.end();
+      found.push(...e.report.findings);
+      guard = createStreamGuard(scanners, policy, { ctx });
+      if (e.report.outcome === 'blocked') return { emit: '', blocked: blockedText(e.report) };
+      return { emit: e.emit };
+    },
+    findings: () => summary(found),
+  };
+}
