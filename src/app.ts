@@ -42,6 +42,8 @@ export type AppDeps = {
   /** This process's share of each key's rate limit (1 / number of worker processes). */
   readonly rateShare?: number;
   readonly staleAfterMs?: number;
+  /** Builds the /metrics text from this process's registry (e.g. aggregated over worker processes). */
+  readonly metricsText?: (registry: import('prom-client').Registry) => () => Promise<string>;
 };
 
 export type App = {
@@ -150,6 +152,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     ...(deps.adminPlugins ? { adminPlugins: deps.adminPlugins } : {}),
     isReady: () => agent.ready(),
     nodeId,
+    ...(deps.metricsText ? { metricsText: deps.metricsText(metrics.registry) } : {}),
   });
 
   return {

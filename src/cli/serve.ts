@@ -12,6 +12,7 @@ import { ensureAdminToken } from '../control/admin-token.js';
 import type { Store } from '../store/types.js';
 import { createPostgresStore } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { clusterMetricsText, serveClusterMetrics } from './cluster-metrics.js';
 import { wireExtensions } from './extensions.js';
 
 const FLAGS_ENV = 'WARDEN_WORKER_FLAGS';
@@ -102,6 +103,7 @@ async function runPrimary(config: Config, flags: ConfigFlags): Promise<void> {
   let shuttingDown = false;
   let ready = 0;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const metrics = serveClusterMetrics();
   const fork = (index: number): void => {
     const w = cluster.fork({ ...env, [INDEX_ENV]: String(index) });
     w.on('message', (m: unknown) => {
@@ -110,6 +112,7 @@ async function runPrimary(config: Config, flags: ConfigFlags): Promise<void> {
         if (ready === config.workers) process.stdout.write(banner(config, url, token.generated));
         return;
       }
+      if (metrics(w, m)) return;
       relayIpcBus(() => Object.values(cluster.workers ?? {}).filter((x) => x !== undefined), m);
     });
     w.on('exit', (code, signal) => {
@@ -138,7 +141,7 @@ async function runWorker(): Promise<void> {
   const bus: Bus = await openBus(config, 'worker');
   const nodeId = nodeIdFor(config, index);
   const ext = await wireExtensions(config, store, nodeId);
-  const app = await createApp(config, { store, bus, nodeId, rateShare: 1 / config.workers, ...ext.deps });
+  const app = await createApp(config, { store, bus, nodeId, rateShare: 1 / config.workers, metricsText: clusterMetricsText, ...ext.deps });
   await app.listen();
   process.send?.('warden.ready');
   onShutdown(async () => {

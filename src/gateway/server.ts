@@ -16,6 +16,8 @@ export type ServerDeps = {
   readonly adminPlugins?: readonly ((app: FastifyInstance) => void)[];
   readonly isReady: () => boolean;
   readonly nodeId: string;
+  /** Metrics of every worker process when several share the port; default: this process's registry. */
+  readonly metricsText?: () => Promise<string>;
 };
 
 function formatOf(req: FastifyRequest): ApiFormat {
@@ -97,7 +99,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', rt.metrics.registry.contentType);
-    return rt.metrics.registry.metrics();
+    return deps.metricsText ? deps.metricsText() : rt.metrics.registry.metrics();
   });
 
   if (deps.admin) {
