@@ -47,7 +47,18 @@ export async function streamCompletion(
   const write = async (s: string): Promise<void> => {
     if (s === '' || res.destroyed) return;
     st.completionChars += s.length;
-    if (!res.write(s)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+    if (!res.write(s)) {
+      // Remove both listeners whichever fires, or a long stream to a slow reader piles them up.
+      await new Promise<void>((r) => {
+        const go = (): void => {
+          res.off('drain', go);
+          res.off('close', go);
+          r();
+        };
+        res.once('drain', go);
+        res.once('close', go);
+      });
+    }
   };
 
   const emit = async (frames: readonly string[]): Promise<void> => {
