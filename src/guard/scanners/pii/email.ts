@@ -32,7 +32,12 @@ export function findEmails(text: string, out: Entity[]): void {
     while (s < at && text.charCodeAt(s) === 46) s++;
     if (s === at) continue;
     let e = at + 1;
-    while (e < n && e - at <= MAX_HOST && isHostChar(text.charCodeAt(e))) e++;
+    let dots = 0;
+    while (e < n && e - at <= MAX_HOST && isHostChar(text.charCodeAt(e))) {
+      if (text.charCodeAt(e) === 46) dots++;
+      e++;
+    }
+    if (dots === 0) continue; // no host name; checked before any slicing so `a@a@a@…` stays cheap
     // Trailing dots and hyphens are sentence punctuation, not part of the host.
     while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
     const local = text.slice(s, at);

@@ -50,7 +50,10 @@ function readChunk(text: string, i: number): { chunk: Chunk | undefined; next: n
     while (p < n && isDigit(text.charCodeAt(p))) p++;
     groups.push(p - g);
     digits += text.slice(g, p);
-    if (p - s > MAX_CHUNK) tooLong = true;
+    if (p - s > MAX_CHUNK) {
+      tooLong = true;
+      break;
+    }
     // Separator run of at most two characters, with at most one space, followed by a digit or '('.
     let q = p;
     let spaces = 0;

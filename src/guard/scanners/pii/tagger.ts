@@ -34,10 +34,11 @@ export function tokenClasses(t: Tokens, spans: readonly { type: string; start: n
 }
 
 /** Tags one token sequence; returns the tag index per token and the winning margin. */
-export function decodeTokens(model: TaggerModel, t: Tokens, cls: Uint8Array, lex: Uint8Array): { tags: Uint8Array; margin: Float32Array } {
+export function decodeTokens(model: TaggerModel, t: Tokens, cls: Uint8Array, lex: Uint8Array): { tags: Uint8Array; margin: Float32Array; count: number } {
   const tags = new Uint8Array(t.count);
   const margin = new Float32Array(t.count);
   const feats = new Int32Array(FEATURES_PER_TOKEN);
+  let count = 0;
   const scores = new Int32Array(TAG_COUNT);
   const w = model.weights;
   const mask = model.mask;
@@ -49,6 +50,7 @@ export function decodeTokens(model: TaggerModel, t: Tokens, cls: Uint8Array, lex
       prev = 0;
       continue;
     }
+    count++;
     staticFeatures(t, cls, lex, i, feats);
     historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
     // Eight tags, unrolled into locals: this loop is the tagger's whole cost.
@@ -86,7 +88,7 @@ export function decodeTokens(model: TaggerModel, t: Tokens, cls: Uint8Array, lex
     prev2 = prev;
     prev = best;
   }
-  return { tags, margin };
+  return { tags, margin, count };
 }
 
 const TRIM = new Set([PUNCT_BASE + 44, PUNCT_BASE + 46, PUNCT_BASE + 59, PUNCT_BASE + 58, PUNCT_BASE + 34, PUNCT_BASE + 39, PUNCT_BASE + 40, PUNCT_BASE + 41, PUNCT_BASE + 45, PUNCT_BASE + 62]);
@@ -133,11 +135,23 @@ function pushSpans(t: Tokens, tags: Uint8Array, margin: Float32Array, cls: Uint8
 }
 
 /** Tags `text` and appends free-text entities; `structured` (sorted by start) marks tokens the recognisers own. */
-export function tagEntities(model: TaggerModel, lexicon: Lexicon, text: string, structured: readonly Entity[], out: Entity[]): void {
+/**
+ * Work bounds for one call. Tagging costs far more per character than the structured recognisers, so on very large
+ * or pathological inputs (4 MiB of `a@a@…`) the tagger stops after this much text or this many scored tokens; the
+ * structured recognisers still cover the whole text. The cut is reported by `tagEntities`' return value.
+ */
+export const TAGGER_MAX_CHARS = 512 * 1024;
+export const TAGGER_MAX_SCORED = 60_000;
+
+/** Tags `text` and appends free-text entities; returns false when the work bound cut tagging short. */
+export function tagEntities(model: TaggerModel, lexicon: Lexicon, text: string, structured: readonly Entity[], out: Entity[]): boolean {
   let from = 0;
-  while (from < text.length) {
-    let to = Math.min(text.length, from + SEGMENT);
-    if (to < text.length) {
+  let scored = 0;
+  const limit = Math.min(text.length, TAGGER_MAX_CHARS);
+  while (from < limit) {
+    if (scored >= TAGGER_MAX_SCORED) return false;
+    let to = Math.min(limit, from + SEGMENT);
+    if (to < limit) {
       // Backward scan bounded to half a segment: lastIndexOf would walk to the start of a text without spaces.
       let cut = to;
       while (cut > from + SEGMENT / 2 && !isSpace(text.charCodeAt(cut))) cut--;
@@ -146,8 +160,10 @@ export function tagEntities(model: TaggerModel, lexicon: Lexicon, text: string, 
     const t = tokenize(text, from, to);
     const cls = tokenClasses(t, structured);
     const lex = lexiconClasses(lexicon, t);
-    const { tags, margin } = decodeTokens(model, t, cls, lex);
+    const { tags, margin, count } = decodeTokens(model, t, cls, lex);
+    scored += count;
     pushSpans(t, tags, margin, cls, lex, out);
     from = to;
   }
+  return limit === text.length;
 }

@@ -67,7 +67,7 @@ function readValue(text: string, p: number, lineEnd: number, inQuery = false): V
     while (text.charCodeAt(p + 1) === q && text.charCodeAt(p + 2) === q) p += 2;
     const s = p + 1;
     let e = s;
-    while (e < lineEnd && e - s < MAX_VALUE && text.charCodeAt(e) !== q) e++;
+    while (e < lineEnd && e - s < MAX_VALUE && text.charCodeAt(e) !== q && text.charCodeAt(e) !== 10) e++;
     if (e - s >= MAX_VALUE) return undefined; // a blob (sealed or encrypted data), not a credential
     if (text.charCodeAt(e - 1) === 92) e--; // escaped closing quote: \"
     return e > s ? { start: s, end: e, quoted: true } : undefined;
@@ -76,7 +76,7 @@ function readValue(text: string, p: number, lineEnd: number, inQuery = false): V
   let e = s;
   while (e < lineEnd && e - s < MAX_VALUE) {
     const c = text.charCodeAt(e);
-    if (c === 32 || c === 9 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125 || c === 60 || c === 34 || c === 39 || c === 92) break;
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59 || c === 41 || c === 93 || c === 125 || c === 60 || c === 34 || c === 39 || c === 92) break;
     if (c === 38 && inQuery) break; // ?token=…&next=…
     e++;
   }
@@ -135,7 +135,8 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
       const id = lower.slice(s, e).replace(/^[-.]+/, '');
       const type = keyType(id);
       if (type === undefined) continue;
-      const lineEnd = lineEndWithin(text, e, 2 * MAX_VALUE);
+      // Value readers stop at a line break themselves, so the line end need not be searched for.
+      const lineEnd = Math.min(text.length, e + 2 * MAX_VALUE);
       const flag = s >= 1 && text.charCodeAt(s - 1) === 45;
       const bare = type === 'PASSWORD' && (id === 'password' || id === 'pwd' || id === 'pw' || id === '비번');
       const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
