@@ -16,6 +16,9 @@ import { validTagged } from './validate-tagged.js';
 export type { Entity, PiiType } from './entity.js';
 
 /** Decoded once per process: a pure function of committed data, no I/O. */
+/** Types written with capitals in ordinary text. */
+const NAME_TYPES: ReadonlySet<string> = new Set(['PERSON', 'LOCATION', 'ORGANIZATION', 'NRP']);
+
 const MODEL = decodeModel(TAGGER_BITS, TAGGER_WEIGHTS);
 const LEXICON = loadLexicon();
 
@@ -36,7 +39,7 @@ export function detectEntities(text: string, types?: ReadonlySet<PiiType>): Enti
   // text (chat style) keeps lower-case names.
   const capitalised = /[A-Z]/.test(text);
   for (const e of tagged) {
-    if (capitalised && e.type !== 'ADDRESS' && !/\p{Lu}/u.test(text.slice(e.start, e.end))) continue;
+    if (capitalised && NAME_TYPES.has(e.type) && !/\p{Lu}/u.test(text.slice(e.start, e.end))) continue;
     if (validTagged(text, e)) all.push(e);
   }
   const resolved = resolveOverlaps(all);
