@@ -22,6 +22,8 @@ const PUBLIC_HOST_SUFFIXES: readonly string[] = [
 
 export function isPublicHost(host: string): boolean {
   const h = host.toLowerCase();
+  // Documentation sites (docs.aws.amazon.com, learn.microsoft.com, developer.mozilla.org).
+  if (h.startsWith('docs.') || h.startsWith('learn.') || h.startsWith('developer.')) return true;
   for (const s of PUBLIC_HOST_SUFFIXES) {
     if (h === s || h === s.replace(/^\./, '') || h.endsWith(s.startsWith('.') ? s : `.${s}`)) return true;
   }

@@ -43,7 +43,8 @@ export function findEmails(text: string, out: Entity[]): void {
     const local = text.slice(s, at);
     const host = text.slice(at + 1, e);
     if (local.endsWith('.') || local.includes('..')) continue;
-    if (!validHostName(host) || isPublicHost(host) || isNoReply(local)) continue;
+    // Hosts of x's (xxx.com, xxxx.net) are redaction placeholders, not addresses.
+    if (!validHostName(host) || isPublicHost(host) || isNoReply(local) || host.toLowerCase().includes('xxx')) continue;
     out.push({ type: 'EMAIL', start: s, end: e, score: 0.95 });
     from = e;
   }

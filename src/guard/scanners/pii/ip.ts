@@ -36,6 +36,8 @@ export function ipv4IsNonPersonal(s: string): boolean {
   if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return true;
   if (a === 192 && b === 168 && (c === 0 || c === 1) && d === 1) return true;
   if (a === 10 && b === 0 && c === 0 && d === 1) return true;
+  // Public DNS resolvers everyone uses.
+  if ((a === 1 && b === 1 && c === 1 && d === 1) || (a === 8 && b === 8 && ((c === 8 && d === 8) || (c === 4 && d === 4))) || (a === 9 && b === 9 && c === 9 && d === 9)) return true;
   const digits = o.join('');
   if (digits.length >= 4 && (isRun(digits, 1) || isRun(digits, -1))) return true;
   return false;

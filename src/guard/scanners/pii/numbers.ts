@@ -133,6 +133,8 @@ function classify(text: string, c: Chunk, out: Entity[]): void {
     if (ssnValid(Number(d.slice(0, 3)), Number(d.slice(3, 5)), Number(d.slice(5)))) out.push({ type: 'US_SSN', start: c.start, end: c.end, score: 0.8 });
     return;
   }
+  // A dotted quad is an IPv4 address (or nothing); the IP recogniser owns it.
+  if (g.length === 4 && c.seps === '...' && g.every((x) => x <= 3)) return;
   if (isDateLike(c)) {
     if (validDate(c)) out.push({ type: 'DATE_TIME', start: c.start, end: c.end, score: 0.6 });
     return;

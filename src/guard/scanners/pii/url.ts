@@ -2,7 +2,7 @@
 import { boundaryBefore, isAsciiLetter, lowerAscii } from './chars.js';
 import { isPublicHost, validHostName } from './domain.js';
 import type { Entity } from './entity.js';
-import { ipv4Valid } from './ip.js';
+import { ipv4IsNonPersonal, ipv4Valid } from './ip.js';
 
 const MAX_URL = 2048;
 const SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ftp', 'ftps', 'sftp', 'ws', 'wss']);
@@ -64,7 +64,7 @@ function hostOf(text: string, hostStart: number, end: number): string {
 
 function acceptableHost(host: string): boolean {
   if (host.startsWith('[')) return host.length > 3;
-  if (ipv4Valid(host)) return true;
+  if (ipv4Valid(host)) return !ipv4IsNonPersonal(host);
   return validHostName(host) && !isPublicHost(host);
 }
 
