@@ -47,17 +47,35 @@ export async function startWarden(yaml: string): Promise<Warden> {
   };
 }
 
-/** A config naming one OpenAI-shaped and one Anthropic-shaped upstream, with test models on each. */
-export function twoProviderConfig(openaiBase: string, anthropicBase: string, extra = ''): string {
+/**
+ * A config naming one OpenAI-shaped and one Anthropic-shaped upstream, with test models on each. Their time
+ * limits are generous, so a loaded machine cannot turn a normal answer into a timeout. With `tight`, the same
+ * upstreams are also reachable as `gpt-tight` / `claude-tight` with a first-byte limit of TIGHT_FIRST_BYTE_MS.
+ */
+export function twoProviderConfig(openaiBase: string, anthropicBase: string, extra = '', opts: { tight?: boolean } = {}): string {
+  const limits = (firstByteMs: number): string => `timeouts: { connectMs: 2000, firstByteMs: ${firstByteMs}, totalMs: 30000 }`;
+  const tightProviders = opts.tight
+    ? `
+  - { id: local-tight, type: openai, baseUrl: "${openaiBase}", apiKey: "sk-stub-openai", retries: 1, ${limits(TIGHT_FIRST_BYTE_MS)} }
+  - { id: anth-tight, type: anthropic, baseUrl: "${anthropicBase}", apiKey: "sk-stub-anthropic", retries: 1, ${limits(TIGHT_FIRST_BYTE_MS)} }`
+    : '';
+  const tightModels = opts.tight
+    ? `
+  - { id: gpt-tight, provider: local-tight, upstreamModel: stub-model }
+  - { id: claude-tight, provider: anth-tight, upstreamModel: stub-claude }`
+    : '';
   return `
 providers:
-  - { id: local, type: openai, baseUrl: "${openaiBase}", apiKey: "sk-stub-openai", retries: 1, timeouts: { connectMs: 1000, firstByteMs: 800, totalMs: 10000 } }
-  - { id: anth, type: anthropic, baseUrl: "${anthropicBase}", apiKey: "sk-stub-anthropic", retries: 1, timeouts: { connectMs: 1000, firstByteMs: 800, totalMs: 10000 } }
+  - { id: local, type: openai, baseUrl: "${openaiBase}", apiKey: "sk-stub-openai", retries: 1, ${limits(15_000)} }
+  - { id: anth, type: anthropic, baseUrl: "${anthropicBase}", apiKey: "sk-stub-anthropic", retries: 1, ${limits(15_000)} }${tightProviders}
 models:
   - { id: gpt-test, provider: local, upstreamModel: stub-model }
-  - { id: claude-test, provider: anth, upstreamModel: stub-claude }
+  - { id: claude-test, provider: anth, upstreamModel: stub-claude }${tightModels}
 ${extra}`;
 }
+
+/** First-byte limit of the `*-tight` models; stubs told to be slow wait well past it. */
+export const TIGHT_FIRST_BYTE_MS = 400;
 
 export type SseEvent = { event: string | undefined; data: string };
 

@@ -15,7 +15,7 @@ let anthropic: Anthropic;
 beforeAll(async () => {
   oai = await startStub('openai');
   anth = await startStub('anthropic');
-  warden = await startWarden(twoProviderConfig(oai.baseUrl, anth.baseUrl));
+  warden = await startWarden(twoProviderConfig(oai.baseUrl, anth.baseUrl, '', { tight: true }));
   key = await warden.key();
   openai = new OpenAI({ apiKey: key, baseURL: `${warden.url}/v1`, maxRetries: 0 });
   anthropic = new Anthropic({ apiKey: key, baseURL: warden.url, maxRetries: 0 });
@@ -79,7 +79,7 @@ describe('openai SDK', () => {
   it('lists the models of the key', async () => {
     const ids: string[] = [];
     for await (const m of openai.models.list()) ids.push(m.id);
-    expect(ids.sort()).toEqual(['claude-test', 'demo-echo', 'gpt-test']);
+    expect(ids.sort()).toEqual(['claude-test', 'claude-tight', 'demo-echo', 'gpt-test', 'gpt-tight']);
   });
 
   it('raises AuthenticationError with code invalid_api_key for a wrong key', async () => {
@@ -148,8 +148,8 @@ describe('@anthropic-ai/sdk', () => {
   });
 
   it('raises an APIError 504 when the upstream times out', async () => {
-    anth.script(() => ({ kind: 'json', body: anthropicJson({ text: 'late' }), headersDelayMs: 1500 }));
-    const err = await anthropic.messages.create({ model: 'claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    anth.script(() => ({ kind: 'json', body: anthropicJson({ text: 'late' }), headersDelayMs: 3000 }));
+    const err = await anthropic.messages.create({ model: 'claude-tight', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(504);
     expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { code: 'upstream_timeout' } });

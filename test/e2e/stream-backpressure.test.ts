@@ -32,7 +32,7 @@ function slowRead(path: string, key: string, body: unknown): Promise<string> {
       res.on('data', (c: Buffer) => {
         chunks.push(c);
         res.pause();
-        setTimeout(() => res.resume(), 1);
+        setImmediate(() => res.resume());
       });
       res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       res.on('error', reject);

@@ -29,9 +29,9 @@ beforeAll(async () => {
   const extra = `
   - { id: gpt-dead, provider: dead, upstreamModel: stub-model }
   - { id: gpt-dead-fb, provider: dead, upstreamModel: stub-model, fallback: claude-test }
-  - { id: gpt-flaky-fb, provider: local, upstreamModel: stub-model, fallback: claude-test }
+  - { id: gpt-flaky-fb, provider: local-tight, upstreamModel: stub-model, fallback: claude-test }
 `;
-  const yaml = twoProviderConfig(oai.baseUrl, anth.baseUrl, extra).replace(
+  const yaml = twoProviderConfig(oai.baseUrl, anth.baseUrl, extra, { tight: true }).replace(
     'models:',
     `  - { id: dead, type: openai, baseUrl: "http://127.0.0.1:${deadPort}/v1", apiKey: "x", retries: 2, timeouts: { connectMs: 500, firstByteMs: 500, totalMs: 5000 } }\nmodels:`,
   );
@@ -81,10 +81,10 @@ describe.each(FORMATS)('%s caller', (f) => {
   });
 
   it('maps headers slower than firstByteMs to 504 upstream_timeout', async () => {
-    anth.script(() => ({ kind: 'json', body: anthropicJson({ text: 'late' }), headersDelayMs: 2000 }));
+    anth.script(() => ({ kind: 'json', body: anthropicJson({ text: 'late' }), headersDelayMs: 3000 }));
     const t = performance.now();
-    expectError(f, await post(warden.url, path(f), key, body(f, 'claude-test', true)), 504, 'upstream_timeout');
-    expect(performance.now() - t).toBeLessThan(1900);
+    expectError(f, await post(warden.url, path(f), key, body(f, 'claude-tight', true)), 504, 'upstream_timeout');
+    expect(performance.now() - t).toBeLessThan(2900);
   });
 
   it('maps an upstream reset before any byte to 502 upstream_error', async () => {
@@ -146,15 +146,15 @@ describe.each(FORMATS)('%s caller', (f) => {
 
   it('ends a stream whose upstream goes silent past firstByteMs with an upstream_timeout error event', async () => {
     oai.script(() => ({ kind: 'sse', frames: openaiFrames({ text: 'a b c d' }), hangAfter: 3 }));
-    const r = await post(warden.url, path(f), key, body(f, 'gpt-test', true));
+    const r = await post(warden.url, path(f), key, body(f, 'gpt-tight', true));
     const s = f === 'openai' ? summariseOpenaiStream(r.text) : summariseAnthropicStream(r.text);
     expect(s.done).toBe(false);
     expect(s.errors).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'upstream_timeout' }) })]);
   });
 
   it('maps a JSON body that stalls past firstByteMs to 504 upstream_timeout', async () => {
-    oai.script(() => ({ kind: 'json', body: openaiJson({ text: 'slow body' }), stallBodyMs: 2000 }));
-    expectError(f, await post(warden.url, path(f), key, body(f, 'gpt-test')), 504, 'upstream_timeout');
+    oai.script(() => ({ kind: 'json', body: openaiJson({ text: 'slow body' }), stallBodyMs: 3000 }));
+    expectError(f, await post(warden.url, path(f), key, body(f, 'gpt-tight')), 504, 'upstream_timeout');
   });
 
   it('retries a refused connection, then answers 502 upstream_error', async () => {
