@@ -15,7 +15,7 @@ const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
 const HEX_RUN = /(?<![0-9a-zA-Z])(?:[0-9a-fA-F]{2}[\s:,]?){12,}/g;
 const PCT_SEQ = /(?:%[0-9a-fA-F]{2})+/g;
 const PCT_HINT = /%[0-9a-fA-F]{2}/g;
-const SPACED = /(?:\b[a-zA-Z][ ._*\-]){5,}[a-zA-Z]\b/g;
+const SPACED = /(?:\b[a-zA-Z][ ._*-]){5,}[a-zA-Z]\b/g;
 // rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak.
 const ROT13_HINT = /\b(?:vtaber|vafgehpgvbaf?|cerivbhf|flfgrz|cebzcg|qvfertneq|wnvyoernx|cergraq|eha)\b/i;
 // One character class under one bounded quantifier; whether a token mixes letters and digits is checked in code.
@@ -113,8 +113,62 @@ function looksLikeText(s: string): boolean {
   return letters / s.length > 0.5 && spaces > 0;
 }
 
+type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean };
+
+/**
+ * One pass over the code units deciding which decoders can possibly apply, so ordinary prose (the hot
+ * path) pays for a loop instead of six regex scans.
+ */
+function scanHints(text: string): Hints {
+  let run = 0;
+  let runMixed = 0;
+  let hexRun = 0;
+  let pct = 0;
+  let single = 0;
+  let wordLen = 0;
+  let wordDigits = 0;
+  let wordLetters = 0;
+  let leetWords = 0;
+  const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false };
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    const lower = c >= 97 && c <= 122;
+    const upper = c >= 65 && c <= 90;
+    const digit = c >= 48 && c <= 57;
+    const b64 = lower || upper || digit || c === 43 || c === 47 || c === 95 || c === 45;
+    if (b64) {
+      run++;
+      if (digit || upper || c === 43 || c === 47) runMixed++;
+      if (run >= 16 && runMixed >= 2) h.base64 = true;
+    } else {
+      run = 0;
+      runMixed = 0;
+    }
+    if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+      if (++hexRun >= 24) h.hex = true;
+    } else if (!(c === 32 || c === 58 || c === 44)) hexRun = 0;
+    if (c === 37 && ++pct >= 3) h.pct = true;
+    if (lower || upper || digit || c === 64 || c === 36) {
+      wordLen++;
+      if (lower || upper) wordLetters++;
+      else wordDigits++;
+    } else {
+      // Consecutive one-letter words ("i g n o r e"), not the odd "a" or "I" of prose.
+      if (wordLen === 1 && wordLetters === 1) {
+        if (++single >= 5) h.spaced = true;
+      } else if (wordLen > 0) single = 0;
+      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3 && ++leetWords >= 2) h.leet = true;
+      wordLen = 0;
+      wordDigits = 0;
+      wordLetters = 0;
+    }
+  }
+  return h;
+}
+
 /** One round: every transformation of `text` that yields something text-like and different. */
 function decodeOnce(text: string, budget: { chars: number }): string[] {
+  const hints = scanHints(text);
   const out: string[] = [];
   const take = (s: string): void => {
     if (s.length > 0 && s !== text && budget.chars >= s.length) {
@@ -132,12 +186,15 @@ function decodeOnce(text: string, budget: { chars: number }): string[] {
     }
     if (pieces.length > 0) take(pieces.join('\n'));
   };
-  collect(BASE64_RUN, decodeBase64);
-  collect(HEX_RUN, decodeHex);
-  if (countAtLeast(text, PCT_HINT, 3)) take(decodePct(text).replace(/\+/g, ' '));
+  if (hints.base64) collect(BASE64_RUN, decodeBase64);
+  if (hints.hex) collect(HEX_RUN, decodeHex);
+  if (hints.pct && countAtLeast(text, PCT_HINT, 3)) take(decodePct(text).replace(/\+/g, ' '));
   if (ROT13_HINT.test(text)) take(rot13(text));
-  const spaced = text.replace(SPACED, (m) => m.replace(/[ ._*\-]/g, ''));
-  if (spaced !== text) take(spaced);
+  if (hints.spaced) {
+    const spaced = text.replace(SPACED, (m) => m.replace(/[ ._*-]/g, ''));
+    if (spaced !== text) take(spaced);
+  }
+  if (!hints.leet) return out;
   let leetHits = 0;
   for (const m of text.matchAll(LEET_TOKEN)) {
     if (isLeetToken(m[0])) leetHits++;

@@ -1,0 +1,69 @@
+/** @module Harmful-request scoring: the trained windowed model for "is this harmful" plus category heads. */
+import type { Finding } from '../../types.js';
+import { decodedViews } from '../../text/decode.js';
+import { hashFeatures } from '../../text/hashed-features.js';
+import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
+import { decodeModel } from '../../text/model-codec.js';
+import { normalizeForScan } from '../../text/normalize.js';
+import { HARMFUL_CALIBRATION, HARMFUL_CATEGORIES, HARMFUL_CATEGORY_MODEL, HARMFUL_MODEL } from './model-weights.js';
+
+export type HarmfulCategory = (typeof HARMFUL_CATEGORIES)[number];
+
+export type HarmfulResult = {
+  /** In [0, 1]; 0.5 is the cross-validated threshold. */
+  readonly score: number;
+  /** Categories of a harmful text, most likely first; empty when the text is not harmful. */
+  readonly categories: readonly HarmfulCategory[];
+  readonly findings: readonly Finding[];
+};
+
+export type HarmfulScorer = { score(text: string): HarmfulResult };
+
+/**
+ * A harmful request is short; what matters in a huge text is bounded by scoring its head and tail in
+ * detail. Longer texts get a `harmful.partial` finding (score 0) so the audit shows the cap was hit.
+ */
+const HEAD = 96 * 1024;
+const TAIL = 32 * 1024;
+
+export function createHarmfulScorer(
+  model: LinearModel = decodeModel(HARMFUL_MODEL),
+  categoryModel: LinearModel = decodeModel(HARMFUL_CATEGORY_MODEL),
+  threshold: number = HARMFUL_CALIBRATION.threshold,
+): HarmfulScorer {
+  const scratch = createScratch(model.dim);
+  const catScratch = createScratch(categoryModel.dim);
+  return {
+    score(text: string): HarmfulResult {
+      const partial = text.length > HEAD + TAIL;
+      const parts = partial ? [text.slice(0, HEAD), text.slice(text.length - TAIL)] : [text];
+      let z = -Infinity;
+      let bestView = '';
+      for (const part of parts) {
+        const norm = normalizeForScan(part);
+        for (const view of [norm, ...decodedViews(norm)]) {
+          const s = maxWindowScore(hashFeatures(view, model.dim - 1), model, scratch).logit - threshold;
+          if (s > z) {
+            z = s;
+            bestView = view;
+          }
+        }
+      }
+      const score = sigmoid(z);
+      const findings: Finding[] = [];
+      const categories: HarmfulCategory[] = [];
+      if (score >= 0.5) {
+        const f = hashFeatures(bestView, categoryModel.dim - 1);
+        const probs = HARMFUL_CATEGORIES.map((c, k) => {
+          const head = categoryModel.heads[k];
+          const p = head ? sigmoid(maxWindowScore(f, { ...categoryModel, heads: [head] }, catScratch).logit) : 0;
+          return { c, p };
+        }).sort((a, b) => b.p - a.p);
+        for (const { c, p } of probs) if (p >= 0.5 || categories.length === 0) categories.push(c);
+        for (const c of categories) findings.push({ type: `harmful.${c}`, score });
+      }
+      if (partial) findings.push({ type: 'harmful.partial', score: 0 });
+      return { score, categories, findings };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/** @module High-precision injection and jailbreak rules: phrases almost never seen outside an attack. */
+import type { Finding } from '../../types.js';
+
+export type InjectionRule = {
+  readonly name: string;
+  /** Case-insensitive, global; bounded gaps only, so every pattern runs in linear time. */
+  readonly re: RegExp;
+  readonly score: number;
+  /** Only where the text is data (tool results, documents): there an order to the assistant is itself the attack. */
+  readonly dataOnly?: boolean;
+  /** The regex can only match if the lower-cased text contains one of these; indexOf is far cheaper than the scan. */
+  readonly needs: readonly string[];
+};
+
+const GAP = "[^.!?\\n]{0,40}?";
+
+function rx(src: string): RegExp {
+  return new RegExp(src, 'gi');
+}
+
+export const INJECTION_RULES: readonly InjectionRule[] = [
+  {
+    name: 'ignore_previous',
+    needs: ['instruction', 'iunstruction', 'prompt', 'direction', 'directive', 'guideline', 'rules', 'context', 'command', 'programming'],
+    re: rx(`\\b(?:ignore|disregard|forget|override|bypass|skip)\\b${GAP}\\b(?:previous|prior|above|earlier|preceding|initial|original|all|any|your|the)\\s+(?:[a-z]+\\s+){0,2}?(?:instructions?|prompts?|directions?|directives?|guidelines|rules|context|commands?|programming|iunstructions)\\b`),
+    score: 0.97,
+  },
+  {
+    name: 'system_prompt_leak',
+    needs: ['prompt', 'instruction', 'message', 'rules'],
+    re: rx(`\\b(?:reveal|print|show|repeat|output|display|leak|dump|tell\\s+me|give\\s+me|what\\s+(?:is|are|was|were))\\b${GAP}\\b(?:your|the)\\s+(?:system|initial|original|hidden|secret|full|first)\\s+(?:prompt|instructions?|message|rules)\\b`),
+    score: 0.95,
+  },
+  {
+    name: 'dan_mode',
+    needs: ['anything', 'mode', 'jailbr'],
+    re: rx(`\\b(?:do\\s+anything\\s+now|dan\\s+mode|developer\\s+mode\\s+(?:enabled|output|on)|jailbreak(?:ed)?\\s+mode|jailbroken)\\b`),
+    score: 0.97,
+  },
+  {
+    name: 'no_restrictions',
+    needs: ['polic', 'guideline', 'filter', 'restriction', 'rules'],
+    re: rx(`\\b(?:free\\s+(?:from|of)|without|no\\s+longer\\s+(?:bound|restricted)\\s+by|break(?:ing)?|broken)\\b${GAP}\\b(?:openai|content|safety|ethical)\\s+(?:policy|policies|guidelines|filters?|restrictions|rules)\\b`),
+    score: 0.93,
+  },
+  {
+    name: 'fake_system_turn',
+    needs: ['system', '[inst]', '[/inst]', '<<sys>>'],
+    re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n\\s*system\\s*(?:override|message|prompt)\\s*:)`),
+    score: 0.93,
+  },
+  {
+    name: 'new_instructions',
+    needs: ['instruction', 'task', 'goal', 'objective'],
+    re: rx(`\\b(?:your\\s+new\\s+(?:task|instructions?|goal|objective)\\s+(?:is|are)|new\\s+instructions?\\s*:|updated\\s+instructions?\\s*:)`),
+    score: 0.93,
+  },
+  {
+    name: 'addressed_to_assistant',
+    needs: ['important', 'attention', 'note', 'message', 'before you'],
+    re: rx(`\\b(?:(?:this\\s+is\\s+an?\\s+)?important\\s+(?:message|instructions?)\\s+(?:from\\s+me|for\\s+you|to\\s+you)|(?:attention|note|message)\\s+(?:to|for)\\s+(?:the\\s+)?(?:ai|assistant|language\\s+model|llm|chatbot|agent)\\b|before\\s+you\\s+(?:can\\s+)?(?:solve|answer|complete|continue)\\s+(?:the|this|my|your)\\s+task)`),
+    score: 0.93,
+    dataOnly: true,
+  },
+];
+
+/** Every rule hit in `text`, at most `maxPerRule` each; offsets are into `text`. */
+export function matchRules(text: string, dataContext: boolean, maxPerRule = 4): Finding[] {
+  const out: Finding[] = [];
+  const lower = text.toLowerCase();
+  for (const rule of INJECTION_RULES) {
+    if (rule.dataOnly === true && !dataContext) continue;
+    if (!rule.needs.some((w) => lower.includes(w))) continue;
+    let n = 0;
+    for (const m of text.matchAll(rule.re)) {
+      out.push({ type: `injection.rule.${rule.name}`, score: rule.score, start: m.index, end: m.index + m[0].length });
+      if (++n >= maxPerRule) break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+/** @module Injection/jailbreak scoring: normalise, decode, window-score with the trained model, apply rules. */
+import type { Finding, TextOrigin } from '../../types.js';
+import { boundedRegions, type Region } from '../../text/bounded-regions.js';
+import { looksLikeData, markDataLines } from '../../text/data-context.js';
+import { decodedViews } from '../../text/decode.js';
+import { hashFeatures } from '../../text/hashed-features.js';
+import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
+import { decodeModel } from '../../text/model-codec.js';
+import { normalizeForScan } from '../../text/normalize.js';
+import { INJECTION_CALIBRATION, INJECTION_MODEL } from './model-weights.js';
+import { matchRules } from './rules.js';
+
+export type InjectionResult = { readonly score: number; readonly findings: readonly Finding[] };
+
+export type InjectionCalibration = {
+  /** Model logit at which a message from a user (or system) counts as an attack. */
+  readonly threshold: number;
+  /** The same for text that is data (tool results, documents): lower, an order there is already suspect. */
+  readonly dataThreshold: number;
+};
+
+export type InjectionScorer = { score(text: string, origin: TextOrigin): InjectionResult };
+
+/**
+ * Anything that could open an attack in the middle of a huge text; linear (alternation of literals and
+ * single classes). Invisible, tag and encoded runs are included because normalisation and decoding only
+ * happen inside the scored regions.
+ */
+const TRIGGER =
+  /ignore|disregard|forget|instruction|system|prompt|assistant|jailbr|pretend|act as|you are|from now on|developer mode|anything now|override|bypass|important|todo|reveal|your (?:task|goal|response|answer)|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]|[A-Za-z0-9+/]{48}|(?:%[0-9A-Fa-f]{2}){6}|(?:[0-9a-fA-F]{2}){24}|[\u0400-\u04ff\u0370-\u03ff]/giu;
+
+function isDataOrigin(origin: TextOrigin): boolean {
+  return origin === 'tool' || origin === 'document';
+}
+
+export function createInjectionScorer(
+  model: LinearModel = decodeModel(INJECTION_MODEL),
+  calibration: InjectionCalibration = INJECTION_CALIBRATION,
+): InjectionScorer {
+  const scratch = createScratch(model.dim);
+  const mask = model.dim - 1;
+
+  const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[]): number => {
+    const norm = normalizeForScan(region.text);
+    const identity = norm === region.text;
+    const views = [norm, ...decodedViews(norm)];
+    let best = -Infinity;
+    views.forEach((view, vi) => {
+      const dc = dataOrigin || looksLikeData(view);
+      const f = hashFeatures(dc ? markDataLines(view) : view, mask, dc);
+      const z = maxWindowScore(f, model, scratch).logit - (dc ? calibration.dataThreshold : calibration.threshold);
+      if (z > best) best = z;
+      if (vi > 0 && z >= 0) findings.push({ type: 'injection.encoded', score: sigmoid(z) });
+      for (const hit of matchRules(view, dc)) {
+        // Offsets are only meaningful when we scored the caller's own code units.
+        const placed = vi === 0 && identity && hit.start !== undefined && hit.end !== undefined;
+        findings.push(
+          placed ? { ...hit, start: hit.start + region.offset, end: hit.end + region.offset } : { type: hit.type, score: hit.score },
+        );
+      }
+    });
+    return best;
+  };
+
+  return {
+    score(text: string, origin: TextOrigin): InjectionResult {
+      const findings: Finding[] = [];
+      const dataOrigin = isDataOrigin(origin);
+      const { regions, exhausted } = boundedRegions(text, TRIGGER);
+      let z = -Infinity;
+      for (const r of regions) z = Math.max(z, scoreRegion(r, dataOrigin, findings));
+      const modelScore = sigmoid(z);
+      if (modelScore >= 0.5) findings.unshift({ type: 'injection.model', score: modelScore });
+      if (exhausted) findings.push({ type: 'injection.unscanned', score: 1 });
+      let score = modelScore;
+      for (const f of findings) score = Math.max(score, f.score);
+      return { score, findings };
+    },
+  };
+}
