@@ -64,11 +64,13 @@ export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: Reque
 /** Maps a non-2xx upstream answer to a wire error, keeping the provider's message where it helps the caller. */
 async function upstreamHttpError(res: UpstreamResponse): Promise<GatewayError> {
   let text = '';
+  const decoder = new TextDecoder();
   try {
     for await (const chunk of res.body) {
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
       if (text.length > MAX_ERROR_BODY) break;
     }
+    text += decoder.decode();
   } catch {
     // The message is a courtesy; the status alone decides the code.
   }

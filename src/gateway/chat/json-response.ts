@@ -15,11 +15,14 @@ const MAX_RESPONSE_CHARS = 64 * 1024 * 1024;
 
 export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply, st: RequestState, result: CallResult, output: OutputTextFilter | undefined): Promise<void> {
   let text = '';
+  // One streaming decoder for the whole body: a UTF-8 character split across two reads must not turn into U+FFFD.
+  const decoder = new TextDecoder();
   try {
     for await (const chunk of result.response.body) {
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
       if (text.length > MAX_RESPONSE_CHARS) throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream response is too large.');
     }
+    text += decoder.decode();
   } catch (err) {
     await result.response.dump();
     throw err instanceof GatewayError ? err : upstreamBroke(err, reply);
