@@ -169,6 +169,20 @@ describe.each(CASES)('%s client -> %s upstream (%s)', (client, upstream, mode) =
       expect(JSON.stringify(result?.content)).toContain('18 C and sunny');
     }
   });
+
+  it('keeps multi-byte characters whole when the upstream answer arrives in byte slices that split them', async () => {
+    const text = 'Grüße aus Zürich – 東京 🌍🚀 ok';
+    const a: AnswerSpec = { text, toolCalls: [{ id: 'toolu_02', name: 'get_weather', args: { city: 'Zürich 東京 🌍' } }] };
+    const stub = upstream === 'openai' ? oai : anth;
+    stub.script((req) => {
+      const stream = req.body.stream === true;
+      if (upstream === 'openai') return stream ? { kind: 'sse', frames: openaiFrames(a), chunkBytes: 5 } : { kind: 'json', body: openaiJson(a), chunkBytes: 5 };
+      return stream ? { kind: 'sse', frames: anthropicFrames(a), chunkBytes: 5 } : { kind: 'json', body: anthropicJson(a), chunkBytes: 5 };
+    });
+    const s = await call(client, upstream, mode);
+    expect(s.text).toBe(text);
+    expect(s.toolCalls).toEqual([{ id: 'toolu_02', name: 'get_weather', args: { city: 'Zürich 東京 🌍' } }]);
+  });
 });
 
 describe('the built-in demo-echo model', () => {

@@ -136,6 +136,13 @@ describe.each(FORMATS)('%s caller', (f) => {
     expect(anth.received).toHaveLength(1);
   });
 
+  it('keeps a non-ASCII provider error message intact even when it arrives in byte slices', async () => {
+    oai.script(() => ({ kind: 'json', status: 400, body: { error: { message: 'Ungültige Anfrage: 温度が高すぎます 🔥', type: 'invalid_request_error' } }, chunkBytes: 3 }));
+    const r = await post(warden.url, path(f), key, body(f, 'gpt-test'));
+    expectError(f, r, 400, 'invalid_request');
+    expect(r.text).toContain('Ungültige Anfrage: 温度が高すぎます 🔥');
+  });
+
   it('serves the fallback model when the upstream times out before its headers', async () => {
     oai.script(() => ({ kind: 'hang' }));
     const r = await post(warden.url, path(f), key, body(f, 'gpt-flaky-fb'));

@@ -22,6 +22,8 @@ export type StubReply =
       readonly headersDelayMs?: number;
       /** Sends the first half of the body, then waits this long before the rest. */
       readonly stallBodyMs?: number;
+      /** Sends the body in slices of this many bytes (splitting UTF-8 characters), a moment apart. */
+      readonly chunkBytes?: number;
     }
   | {
       readonly kind: 'sse';
@@ -32,6 +34,8 @@ export type StubReply =
       readonly resetAfter?: number;
       /** Stops writing (but keeps the socket open) after this many frames. */
       readonly hangAfter?: number;
+      /** Sends all frames as one byte string in slices of this many bytes, a moment apart (other frame options are ignored). */
+      readonly chunkBytes?: number;
     }
   /** Destroys the socket before any byte of response. */
   | { readonly kind: 'reset' }
@@ -190,6 +194,16 @@ export function defaultReply(flavor: StubFlavor, req: Received): StubReply {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Writes `bytes` in slices, each flushed and followed by a short pause so they arrive as separate reads. */
+async function writeSlices(res: ServerResponse, bytes: Buffer, size: number): Promise<void> {
+  for (let at = 0; at < bytes.length; at += size) {
+    if (res.destroyed) return;
+    await new Promise<void>((r) => res.write(bytes.subarray(at, at + size), () => r()));
+    await sleep(1);
+  }
+  res.end();
+}
+
 export async function startStub(flavor: StubFlavor, handler?: StubHandler): Promise<StubUpstream> {
   let current = handler;
   const received: Received[] = [];
@@ -216,6 +230,10 @@ export async function startStub(flavor: StubFlavor, handler?: StubHandler): Prom
     if (reply.kind === 'json') {
       res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
       const text = JSON.stringify(reply.body);
+      if (reply.chunkBytes) {
+        await writeSlices(res, Buffer.from(text, 'utf8'), reply.chunkBytes);
+        return;
+      }
       if (reply.stallBodyMs) {
         const mid = Math.floor(text.length / 2);
         res.write(text.slice(0, mid));
@@ -228,6 +246,10 @@ export async function startStub(flavor: StubFlavor, handler?: StubHandler): Prom
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if (reply.chunkBytes) {
+      await writeSlices(res, Buffer.from(reply.frames.join(''), 'utf8'), reply.chunkBytes);
+      return;
+    }
     for (let i = 0; i < reply.frames.length; i++) {
       if (res.destroyed) return;
       if (reply.resetAfter !== undefined && i >= reply.resetAfter) {
