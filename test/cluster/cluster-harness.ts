@@ -54,6 +54,8 @@ export type NodeSpec = {
   readonly prefix: string;
   readonly configFile?: string | undefined;
   readonly port?: number;
+  /** Worker processes behind the port (default 1). */
+  readonly workers?: number;
 };
 
 export class ClusterNode {
@@ -83,7 +85,7 @@ export class ClusterNode {
   /** Spawns the process; does not wait for it to be ready. */
   spawn(overrides: Partial<Pick<NodeSpec, 'storeUrl' | 'busUrl'>> = {}): void {
     const s = { ...this.spec, ...overrides };
-    const args = ['bin/warden.js', 'start', '--store', s.storeUrl, '--port', String(this.port), '--workers', '1', '--host', '127.0.0.1'];
+    const args = ['bin/warden.js', 'start', '--store', s.storeUrl, '--port', String(this.port), '--workers', String(s.workers ?? 1), '--host', '127.0.0.1'];
     if (s.busUrl) args.push('--bus', s.busUrl);
     if (s.configFile) args.push('--config', s.configFile);
     const env: NodeJS.ProcessEnv = {

@@ -1,6 +1,5 @@
 /** @module The cluster Store on PostgreSQL (pg Pool): every change commits with its version bump and change record. */
 import pg from 'pg';
-import type { PoolClient } from 'pg';
 import { GatewayError } from '../../core/errors.js';
 import type { ApiKeyRecord, NodeRecord, Restriction } from '../../core/types.js';
 import {
@@ -75,30 +74,13 @@ export class PostgresStore implements Store {
     this.pool = pool;
   }
 
-  async #tx<T>(fn: (c: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
+  /** Runs one statement; a unique-key clash becomes GW_STORE_CONFLICT. */
+  async #write<R extends object>(sql: string, params: unknown[]): Promise<R | undefined> {
     try {
-      await client.query(begin);
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
+      return (await this.pool.query<R>(sql, params)).rows[0];
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
       throw mapError(err);
-    } finally {
-      client.release(broken);
     }
-  }
-
-  /** Inside a write transaction: the row lock on policy_version serialises writers, so versions commit in order. */
-  async #bump(c: PoolClient, kind: string, detail: Record<string, unknown>, meta: ChangeMeta): Promise<number> {
-    const r = await c.query<{ version: string }>('UPDATE policy_version SET version = version + 1 WHERE id = 1 RETURNING version');
-    const version = toNumber(r.rows[0]?.version ?? NaN);
-    await c.query('INSERT INTO changes (version, kind, actor, at, detail) VALUES ($1, $2, $3, $4, $5)', [version, kind, meta.actor, meta.at, JSON.stringify(detail)]);
-    return version;
   }
 
   async getVersion(): Promise<number> {
@@ -134,21 +116,26 @@ export class PostgresStore implements Store {
   }
 
   async createKey(key: ApiKeyRecord, meta: ChangeMeta): Promise<{ version: number }> {
-    return this.#tx(async (c) => {
-      await c.query(`INSERT INTO api_keys (${KEY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, keyToParams(key));
-      return { version: await this.#bump(c, 'key.create', { id: key.id, tenant: key.tenant, models: key.models, rpm: key.rpm }, meta) };
-    });
+    const r = await this.#write<{ version: string }>(`WITH
+      ins AS (INSERT INTO api_keys (${KEY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id),
+      ${bump('EXISTS (SELECT 1 FROM ins)')},
+      ch AS (INSERT INTO changes (version, kind, actor, at, detail) SELECT version, 'key.create', $10, $11, $12 FROM v)
+      SELECT version FROM v`,
+    [...keyToParams(key), meta.actor, meta.at, JSON.stringify({ id: key.id, tenant: key.tenant, models: key.models, rpm: key.rpm })]);
+    return { version: toNumber(required(r).version) };
   }
 
   async revokeKey(id: string, meta: ChangeMeta): Promise<{ version: number; key: ApiKeyRecord } | undefined> {
-    return this.#tx(async (c) => {
-      // Compare-and-set: of two concurrent revokes, the second re-checks `revoked_at IS NULL` after the first commits.
-      const r = await c.query<KeyRow>(`UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING ${KEY_COLUMNS}`, [meta.at, id]);
-      const row = r.rows[0];
-      if (!row) return undefined;
-      const key = keyFromRow(row);
-      return { version: await this.#bump(c, 'key.revoke', { id, tenant: key.tenant }, meta), key };
-    });
+    // Compare-and-set: of two concurrent revokes, the second re-checks `revoked_at IS NULL` after the first commits,
+    // finds nothing, and then bumps nothing.
+    const r = await this.#write<KeyRow & { version: string }>(`WITH
+      upd AS (UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING ${KEY_COLUMNS}),
+      ${bump('EXISTS (SELECT 1 FROM upd)')},
+      ch AS (INSERT INTO changes (version, kind, actor, at, detail)
+             SELECT v.version, 'key.revoke', $3, $1, json_build_object('id', upd.id, 'tenant', upd.tenant)::text FROM v, upd)
+      SELECT upd.*, v.version FROM upd, v`, [meta.at, id, meta.actor]);
+    if (!r) return undefined;
+    return { version: toNumber(r.version), key: keyFromRow(r) };
   }
 
   async listKeys(): Promise<readonly ApiKeyRecord[]> {
@@ -156,22 +143,24 @@ export class PostgresStore implements Store {
   }
 
   async createRestriction(r: Restriction, meta: ChangeMeta): Promise<{ version: number }> {
-    return this.#tx(async (c) => {
-      await c.query(`INSERT INTO restrictions (${RESTRICTION_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`, restrictionToParams(r, (b) => b));
-      return { version: await this.#bump(c, 'restriction.create', { ...r }, meta) };
-    });
+    const row = await this.#write<{ version: string }>(`WITH
+      ins AS (INSERT INTO restrictions (${RESTRICTION_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id),
+      ${bump('EXISTS (SELECT 1 FROM ins)')},
+      ch AS (INSERT INTO changes (version, kind, actor, at, detail) SELECT version, 'restriction.create', $14, $15, $16 FROM v)
+      SELECT version FROM v`,
+    [...restrictionToParams(r, (b) => b), meta.actor, meta.at, JSON.stringify({ ...r })]);
+    return { version: toNumber(required(row).version) };
   }
 
   async liftRestriction(id: string, reason: string, meta: ChangeMeta): Promise<{ version: number; restriction: Restriction } | undefined> {
-    return this.#tx(async (c) => {
-      const r = await c.query<RestrictionRow>(
-        `UPDATE restrictions SET lifted_at = $1, lifted_by = $2, lift_reason = $3 WHERE id = $4 AND lifted_at IS NULL RETURNING ${RESTRICTION_COLUMNS}`,
-        [meta.at, meta.actor, reason, id]);
-      const row = r.rows[0];
-      if (!row) return undefined;
-      const restriction = restrictionFromRow(row);
-      return { version: await this.#bump(c, 'restriction.lift', { id, model: restriction.model, reason }, meta), restriction };
-    });
+    const r = await this.#write<RestrictionRow & { version: string }>(`WITH
+      upd AS (UPDATE restrictions SET lifted_at = $1, lifted_by = $2, lift_reason = $3 WHERE id = $4 AND lifted_at IS NULL RETURNING ${RESTRICTION_COLUMNS}),
+      ${bump('EXISTS (SELECT 1 FROM upd)')},
+      ch AS (INSERT INTO changes (version, kind, actor, at, detail)
+             SELECT v.version, 'restriction.lift', $2, $1, json_build_object('id', upd.id, 'model', upd.model, 'reason', $3::text)::text FROM v, upd)
+      SELECT upd.*, v.version FROM upd, v`, [meta.at, meta.actor, reason, id]);
+    if (!r) return undefined;
+    return { version: toNumber(r.version), restriction: restrictionFromRow(r) };
   }
 
   async listRestrictions(opts: { includeLifted?: boolean } = {}): Promise<readonly Restriction[]> {
@@ -180,7 +169,10 @@ export class PostgresStore implements Store {
   }
 
   async recordChange(kind: string, detail: Record<string, unknown>, meta: ChangeMeta): Promise<{ version: number }> {
-    return this.#tx(async (c) => ({ version: await this.#bump(c, kind, detail, meta) }));
+    const r = await this.#write<{ version: string }>(`WITH ${bump('TRUE')},
+      ch AS (INSERT INTO changes (version, kind, actor, at, detail) SELECT version, $1, $2, $3, $4 FROM v)
+      SELECT version FROM v`, [kind, meta.actor, meta.at, JSON.stringify(detail)]);
+    return { version: toNumber(required(r).version) };
   }
 
   async listChanges(sinceVersion: number, limit: number): Promise<readonly Change[]> {
@@ -217,6 +209,21 @@ export class PostgresStore implements Store {
     this.#closed = true;
     await this.pool.end();
   }
+}
+
+/**
+ * The version bump as a data-modifying CTE `v`. Each write is ONE statement (so one round trip and one implicit
+ * transaction): the change, this bump and the change record commit together or not at all. The row lock this UPDATE
+ * takes on policy_version is held to commit, so concurrent writers serialise and versions commit in order; `guard`
+ * skips the bump when the change itself touched nothing (a lost compare-and-set).
+ */
+function bump(guard: string): string {
+  return `v AS (UPDATE policy_version SET version = version + 1 WHERE id = 1 AND ${guard} RETURNING version)`;
+}
+
+function required<T>(row: T | undefined): T {
+  if (row === undefined) throw new Error('policy_version row missing');
+  return row;
 }
 
 /** A unique-key clash is a lost compare-and-set (same id or key hash written twice), not an internal error. */
