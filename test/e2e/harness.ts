@@ -90,7 +90,8 @@ export function parseSse(text: string): SseEvent[] {
       if (line.startsWith('event:')) event = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
     }
-    out.push({ event, data: data.join('\n') });
+    // A block of only comments or `retry:` carries no event.
+    if (data.length > 0) out.push({ event, data: data.join('\n') });
   }
   return out;
 }

@@ -185,6 +185,19 @@ describe.each(CASES)('%s client -> %s upstream (%s)', (client, upstream, mode) =
   });
 });
 
+describe.each(CASES.filter(([, , m]) => m === 'sse').map(([c, u]) => [c, u] as const))('%s client -> %s upstream stream framing', (client, upstream) => {
+  it('reads CRLF line endings, comments and retry fields from the upstream, split at any byte', async () => {
+    const a: AnswerSpec = { text: 'one two three', toolCalls: [{ id: 'toolu_03', name: 'get_weather', args: { city: 'Oslo' } }] };
+    const crlf = (frames: string[]): string[] => [': keep-alive\r\n\r\n', 'retry: 1000\r\n\r\n', ...frames.map((f) => f.replace(/\n/g, '\r\n'))];
+    const stub = upstream === 'openai' ? oai : anth;
+    stub.script(() => ({ kind: 'sse', frames: crlf(upstream === 'openai' ? openaiFrames(a) : anthropicFrames(a)), chunkBytes: 7 }));
+    const s = await call(client, upstream, 'sse');
+    expect(s.text).toBe('one two three');
+    expect(s.toolCalls).toEqual([{ id: 'toolu_03', name: 'get_weather', args: { city: 'Oslo' } }]);
+    expect(s.stop).toBe('tool_calls');
+  });
+});
+
 describe('the built-in demo-echo model', () => {
   it.each(CASES.filter(([, u]) => u === 'openai').map(([c, , m]) => [c, m] as const))('answers a %s client (%s) without any upstream', async (client, mode) => {
     const path = client === 'openai' ? '/v1/chat/completions' : '/v1/messages';
