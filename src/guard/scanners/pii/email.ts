@@ -1,6 +1,6 @@
 /** @module E-mail recogniser: indexOf('@')-driven, bounded expansion on both sides, host validation. */
 import { isAsciiAlnum } from './chars.js';
-import { isPublicHost, validHostName } from './domain.js';
+import { validHostName } from './domain.js';
 import type { Entity } from './entity.js';
 
 const MAX_LOCAL = 64;
@@ -13,6 +13,12 @@ function isLocalChar(c: number): boolean {
 
 function isHostChar(c: number): boolean {
   return isAsciiAlnum(c) || c === 46 || c === 45;
+}
+
+/** Hosts that deliver nowhere outside the machine. */
+function isLocalHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.invalid');
 }
 
 /** Local parts of addresses that cannot receive mail. */
@@ -43,8 +49,9 @@ export function findEmails(text: string, out: Entity[]): void {
     const local = text.slice(s, at);
     const host = text.slice(at + 1, e);
     if (local.endsWith('.') || local.includes('..')) continue;
-    // Hosts of x's (xxx.com, xxxx.net) are redaction placeholders, not addresses.
-    if (!validHostName(host) || isPublicHost(host) || isNoReply(local) || host.toLowerCase().includes('xxx')) continue;
+    // Hosts of x's (xxx.com, xxxx.net) are redaction placeholders, not addresses. Documentation domains
+    // (example.com) are NOT exempt: a gateway cannot tell a test address from a real one, so it redacts both.
+    if (!validHostName(host) || isLocalHost(host) || isNoReply(local) || host.toLowerCase().includes('xxx')) continue;
     out.push({ type: 'EMAIL', start: s, end: e, score: 0.95 });
     from = e;
   }
