@@ -30,9 +30,11 @@ beforeAll(async () => {
   - { id: gpt-dead, provider: dead, upstreamModel: stub-model }
   - { id: gpt-dead-fb, provider: dead, upstreamModel: stub-model, fallback: claude-test }
   - { id: gpt-flaky-fb, provider: local-tight, upstreamModel: stub-model, fallback: claude-test }
+  - { id: gpt-short, provider: short, upstreamModel: stub-model }
 `;
   const yaml = twoProviderConfig(oai.baseUrl, anth.baseUrl, extra, { tight: true }).replace(
     'models:',
+    `  - { id: short, type: openai, baseUrl: "${oai.baseUrl}", timeouts: { totalMs: 600 } }\n` +
     `  - { id: dead, type: openai, baseUrl: "http://127.0.0.1:${deadPort}/v1", apiKey: "x", retries: 2, timeouts: { connectMs: 500, firstByteMs: 500, totalMs: 5000 } }\nmodels:`,
   );
   warden = await startWarden(yaml);
@@ -157,6 +159,17 @@ describe.each(FORMATS)('%s caller', (f) => {
     const s = f === 'openai' ? summariseOpenaiStream(r.text) : summariseAnthropicStream(r.text);
     expect(s.done).toBe(false);
     expect(s.errors).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'upstream_timeout' }) })]);
+  });
+
+  it('ends a stream that outlives the provider\'s totalMs with an upstream_timeout error event', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+    oai.script(() => ({ kind: 'sse', frames: openaiFrames({ text }), frameDelayMs: 50 }));
+    const r = await post(warden.url, path(f), key, body(f, 'gpt-short', true));
+    const s = f === 'openai' ? summariseOpenaiStream(r.text) : summariseAnthropicStream(r.text);
+    expect(s.text.length).toBeGreaterThan(0);
+    expect(s.done).toBe(false);
+    expect(s.errors).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'upstream_timeout' }) })]);
+    await oai.waitForClientAbort(1, 2000);
   });
 
   it('maps a JSON body that stalls past firstByteMs to 504 upstream_timeout', async () => {
