@@ -4,6 +4,8 @@ import type { TextOrigin } from '../core/finding.js';
 import { guardPolicySchema, resolveGuardPolicy, type GuardPolicyConfig, type ResolvedGuardPolicy } from '../guard/policy.js';
 import { runGuards, type FindingSummary, type GuardReport, type ScanText } from '../guard/runner.js';
 import { createStreamGuard } from '../guard/stream/index.js';
+import { createPseudonymiser, detectEntities } from '../guard/scanners/pii/index.js';
+import { detectSecrets } from '../guard/scanners/secrets/index.js';
 import type { Scanner } from '../guard/types.js';
 import type { ApiFormat } from './error-body.js';
 import type { GuardHooks, GuardScope, GuardSummary, InputGuardResult, OutputTextFilter } from './guard-hooks.js';
@@ -15,6 +17,7 @@ export type GuardConfigInput = {
 };
 
 type Setter = (text: string) => void;
+type Scoped = { readonly policy: ResolvedGuardPolicy; readonly pseudonymise: boolean; readonly active: boolean };
 type Logger = { warn(obj: object, msg?: string): void };
 
 function parsePolicy(raw: unknown, where: string): GuardPolicyConfig | undefined {
@@ -69,12 +72,16 @@ export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigI
   const models = new Map([...cfg.models].map(([k, v]) => [k, parsePolicy(v, `models[${k}].guards`)]));
   const tenants = new Map([...cfg.tenants].map(([k, v]) => [k, parsePolicy(v, `tenants[${k}].guards`)]));
   // Resolved once per (model, tenant) pair, then reused: the request path never re-resolves.
-  const cache = new Map<string, ResolvedGuardPolicy>();
-  const policyFor = (scope: GuardScope): ResolvedGuardPolicy => {
+  const cache = new Map<string, Scoped>();
+  const policyFor = (scope: GuardScope): Scoped => {
     const k = `${scope.model}\u0000${scope.tenant}`;
     let p = cache.get(k);
     if (!p) {
-      p = resolveGuardPolicy(global, models.get(scope.model), tenants.get(scope.tenant));
+      const m = models.get(scope.model);
+      const t = tenants.get(scope.tenant);
+      const policy = resolveGuardPolicy(global, m, t);
+      const pseudonymise = t?.pseudonymise ?? m?.pseudonymise ?? global?.pseudonymise ?? false;
+      p = { policy, pseudonymise, active: policy.input.active || pseudonymise };
       if (cache.size > 10_000) cache.clear();
       cache.set(k, p);
     }
@@ -82,28 +89,40 @@ export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigI
   };
   const ctx = { now: () => performance.now(), logger };
 
-  const input = async (scope: GuardScope, body: Record<string, unknown>, policy: ResolvedGuardPolicy): Promise<InputGuardResult> => {
+  const input = async (scope: GuardScope, body: Record<string, unknown>, s: Scoped): Promise<InputGuardResult> => {
     const copy = structuredClone(body);
-    const texts = collectTexts(scope.format, copy);
-    const report = await runGuards('input', texts, scanners, policy, ctx);
-    const findings = summary(report.findings);
+    let texts = collectTexts(scope.format, copy);
+    let pseudo: ReturnType<typeof createPseudonymiser> | undefined;
+    if (s.pseudonymise) {
+      // Values become stable placeholders first; the scanners then see what the provider will see.
+      pseudo = createPseudonymiser({ detect: (t) => [...detectEntities(t), ...detectSecrets(t)] });
+      for (const t of texts) {
+        const r = pseudo.redact(t.text);
+        if (r !== t.text) t.ref(r);
+      }
+      texts = collectTexts(scope.format, copy);
+    }
+    const report = await runGuards('input', texts, scanners, s.policy, ctx);
+    const findings = [...summary(report.findings), ...(pseudo && pseudo.size > 0 ? [{ scanner: 'pii', type: 'pii.pseudonymised', count: pseudo.size, action: 'redact' }] : [])];
     if (report.outcome === 'blocked') return { outcome: 'blocked', findings, message: blockMessage(report) };
-    if (report.outcome === 'redacted') {
-      for (const [set, text] of report.texts) set(text);
-      return { outcome: 'redacted', body: copy, findings };
+    for (const [set, text] of report.texts) set(text);
+    if (report.outcome === 'redacted' || (pseudo && pseudo.size > 0)) {
+      return { outcome: 'redacted', body: copy, findings, ...(pseudo && pseudo.size > 0 ? { restore: restoreFilter(pseudo) } : {}) };
     }
     return { outcome: 'pass', body, findings };
   };
 
   return {
     input: (scope, body) => {
-      const policy = policyFor(scope);
-      return policy.input.active ? input(scope, body, policy) : undefined;
+      const s = policyFor(scope);
+      return s.active ? input(scope, body, s) : undefined;
     },
     output: (scope, restore) => {
-      const policy = policyFor(scope);
+      const { policy } = policyFor(scope);
       if (!policy.output.active) return restore;
-      return streamFilter(scanners, policy, ctx);
+      const guard = streamFilter(scanners, policy, ctx);
+      // The output guard sees placeholders; only what it lets through gets the real values back.
+      return restore ? chain(guard, restore) : guard;
     },
   };
 }
@@ -130,5 +149,38 @@ function streamFilter(scanners: readonly Scanner[], policy: ResolvedGuardPolicy,
       return { emit: e.emit };
     },
     findings: () => summary(found),
+  };
+}
+
+/** Puts pseudonymised values back into the answer, holding back a possible placeholder split across chunks. */
+function restoreFilter(p: ReturnType<typeof createPseudonymiser>): OutputTextFilter {
+  let r = p.createRestorer();
+  return {
+    push: async (delta) => ({ emit: r.push(delta) }),
+    end: async () => {
+      const emit = r.end();
+      r = p.createRestorer();
+      return { emit };
+    },
+    findings: () => [],
+  };
+}
+
+/** `first` then `second`: a block in either stops the answer. */
+function chain(first: OutputTextFilter, second: OutputTextFilter): OutputTextFilter {
+  return {
+    push: async (delta) => {
+      const a = await first.push(delta);
+      if (a.blocked !== undefined) return a;
+      return second.push(a.emit);
+    },
+    end: async () => {
+      const a = await first.end();
+      if (a.blocked !== undefined) return a;
+      const b = await second.push(a.emit);
+      const c = await second.end();
+      return { emit: b.emit + c.emit };
+    },
+    findings: () => [...first.findings(), ...second.findings()],
   };
 }

@@ -21,7 +21,14 @@ const stageSchema = z.record(keySchema, z.union([actionSchema, entrySchema]));
  * `guards: { input: { injection: block, pii: redact, pii.email: flag, smuggling: { action: redact, timeoutMs: 20 } },
  * output: {...} }`. The same shape is used globally, in `models[].guards` and per tenant.
  */
-export const guardPolicySchema = z.object({ input: stageSchema.optional(), output: stageSchema.optional() }).strict();
+export const guardPolicySchema = z
+  .object({
+    input: stageSchema.optional(),
+    output: stageSchema.optional(),
+    /** Replace PII and secrets by placeholders the provider sees, and put the values back in the answer for the caller. */
+    pseudonymise: z.boolean().optional(),
+  })
+  .strict();
 
 export type GuardPolicyConfig = z.infer<typeof guardPolicySchema>;
 type StageConfig = NonNullable<GuardPolicyConfig['input']>;
