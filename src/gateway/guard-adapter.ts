@@ -1,14 +1,16 @@
 /** @module Connects the guard runner to chat bodies: finds every text the model will read, writes redactions back, filters answers. */
 import { GatewayError } from '../core/errors.js';
 import type { TextOrigin } from '../core/finding.js';
-import { guardPolicySchema, resolveGuardPolicy, type GuardPolicyConfig, type ResolvedGuardPolicy } from '../guard/policy.js';
+import { guardPolicySchema, resolveGuardPolicy, scannerEnabled, type GuardPolicyConfig, type ResolvedGuardPolicy } from '../guard/policy.js';
 import { runGuards, type FindingSummary, type GuardReport, type ScanText } from '../guard/runner.js';
 import { createStreamGuard } from '../guard/stream/index.js';
+import { randomBytes } from 'node:crypto';
+import { insertCanary, makeCanary } from '../guard/scanners/canary/index.js';
 import { createPseudonymiser, detectEntities } from '../guard/scanners/pii/index.js';
 import { detectSecrets } from '../guard/scanners/secrets/index.js';
 import type { Scanner } from '../guard/types.js';
 import type { ApiFormat } from './error-body.js';
-import type { GuardHooks, GuardScope, GuardSummary, InputGuardResult, OutputTextFilter } from './guard-hooks.js';
+import type { GuardHooks, GuardRequestInfo, GuardScope, GuardSummary, InputGuardResult, OutputTextFilter } from './guard-hooks.js';
 
 export type GuardConfigInput = {
   readonly global: unknown;
@@ -17,7 +19,7 @@ export type GuardConfigInput = {
 };
 
 type Setter = (text: string) => void;
-type Scoped = { readonly policy: ResolvedGuardPolicy; readonly pseudonymise: boolean; readonly active: boolean };
+type Scoped = { readonly policy: ResolvedGuardPolicy; readonly pseudonymise: boolean; readonly canary: boolean; readonly active: boolean };
 type Logger = { warn(obj: object, msg?: string): void };
 
 function parsePolicy(raw: unknown, where: string): GuardPolicyConfig | undefined {
@@ -81,7 +83,8 @@ export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigI
       const t = tenants.get(scope.tenant);
       const policy = resolveGuardPolicy(global, m, t);
       const pseudonymise = t?.pseudonymise ?? m?.pseudonymise ?? global?.pseudonymise ?? false;
-      p = { policy, pseudonymise, active: policy.input.active || pseudonymise };
+      const canary = scannerEnabled(policy, 'output', 'canary');
+      p = { policy, pseudonymise, canary, active: policy.input.active || pseudonymise || canary };
       if (cache.size > 10_000) cache.clear();
       cache.set(k, p);
     }
@@ -106,8 +109,13 @@ export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigI
     const findings = [...summary(report.findings), ...(pseudo && pseudo.size > 0 ? [{ scanner: 'pii', type: 'pii.pseudonymised', count: pseudo.size, action: 'redact' }] : [])];
     if (report.outcome === 'blocked') return { outcome: 'blocked', findings, message: blockMessage(report) };
     for (const [set, text] of report.texts) set(text);
-    if (report.outcome === 'redacted' || (pseudo && pseudo.size > 0)) {
-      return { outcome: 'redacted', body: copy, findings, ...(pseudo && pseudo.size > 0 ? { restore: restoreFilter(pseudo) } : {}) };
+    const request = s.canary ? plantCanary(scope.format, copy) : undefined;
+    if (report.outcome === 'redacted' || (pseudo && pseudo.size > 0) || request) {
+      return {
+        outcome: 'redacted', body: copy, findings,
+        ...(pseudo && pseudo.size > 0 ? { restore: restoreFilter(pseudo) } : {}),
+        ...(request ? { request } : {}),
+      };
     }
     return { outcome: 'pass', body, findings };
   };
@@ -117,10 +125,10 @@ export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigI
       const s = policyFor(scope);
       return s.active ? input(scope, body, s) : undefined;
     },
-    output: (scope, restore) => {
+    output: (scope, restore, request) => {
       const { policy } = policyFor(scope);
       if (!policy.output.active) return restore;
-      const guard = streamFilter(scanners, policy, ctx);
+      const guard = streamFilter(scanners, policy, request ? { ...ctx, request } : ctx);
       // The output guard sees placeholders; only what it lets through gets the real values back.
       return restore ? chain(guard, restore) : guard;
     },
@@ -128,7 +136,7 @@ export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigI
 }
 
 /** An OutputTextFilter over the stream guard; a new guard per text block, findings summed over all of them. */
-function streamFilter(scanners: readonly Scanner[], policy: ResolvedGuardPolicy, ctx: { now: () => number; logger: Logger }): OutputTextFilter {
+function streamFilter(scanners: readonly Scanner[], policy: ResolvedGuardPolicy, ctx: { now: () => number; logger: Logger; request?: GuardRequestInfo }): OutputTextFilter {
   let guard = createStreamGuard(scanners, policy, { ctx });
   const found: FindingSummary[] = [];
   const blockedText = (r: GuardReport<never>): string => r.blockedBy.map((b) => b.type).join(', ') || 'policy';
@@ -183,4 +191,42 @@ function chain(first: OutputTextFilter, second: OutputTextFilter): OutputTextFil
     },
     findings: () => [...first.findings(), ...second.findings()],
   };
+}
+
+/**
+ * Puts a fresh canary token into the request's system prompt (only where one exists: the leak to detect is of
+ * that prompt) and returns what the output guard needs to find it, or an echo of the prompt, in the answer.
+ */
+function plantCanary(format: ApiFormat, body: Record<string, unknown>): GuardRequestInfo | undefined {
+  const canary = makeCanary(randomBytes(8).toString('hex'));
+  if (format === 'anthropic') {
+    if (typeof body.system === 'string') {
+      const systemPrompt = body.system;
+      body.system = insertCanary(systemPrompt, canary);
+      return { systemPrompt, canary };
+    }
+    if (Array.isArray(body.system)) {
+      const first = (body.system as Record<string, unknown>[]).find((b) => b && b.type === 'text' && typeof b.text === 'string');
+      if (!first) return undefined;
+      const systemPrompt = first.text as string;
+      first.text = insertCanary(systemPrompt, canary);
+      return { systemPrompt, canary };
+    }
+    return undefined;
+  }
+  const msg = (body.messages as Record<string, unknown>[]).find((m) => m.role === 'system' || m.role === 'developer');
+  if (!msg) return undefined;
+  if (typeof msg.content === 'string') {
+    const systemPrompt = msg.content;
+    msg.content = insertCanary(systemPrompt, canary);
+    return { systemPrompt, canary };
+  }
+  if (Array.isArray(msg.content)) {
+    const first = (msg.content as Record<string, unknown>[]).find((p) => p && p.type === 'text' && typeof p.text === 'string');
+    if (!first) return undefined;
+    const systemPrompt = first.text as string;
+    first.text = insertCanary(systemPrompt, canary);
+    return { systemPrompt, canary };
+  }
+  return undefined;
 }

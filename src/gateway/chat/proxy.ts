@@ -5,7 +5,7 @@ import { decide } from '../../policy/decide.js';
 import type { ModelEntry } from '../../policy/snapshot.js';
 import { authenticate } from '../auth.js';
 import { errorBody, type ApiFormat } from '../error-body.js';
-import type { GuardSummary, OutputTextFilter } from '../guard-hooks.js';
+import type { GuardRequestInfo, GuardSummary, OutputTextFilter } from '../guard-hooks.js';
 import type { GatewayRuntime, RequestRecord } from '../runtime.js';
 import type { RequestState } from './request-state.js';
 import { callPlan, type CallResult } from './call.js';
@@ -70,6 +70,7 @@ async function handle(rt: GatewayRuntime, format: ApiFormat, req: FastifyRequest
   let outBody: Record<string, unknown> = body;
   let raw = (req as FastifyRequest & { rawBody?: string }).rawBody;
   let restore: OutputTextFilter | undefined;
+  let guardRequest: GuardRequestInfo | undefined;
   const scope = { model: decision.model.id, tenant: key.tenant, format };
   const guarded = rt.guards.input(scope, body);
   if (guarded) {
@@ -77,6 +78,7 @@ async function handle(rt: GatewayRuntime, format: ApiFormat, req: FastifyRequest
     st.guard = g.findings;
     if (g.findings.length > 0) reply.header('x-warden-guard', guardHeader(g.findings));
     if (g.outcome === 'blocked') throw new GatewayError('GW_GUARD_BLOCKED', g.message);
+    guardRequest = g.request;
     if (g.outcome === 'redacted') {
       outBody = g.body;
       raw = undefined;
@@ -111,7 +113,7 @@ async function handle(rt: GatewayRuntime, format: ApiFormat, req: FastifyRequest
   }
   if (!result) throw lastErr ?? new GatewayError('GW_UPSTREAM_ERROR', 'No upstream answered.');
   reply.header('x-warden-model', st.servedModel ?? '');
-  const output = rt.guards.output(scope, restore);
+  const output = rt.guards.output(scope, restore, guardRequest);
 
   if (st.stream) {
     // After the first byte the stream reports its own failures in-band; it returns how the request ended.
