@@ -1,10 +1,73 @@
-/** @module Wires the optional rooms (audit log, guardrails) into createApp's deps for one node. */
+/** @module Wires the audit log (and its admin routes) into createApp's deps for one node. */
 import type { AppDeps } from '../app.js';
+import { createAuditLog, type AuditLog } from '../audit/audit-log.js';
+import type { AuditBackend } from '../audit/backend.js';
+import type { RequestEventInput, RequestOutcome } from '../audit/event.js';
 import type { Config } from '../config/load-config.js';
+import type { IncidentBackend } from '../audit/incident-types.js';
+import { IncidentService } from '../control/incidents.js';
+import { registerAuditRoutes } from '../gateway/admin/audit-routes.js';
+import type { RequestRecord } from '../gateway/runtime.js';
+import { createSqliteAuditBackend } from '../store/sqlite/audit-sqlite.js';
 import type { Store } from '../store/types.js';
 
-export type Extensions = { readonly deps: Partial<AppDeps>; close(): Promise<void> };
+export type Extensions = { readonly deps: Partial<AppDeps>; readonly audit: AuditLog; close(): Promise<void> };
 
-export async function wireExtensions(_config: Config, _store: Store, _nodeId: string): Promise<Extensions> {
-  return { deps: {}, close: async () => undefined };
+function outcomeOf(rec: RequestRecord): RequestOutcome {
+  if (rec.outcome === 'ok') {
+    if (rec.fallbackFrom !== undefined) return 'fallback';
+    if (rec.guard.some((g) => g.action === 'redact')) return 'redacted';
+    if (rec.guard.some((g) => g.action === 'flag')) return 'flagged';
+    return 'allowed';
+  }
+  if (rec.outcome === 'model_restricted') return 'restricted';
+  if (rec.outcome === 'guardrail_blocked') return 'blocked';
+  if (rec.outcome === 'upstream_error' || rec.outcome === 'upstream_timeout') return 'upstream_error';
+  return 'refused';
+}
+
+/** The audit event of one finished request: decision, who, which model, cost; the prompt only as a keyed hash. */
+export function requestEvent(rec: RequestRecord, region: string, capture: boolean): RequestEventInput {
+  const findings = rec.guard.map((g) => ({ scanner: g.type, count: g.count, action: (g.action === 'allow' ? 'pass' : g.action) as 'block' | 'redact' | 'flag' | 'pass' }));
+  return {
+    kind: 'request', outcome: outcomeOf(rec), at: rec.at, requestId: rec.requestId,
+    tenant: rec.key?.tenant ?? null, keyId: rec.key?.id ?? null, model: rec.requestedModel ?? null,
+    servedModel: rec.servedModel !== rec.requestedModel ? rec.servedModel ?? null : null,
+    provider: rec.provider ?? null, api: rec.route === 'messages' ? 'anthropic' : 'openai', stream: rec.stream, region,
+    code: rec.outcome === 'ok' ? null : rec.outcome, status: rec.status, latencyMs: Math.round(rec.latencyMs * 1000) / 1000,
+    ...(rec.usage ? { usage: { inputTokens: rec.usage.inputTokens, outputTokens: rec.usage.outputTokens } } : {}),
+    ...(findings.length > 0 ? { findings } : {}),
+    restrictionId: rec.restrictionId ?? null,
+    ...(rec.prompt !== undefined ? { prompt: rec.prompt } : {}),
+    capture,
+  };
+}
+
+export async function openAuditBackend(config: Config): Promise<AuditBackend & IncidentBackend & { close(): Promise<void> | void }> {
+  if (config.store.kind === 'sqlite') return createSqliteAuditBackend(config.store.dataDir);
+  const { createPostgresAuditBackend } = await import('../store/postgres/audit-postgres.js');
+  return createPostgresAuditBackend(config.store.url.reveal(), { dataDir: config.dataDir });
+}
+
+export async function wireExtensions(config: Config, store: Store, nodeId: string): Promise<Extensions> {
+  const backend = await openAuditBackend(config);
+  const audit = createAuditLog({ backend, nodeId });
+  await audit.ready();
+  const incidents = new IncidentService({ backend, clock: Date.now, audit, restrictions: store });
+  const capture = new Set(config.tenants.filter((t) => t.capturePrompts).map((t) => t.id));
+  const deps: Partial<AppDeps> = {
+    record: (rec) => audit.record(requestEvent(rec, config.region, rec.key !== undefined && capture.has(rec.key.tenant))),
+    controlAudit: async (ev) => {
+      await audit.recordAndFlush({ kind: 'change', action: ev.type, actor: ev.actor, at: ev.at, version: ev.version, target: typeof ev.detail.id === 'string' ? ev.detail.id : null, detail: ev.detail });
+    },
+    adminPlugins: [(app) => registerAuditRoutes(app, { audit, backend, incidents })],
+  };
+  return {
+    deps,
+    audit,
+    close: async () => {
+      await audit.close();
+      await backend.close();
+    },
+  };
 }
