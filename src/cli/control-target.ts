@@ -1,5 +1,8 @@
 /** @module Runs a control-plane command against the running Warden (admin API) or, when none answers, the data directory. */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { createAuditLog } from '../audit/audit-log.js';
+import { createSqliteAuditBackend } from '../store/sqlite/audit-sqlite.js';
 import { ControlService, type Propagation } from '../control/service.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { isServerUp, resolveTarget, type GlobalOptions, type Target } from './admin-client.js';
@@ -14,8 +17,23 @@ export async function connect(opts: GlobalOptions): Promise<Via> {
   const store = createSqliteStore(dataDir);
   // No server runs: the change is durable in the data directory and every node loads it at start.
   const propagate = async (version: number): Promise<Propagation> => ({ version, confirmed: [], missing: [], elapsedMs: 0 });
-  const control = new ControlService({ store, propagate, now: Date.now, knownModels: () => undefined });
-  return { kind: 'local', control, close: () => store.close() };
+  // Changes made here are audited in the CLI's own chain, durable before the command returns.
+  const backend = createSqliteAuditBackend(dataDir);
+  const audit = createAuditLog({ backend, nodeId: `${hostname()}-cli` });
+  const control = new ControlService({
+    store, propagate, now: Date.now, knownModels: () => undefined,
+    audit: async (ev) => {
+      await audit.recordAndFlush({ kind: 'change', action: ev.type, actor: ev.actor, at: ev.at, version: ev.version, target: typeof ev.detail.id === 'string' ? ev.detail.id : null, detail: ev.detail });
+    },
+  });
+  return {
+    kind: 'local', control,
+    close: async () => {
+      await audit.close();
+      await backend.close();
+      await store.close();
+    },
+  };
 }
 
 export function addTargetOptions<T extends { option(flags: string, desc: string): T }>(cmd: T): T {
