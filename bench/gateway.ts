@@ -89,6 +89,18 @@ async function prioritise(pids: readonly number[]): Promise<void> {
   }
 }
 
+/** Waits until the stub's request count stops moving, so requests a gateway still had queued from the previous run are not counted in the next. */
+async function settled(read: () => Promise<number>, maxMs = 3_000): Promise<number> {
+  let last = await read();
+  for (const until = Date.now() + maxMs; Date.now() < until;) {
+    await new Promise((r) => setTimeout(r, 60));
+    const now = await read();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
+}
+
 async function cpuOf(t: Target): Promise<number> {
   let sum = 0;
   for (const pid of await t.pids()) sum += await cpuMs(pid);
@@ -110,7 +122,7 @@ async function main(): Promise<void> {
   const served = new Map<TargetName, number>();
   try {
     if (env.BENCH_PROFILE === '1') {
-      await profileWarden({ root: ROOT, logDir, outDir: join(RESULTS, 'profiles'), stubPort: stub.port, models, body, durationSec: num('BENCH_DURATION', 8), connections: settings.connections[0] ?? 32 });
+      await profileWarden({ root: ROOT, logDir, outDir: join(RESULTS, 'profiles'), stubPort: stub.port, models, body, durationSec: num('BENCH_DURATION', 8), connections: settings.connections[0] ?? 32, variant: settings.targets.includes('warden-bare') ? 'bare' : 'cli' });
       return;
     }
     const pk = portkeyEntry(ROOT);
@@ -140,15 +152,15 @@ async function main(): Promise<void> {
         // Rotating the order each round keeps any drift (heat, page cache) from favouring one target.
         const order = targets.map((_, i) => targets[(i + round + scen.indexOf(s)) % targets.length]).filter((t): t is Target => t !== undefined);
         for (const t of order) {
-          const up0 = await stub.requests();
+          const up0 = await settled(() => stub.requests());
           const s0 = await cpuMs(stub.service.pid);
           const c0 = await cpuOf(t);
           const r = await runLoad({ url: t.url, headers: t.headers, body: body(`stub-d${s.delayMs}`, s.kind === 'sse'), connections: s.connections, durationSec: settings.durationSec });
           const c1 = await cpuOf(t);
           const s1 = await cpuMs(stub.service.pid);
           // Let requests cut off at the end of the run reach the stub before counting.
-          await new Promise((res) => setTimeout(res, s.delayMs + 50));
-          const up1 = await stub.requests();
+          await new Promise((res) => setTimeout(res, s.delayMs));
+          const up1 = await settled(() => stub.requests());
           served.set(t.name, (served.get(t.name) ?? 0) + r.ok);
           const cpu = c1 - c0;
           runs.push({ round, scenario: s.id, target: t.name, ok: r.ok, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, cpuMs: cpu, cpuPerReqMs: r.ok > 0 ? cpu / r.ok : Number.NaN, upstreamCalls: up1 - up0, stubCpuPerReqMs: r.ok > 0 ? (s1 - s0) / r.ok : Number.NaN });
@@ -180,7 +192,8 @@ async function main(): Promise<void> {
         served.set(t.name, (served.get(t.name) ?? 0) + r.ok);
       }
       const pids = await t.pids();
-      rss.push({ target: t.name, requestsServed: served.get(t.name) ?? 0, rssMb: await Promise.all(pids.map(async (pid) => ({ pid, mb: (await rssBytes(pid)) / 2 ** 20 }))) });
+      rss.push({ target: t.name, requestsServed: served.get(t.name) ?? 0, rssMb: await Promise.all(pids.map(async (pid) => ({ pid, mb: (await rssBytes(pid).catch(() => Number.NaN)) / 2 ** 20 }))) });
+      if (pids.length === 0 || rss.at(-1)?.rssMb.some((p) => Number.isNaN(p.mb))) process.stderr.write(`bench: warning: a process of ${t.name} is gone (see bench/results/logs/${t.name}.log)\n`);
     }
 
     const summary = summarize(scen, names, runs, ttfbRuns, rss);

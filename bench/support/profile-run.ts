@@ -14,13 +14,14 @@ export type ProfileOptions = {
   readonly body: (model: string, stream: boolean) => string;
   readonly durationSec: number;
   readonly connections: number;
+  readonly variant: 'cli' | 'bare';
 };
 
 export async function profileWarden(o: ProfileOptions): Promise<void> {
   mkdirSync(o.outDir, { recursive: true });
   const before = new Set(readdirSync(o.outDir));
   const t = await startWarden({
-    root: o.root, logDir: o.logDir, stubPort: o.stubPort, models: o.models, workers: 1,
+    root: o.root, logDir: o.logDir, stubPort: o.stubPort, models: o.models, workers: 1, variant: o.variant,
     nodeFlags: ['--cpu-prof', '--cpu-prof-dir', o.outDir, '--cpu-prof-interval', '200'],
   });
   let fromUs: number;
@@ -36,7 +37,8 @@ export async function profileWarden(o: ProfileOptions): Promise<void> {
     await t.stop();
   }
   const fresh = readdirSync(o.outDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f))
-    .map((f) => join(o.outDir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    // Worker threads (tsx's compiler) write profiles of their own; the main thread's is the big one.
+    .map((f) => join(o.outDir, f)).sort((a, b) => statSync(b).size - statSync(a).size);
   const file = fresh[0];
   if (!file) throw new Error('no .cpuprofile was written');
   const h = hotSpots(file, o.root, 30, fromUs);
