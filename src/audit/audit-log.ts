@@ -6,6 +6,7 @@ import { eventId, type AuditEventInput, type SystemEventInput } from './event.js
 import { loadAuditSecrets, type AuditSecrets } from './keys.js';
 import { payloadJson } from './payload.js';
 import { pruneChain } from './retention.js';
+import { TextHasher } from './text-hasher.js';
 
 export type AuditClock = (() => number) | { now(): number };
 
@@ -74,6 +75,9 @@ type Item = {
   readonly fail?: (err: unknown) => void;
 };
 
+/** Longest an event waits in memory before its batch is written, when no flush asks for it sooner. */
+const DRAIN_DELAY_MS = 10;
+
 type Waiter = { readonly target: number; readonly resolve: () => void; readonly reject: (e: unknown) => void };
 
 export function createAuditLog(opts: AuditLogOptions): AuditLog {
@@ -86,6 +90,7 @@ class QueuedAuditLog implements AuditLog {
   readonly #backend: AuditBackend;
   readonly #secrets: AuditSecrets;
   readonly #writer: ChainWriter;
+  readonly #hasher: TextHasher;
   readonly #every: number;
   readonly #limit: number;
   readonly #maxBatch: number;
@@ -115,6 +120,7 @@ class QueuedAuditLog implements AuditLog {
     this.#backend = o.backend;
     this.#secrets = o.secrets ?? loadAuditSecrets(o.backend.dataDir, o.nodeId);
     this.#writer = new ChainWriter(o.backend, o.nodeId, this.#secrets.signer);
+    this.#hasher = new TextHasher(this.#secrets.hmacKey);
     this.#every = Math.max(1, o.checkpointEvery ?? 4096);
     this.#limit = Math.max(1, o.queueLimit ?? 100_000);
     this.#maxBatch = Math.max(1, o.maxBatch ?? 4096);
@@ -215,8 +221,10 @@ class QueuedAuditLog implements AuditLog {
   #schedule(): void {
     if (this.#scheduled || this.#writing) return;
     this.#scheduled = true;
-    // setImmediate: the write happens after the current responses are sent, never inside a request's path.
-    setImmediate(() => void this.#drain());
+    // Off the request path, and gathered: waiting a few milliseconds turns one transaction per request into one
+    // per batch (the cost at low concurrency); a full batch, a forced checkpoint or a waiting flush goes at once.
+    if (this.#queue.length >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0) setImmediate(() => void this.#drain());
+    else setTimeout(() => void this.#drain(), DRAIN_DELAY_MS);
   }
 
   async #idle(): Promise<void> {
@@ -238,7 +246,8 @@ class QueuedAuditLog implements AuditLog {
         batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
         this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
         const hmac = this.#secrets.hmacKey;
-        const prepared: Prepared[] = batch.map((it) => payloadJson(it.input, this.nodeId, it.now, hmac));
+        const hasher = this.#hasher;
+        const prepared: Prepared[] = batch.map((it) => payloadJson(it.input, this.nodeId, it.now, hmac, hasher));
         const lastBatch = this.#queue.length === 0;
         const forced = this.#force;
         const due = this.#writer.sinceCheckpoint + batch.length >= this.#every;

@@ -64,9 +64,9 @@ export class ChainWriter {
     const cp = tail.checkpoint;
     if (cp) {
       const st = parseStatement(cp.statement);
-      frontier = Frontier.fromHex(cp.size, cp.frontier);
+      frontier = new Frontier(cp.size, cp.frontier);
       head = { seq: cp.size, hash: st?.head ?? GENESIS_PREV };
-      if (!st || st.root !== frontier.root().toString('hex')) problem = { seq: cp.size, reason: 'checkpoint frontier does not reproduce its root' };
+      if (!st || st.root !== frontier.root()) problem = { seq: cp.size, reason: 'checkpoint frontier does not reproduce its root' };
       this.#lastCheckpoint = { size: cp.size, at: cp.at };
     } else {
       this.#lastCheckpoint = { size: 0, at: 0 };
@@ -78,11 +78,11 @@ export class ChainWriter {
         if (ev.seq !== head.seq + 1) problem = { seq: head.seq + 1, reason: `event ${head.seq + 1} is missing (found ${ev.seq})` };
         else if (!env || env.seq !== ev.seq) problem = { seq: ev.seq, reason: 'event body is malformed' };
         else if (env.prev !== head.hash) problem = { seq: ev.seq, reason: 'event does not link to its predecessor' };
-        else if (!hash.equals(ev.hash)) problem = { seq: ev.seq, reason: 'event hash does not match its body' };
+        else if (hash !== ev.hash) problem = { seq: ev.seq, reason: 'event hash does not match its body' };
       }
       // Continue from what is stored (the hash column), so new events link to the visible head.
       frontier.append(ev.hash);
-      head = { seq: ev.seq, hash: ev.hash.toString('hex') };
+      head = { seq: ev.seq, hash: ev.hash };
     }
     this.#head = head;
     this.#frontier = frontier;
@@ -105,7 +105,7 @@ export class ChainWriter {
         const body = envelope(it.json, prev, seq);
         const hash = sha256(body);
         frontier.append(hash);
-        prev = hash.toString('hex');
+        prev = hash;
         rows[i] = { chain: this.chain, seq, at: it.at, hash, body };
       }
       const cp: CheckpointRow | undefined = reason && seq > 0 && seq > this.#lastCheckpoint.size

@@ -38,11 +38,11 @@ export function makeCheckpoint(
   chain: string, frontier: Frontier, head: string, at: number, reason: CheckpointReason, signer: NodeKeys,
 ): CheckpointRow {
   const st: CheckpointStatement = {
-    type: 'warden.audit.checkpoint', v: 1, chain, size: frontier.size, root: frontier.root().toString('hex'),
+    type: 'warden.audit.checkpoint', v: 1, chain, size: frontier.size, root: frontier.root(),
     head, at, keyId: signer.keyId, reason,
   };
   const statement = canonicalize(st);
-  return { chain, size: frontier.size, at, keyId: signer.keyId, statement, signature: signer.sign(statement), frontier: frontier.toHex() };
+  return { chain, size: frontier.size, at, keyId: signer.keyId, statement, signature: signer.sign(statement), frontier: frontier.nodes() };
 }
 
 /** Parses and shape-checks a statement; undefined when it is not one. */

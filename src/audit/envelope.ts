@@ -9,8 +9,9 @@ export function envelope(payloadJson: string, prev: string, seq: number): string
   return `{"e":${payloadJson},"prev":"${prev}","seq":${seq}${TAIL}`;
 }
 
-export function sha256(text: string | Uint8Array): Buffer {
-  return hash('sha256', text, 'buffer');
+/** Hex SHA-256 (a string, not a Buffer: see merkle.ts on why). */
+export function sha256(text: string | Uint8Array): string {
+  return hash('sha256', text);
 }
 
 export type Envelope = { readonly payload: string; readonly prev: string; readonly seq: number };

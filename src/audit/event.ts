@@ -99,8 +99,8 @@ export type EventRow = {
   readonly chain: string;
   readonly seq: number;
   readonly at: number;
-  /** SHA-256 of `body`. */
-  readonly hash: Buffer;
+  /** Hex SHA-256 of `body`. */
+  readonly hash: string;
   /** Canonical JSON of the StoredEvent. */
   readonly body: string;
 };

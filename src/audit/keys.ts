@@ -57,7 +57,7 @@ export function hasNodeKeys(dataDir: string, nodeId: string): boolean {
 
 /** Key id: `ed25519:` and the first 16 bytes of SHA-256 over the SPKI DER, so an operator can pin it elsewhere. */
 export function keyIdOf(publicKeyB64: string): string {
-  return `ed25519:${sha256(Buffer.from(publicKeyB64, 'base64')).subarray(0, 16).toString('hex')}`;
+  return `ed25519:${sha256(Buffer.from(publicKeyB64, 'base64')).slice(0, 32)}`;
 }
 
 export function publicKeyObject(publicKeyB64: string): KeyObject {
@@ -101,5 +101,5 @@ function readOrCreate(path: string, make: () => string): string {
 
 function fileSafe(nodeId: string): string {
   const readable = nodeId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
-  return `${readable}-${sha256(nodeId).subarray(0, 4).toString('hex')}`;
+  return `${readable}-${sha256(nodeId).slice(0, 8)}`;
 }

@@ -2,11 +2,10 @@
 import { createHmac } from 'node:crypto';
 import { canonicalize } from './canonical-json.js';
 import type { AuditEventInput, SystemEventInput, TextDigest } from './event.js';
+import { MAX_FINDINGS, MAX_STRING, requestPayloadJson } from './request-payload.js';
+import { TextHasher } from './text-hasher.js';
 import { toWellFormed } from './unicode.js';
 
-// Bounds what one event may carry, so a hostile or buggy caller cannot bloat the log.
-const MAX_STRING = 1_024;
-const MAX_FINDINGS = 64;
 const MAX_DETAIL_BYTES = 16_384;
 const MAX_CAPTURE_CHARS = 1_000_000;
 
@@ -14,13 +13,24 @@ const MAX_CAPTURE_CHARS = 1_000_000;
 export function digestText(hmacKey: Buffer, text: string, capture: boolean): TextDigest {
   const bytes = Buffer.byteLength(text, 'utf8');
   const hmac = createHmac('sha256', hmacKey).update(text, 'utf8').digest('hex');
-  return capture ? { hmac, bytes, text: toWellFormed(text.length > MAX_CAPTURE_CHARS ? text.slice(0, MAX_CAPTURE_CHARS) : text) } : { hmac, bytes };
+  return capture ? { hmac, bytes, text: capturedText(text) } : { hmac, bytes };
+}
+
+function capturedText(text: string): string {
+  return toWellFormed(text.length > MAX_CAPTURE_CHARS ? text.slice(0, MAX_CAPTURE_CHARS) : text);
 }
 
 /** Canonical JSON of the payload. Never throws: an event that cannot be serialised is stored as an `invalid` marker. */
-export function payloadJson(input: AuditEventInput | SystemEventInput, node: string, now: number, hmacKey: Buffer): { json: string; at: number } {
+export function payloadJson(input: AuditEventInput | SystemEventInput, node: string, now: number, hmacKey: Buffer, hasher = new TextHasher(hmacKey)): { json: string; at: number } {
   const at = typeof input.at === 'number' && Number.isFinite(input.at) ? Math.trunc(input.at) : now;
   try {
+    if (input.kind === 'request') {
+      const capture = input.capture === true;
+      return { json: requestPayloadJson(input, node, at, (t) => {
+        const d = hasher.digest(t);
+        return capture ? { ...d, text: capturedText(t) } : d;
+      }), at };
+    }
     return { json: canonicalize(buildPayload(input, node, at, hmacKey)), at };
   } catch (err) {
     const kind = input.kind === 'request' || input.kind === 'change' ? input.kind : 'audit';
@@ -29,7 +39,7 @@ export function payloadJson(input: AuditEventInput | SystemEventInput, node: str
 }
 
 // Keys are inserted in JCS order (UTF-16 code units), so canonicalize() need not sort them on the hot path.
-function buildPayload(input: AuditEventInput | SystemEventInput, node: string, at: number, hmacKey: Buffer): Record<string, unknown> {
+export function buildPayload(input: AuditEventInput | SystemEventInput, node: string, at: number, hmacKey: Buffer): Record<string, unknown> {
   if (input.kind === 'request') {
     const capture = input.capture === true;
     return {

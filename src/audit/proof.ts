@@ -34,8 +34,8 @@ export async function buildProof(backend: AuditBackend, chain: string, seq: numb
   // After pruning, the deleted prefix is represented by the frontier saved at the prune point.
   const base = first > 1 ? cps.find((c) => c.size === first - 1) : undefined;
   if (first > 1 && !base) throw new Error(`events 1..${first - 1} are gone and no checkpoint at ${first - 1} stands in for them`);
-  const known = base ? Frontier.fromHex(base.size, base.frontier).blocks() : [];
-  const hashes: Buffer[] = [];
+  const known = base ? new Frontier(base.size, base.frontier).blocks() : [];
+  const hashes: string[] = [];
   for (let from = first; from <= cp.size;) {
     const rows = await backend.readEvents(chain, from, cp.size, 50_000);
     if (rows.length === 0) break;
@@ -49,7 +49,7 @@ export async function buildProof(backend: AuditBackend, chain: string, seq: numb
   }, known);
   return {
     type: 'warden.audit.inclusion-proof', v: 1, chain, seq, event: ev.body, leafIndex: seq - 1, treeSize: cp.size,
-    path: path.map((p) => p.toString('hex')), checkpoint: { statement: cp.statement, signature: cp.signature },
+    path, checkpoint: { statement: cp.statement, signature: cp.signature },
     publicKey: { keyId: key.keyId, publicKey: key.publicKey },
   };
 }
@@ -83,6 +83,6 @@ export function verifyProof(value: unknown, trustedKeyIds?: readonly string[]): 
   }
   if (node !== st.chain) return bad('the event belongs to another chain than the checkpoint');
   if (p.path.some((x) => typeof x !== 'string' || !/^[0-9a-f]{64}$/.test(x))) return bad('malformed path');
-  const ok = verifyInclusion(sha256(p.event), env.seq - 1, st.size, p.path.map((x) => Buffer.from(x, 'hex')), Buffer.from(st.root, 'hex'));
+  const ok = verifyInclusion(sha256(p.event), env.seq - 1, st.size, p.path as string[], st.root);
   return { ok, reason: ok ? null : 'the event is not in the signed tree', chain: st.chain, seq: env.seq, treeSize: st.size };
 }

@@ -7,7 +7,7 @@ import type { PublicKeyRecord } from './keys.js';
 
 type Int = number | string;
 
-export type EventDbRow = { chain: string; seq: Int; at: Int; hash: Buffer; body: string };
+export type EventDbRow = { chain: string; seq: Int; at: Int; hash: string; body: string };
 export function eventFromRow(r: EventDbRow): EventRow {
   return { chain: r.chain, seq: Number(r.seq), at: Number(r.at), hash: r.hash, body: r.body };
 }

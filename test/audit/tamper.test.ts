@@ -4,14 +4,14 @@ import { verifyStore } from '../../src/audit/verify-store.js';
 import type { SqliteAuditBackend } from '../../src/store/sqlite/audit-sqlite.js';
 import { tempDir, writeChain } from './helpers.js';
 
-type Row = { seq: number; hash: Buffer; body: string };
+type Row = { seq: number; hash: string; body: string };
 
 describe('audit verification catches tampering', () => {
   let dir: string;
   let cleanup: () => void;
   let backend: SqliteAuditBackend;
   const row = (seq: number): Row => backend.db.prepare('SELECT seq, hash, body FROM audit_events WHERE chain = ? AND seq = ?').get('node-a', seq) as Row;
-  const setRow = (seq: number, body: string, hash: Buffer): void => {
+  const setRow = (seq: number, body: string, hash: string): void => {
     backend.db.prepare('UPDATE audit_events SET body = ?, hash = ? WHERE chain = ? AND seq = ?').run(body, hash, 'node-a', seq);
   };
 
@@ -48,7 +48,7 @@ describe('audit verification catches tampering', () => {
   });
 
   it('catches a history rewritten consistently from a modified event onwards, through the signed root', async () => {
-    let prev = row(39).hash.toString('hex');
+    let prev = row(39).hash;
     const last = (backend.db.prepare('SELECT max(seq) FROM audit_events').pluck().get() as number);
     for (let seq = 40; seq <= last; seq++) {
       const env = openEnvelope(row(seq).body);
@@ -57,7 +57,7 @@ describe('audit verification catches tampering', () => {
       const body = envelope(payload, prev, seq);
       const h = sha256(body);
       setRow(seq, body, h);
-      prev = h.toString('hex');
+      prev = h;
     }
     const r = await verifyStore(backend);
     expect(r.ok).toBe(false);
@@ -76,7 +76,7 @@ describe('audit verification catches tampering', () => {
     // Make room at 30 and insert a forged event that links to 29.
     backend.db.prepare('UPDATE audit_events SET seq = -seq WHERE seq >= 30').run();
     backend.db.prepare('UPDATE audit_events SET seq = -seq + 1 WHERE seq < 0').run();
-    const body = envelope('{"at":1,"kind":"request","node":"node-a","outcome":"allowed"}', row(29).hash.toString('hex'), 30);
+    const body = envelope('{"at":1,"kind":"request","node":"node-a","outcome":"allowed"}', row(29).hash, 30);
     backend.db.prepare('INSERT INTO audit_events (chain, seq, at, hash, body) VALUES (?, ?, ?, ?, ?)').run('node-a', 30, 1, sha256(body), body);
     const r = await verifyStore(backend);
     expect(r.ok).toBe(false);

@@ -84,7 +84,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
     const rows = await deps.backend.readEvents(chain, from, bounds.last, limit);
     return {
       chain,
-      events: rows.map((r) => ({ id: `${r.chain}:${r.seq}`, seq: r.seq, at: r.at, hash: r.hash.toString('hex'), event: JSON.parse(openEnvelope(r.body)?.payload ?? 'null') as unknown })),
+      events: rows.map((r) => ({ id: `${r.chain}:${r.seq}`, seq: r.seq, at: r.at, hash: r.hash, event: JSON.parse(openEnvelope(r.body)?.payload ?? 'null') as unknown })),
     };
   });
 

@@ -13,7 +13,7 @@ import {
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS audit_keys (key_id TEXT PRIMARY KEY, chain TEXT NOT NULL, public_key TEXT NOT NULL, created_at BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS audit_events (chain TEXT NOT NULL, seq BIGINT NOT NULL, at BIGINT NOT NULL, hash BYTEA NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq));
+CREATE TABLE IF NOT EXISTS audit_events (chain TEXT NOT NULL, seq BIGINT NOT NULL, at BIGINT NOT NULL, hash TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq));
 CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (chain, at);
 CREATE TABLE IF NOT EXISTS audit_checkpoints (chain TEXT NOT NULL, size BIGINT NOT NULL, at BIGINT NOT NULL, key_id TEXT NOT NULL,
   statement TEXT NOT NULL, signature TEXT NOT NULL, frontier TEXT NOT NULL, PRIMARY KEY (chain, size));
@@ -91,16 +91,16 @@ export class PostgresAuditBackend implements AuditBackend, IncidentBackend {
     return this.#tx(async (c) => {
       // One writer per chain at a time, across every node and process: the compare-and-set below cannot race.
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`warden.audit.chain:${chain}`]);
-      const head = (await c.query<{ seq: string; hash: Buffer }>('SELECT seq, hash FROM audit_events WHERE chain = $1 ORDER BY seq DESC LIMIT 1', [chain])).rows[0];
+      const head = (await c.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events WHERE chain = $1 ORDER BY seq DESC LIMIT 1', [chain])).rows[0];
       const seq = head ? Number(head.seq) : 0;
-      if (seq !== expected.seq || (head && head.hash.toString('hex') !== expected.hash)) {
+      if (seq !== expected.seq || (head && head.hash !== expected.hash)) {
         if (!(head === undefined && expected.seq > 0)) return 'moved';
       }
       if (events.length > 0) {
         await c.query(
           `INSERT INTO audit_events (chain, seq, at, hash, body)
-           SELECT $1, s, a, decode(h, 'hex'), b FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS t (s, a, h, b)`,
-          [chain, events.map((e) => e.seq), events.map((e) => e.at), events.map((e) => e.hash.toString('hex')), events.map((e) => e.body)],
+           SELECT $1, s, a, h, b FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS t (s, a, h, b)`,
+          [chain, events.map((e) => e.seq), events.map((e) => e.at), events.map((e) => e.hash), events.map((e) => e.body)],
         );
       }
       if (cp) await this.#insertCheckpoint(c, cp);

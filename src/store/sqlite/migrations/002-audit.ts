@@ -12,7 +12,7 @@ CREATE TABLE audit_events (
   chain TEXT NOT NULL,
   seq   INTEGER NOT NULL,
   at    INTEGER NOT NULL,
-  hash  BLOB NOT NULL,
+  hash  TEXT NOT NULL,
   body  TEXT NOT NULL,
   PRIMARY KEY (chain, seq)
 ) WITHOUT ROWID;
