@@ -10,7 +10,6 @@ import { GatewayError } from './core/errors.js';
 import { ensureAdminToken } from './control/admin-token.js';
 import { NodeAgent } from './control/node-agent.js';
 import { ControlService, type ControlAudit } from './control/service.js';
-import { createGuardHooks } from './gateway/guard-adapter.js';
 import { type GuardHooks, noGuards } from './gateway/guard-hooks.js';
 import { InflightRegistry } from './gateway/inflight.js';
 import { createMetrics } from './gateway/metrics.js';
@@ -73,13 +72,24 @@ export async function guardsFromConfig(config: Config, logger: { warn(o: object,
   if (config.guards === undefined && models.size === 0 && tenants.size === 0) return noGuards;
   // Loaded only when a policy needs it: the learned scanners bring their weights with them.
   const { createDefaultScanners } = await import('./guard/scanners/index.js');
+  const { createGuardHooks } = await import('./gateway/guard-adapter.js');
   return createGuardHooks(createDefaultScanners(), { global: config.guards, models, tenants }, logger);
+}
+
+/**
+ * Ids unique across processes and restarts: a random per-process prefix and a counter. Cheaper than reading the
+ * CSPRNG per request, and request ids need no secrecy.
+ */
+function counterIds(): (prefix: string) => string {
+  const base = randomBytes(8).toString('hex');
+  let n = 0;
+  return (p) => `${p}_${base}${(++n).toString(36).padStart(6, '0')}`;
 }
 
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   const logger = deps.logger ?? (pino({ level: process.env.WARDEN_LOG_LEVEL ?? 'info' }) as unknown as FastifyBaseLogger);
   const now = deps.now ?? Date.now;
-  const randomId = deps.randomId ?? ((p: string) => `${p}_${randomBytes(12).toString('hex')}`);
+  const randomId = deps.randomId ?? counterIds();
   const nodeId = deps.nodeId ?? `${hostname()}-${process.pid}`;
   const bus = deps.bus ?? new LocalBus();
   const models = configuredModels(config);
