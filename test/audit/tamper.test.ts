@@ -121,4 +121,13 @@ describe('audit verification catches tampering', () => {
     const r = await verifyStore(backend);
     expect(r.firstBad).toMatchObject({ kind: 'pruned' });
   });
+
+  it('still checks a chain whose keys and checkpoints were deleted', async () => {
+    backend.db.prepare('DELETE FROM audit_keys').run();
+    backend.db.prepare('DELETE FROM audit_checkpoints').run();
+    const r0 = row(10);
+    setRow(10, r0.body.replace('"acme"', '"evil"'), r0.hash);
+    const r = await verifyStore(backend);
+    expect(r.firstBad).toMatchObject({ seq: 10, kind: 'modified' });
+  });
 });

@@ -74,7 +74,8 @@ export class PostgresAuditBackend implements AuditBackend, IncidentBackend {
   }
 
   async listChains(): Promise<readonly string[]> {
-    return (await this.pool.query<{ chain: string }>('SELECT chain FROM audit_keys UNION SELECT DISTINCT chain FROM audit_checkpoints ORDER BY 1')).rows.map((r) => r.chain);
+    // Chains with events count even if their keys and checkpoints were deleted; the recursive query skips through the index.
+    return (await this.pool.query<{ chain: string }>('WITH RECURSIVE c (chain) AS (SELECT min(chain) FROM audit_events UNION ALL SELECT (SELECT min(chain) FROM audit_events WHERE chain > c.chain) FROM c WHERE c.chain IS NOT NULL) SELECT chain FROM c WHERE chain IS NOT NULL UNION SELECT chain FROM audit_keys UNION SELECT chain FROM audit_checkpoints ORDER BY 1')).rows.map((r) => r.chain);
   }
 
   async loadChainTail(chain: string): Promise<ChainTail> {
