@@ -17,7 +17,11 @@ export type CallResult = {
 const RETRY_STATUS = new Set([429, 502, 503, 529]);
 const MAX_ERROR_BODY = 64 * 1024;
 
-export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: RequestState, signal: AbortSignal): Promise<CallResult> {
+/**
+ * `abort` is the request's own controller (client gone, terminate-in-flight); the total-time limit aborts it too,
+ * which saves a second controller per request. A request past its total time gets no fallback: it is over.
+ */
+export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: RequestState, abort: AbortController): Promise<CallResult> {
   if (plan.kind === 'demo') {
     st.provider = 'demo';
     const input = { model: plan.model.id, messages: plan.openaiBody.messages, id: `chatcmpl-${st.requestId}`, created: Math.floor(st.startedAt / 1000) };
@@ -26,15 +30,12 @@ export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: Reque
   }
   const { provider } = plan;
   st.provider = provider.id;
-  const local = new AbortController();
-  const onOuterAbort = (): void => local.abort(signal.reason);
-  signal.addEventListener('abort', onOuterAbort, { once: true });
+  const local = abort;
   const timer = setTimeout(() => {
     local.abort(new GatewayError('GW_UPSTREAM_TIMEOUT', `The upstream provider did not finish within ${provider.timeouts.totalMs} ms.`));
   }, provider.timeouts.totalMs);
   const done = (): void => {
     clearTimeout(timer);
-    signal.removeEventListener('abort', onOuterAbort);
   };
   try {
     for (let attempt = 0; ; attempt++) {

@@ -101,7 +101,7 @@ async function handle(rt: GatewayRuntime, format: ApiFormat, req: FastifyRequest
   for (const model of candidates) {
     const plan = planUpstream(format, outBody, model === decision.model ? raw : undefined, model, rt.providers);
     try {
-      result = await callPlan(rt, plan, st, abort.signal);
+      result = await callPlan(rt, plan, st, abort);
       st.servedModel = model.id;
       if (model !== decision.model) reply.header('x-warden-fallback', `from=${decision.model.id}; reason=upstream_failure`);
       break;
