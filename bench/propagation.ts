@@ -5,7 +5,7 @@
  * until each node refused a probe, plus violations: probes sent after the call returned that were still served.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { ADMIN_TOKEN, assertBuilt, makeNodes, ROOT, type ClusterNode } from '../test/cluster/cluster-harness.js';
@@ -19,6 +19,8 @@ const TIMEOUT_MS = 2_000;
 const PROBE_GAP_MS = Number(env.BENCH_PROBE_GAP_MS ?? 2);
 /** When false, probing starts only once the call returned (no probe traffic competes with the propagation). */
 const PROBE_DURING = env.BENCH_PROBE_DURING !== '0';
+/** Optional scheduling priority for the bench and its nodes (-20..19; negative needs root), against noisy neighbours. */
+const NICE = env.BENCH_NICE === undefined || env.BENCH_NICE === '' ? undefined : Number(env.BENCH_NICE);
 const MODE: 'cluster' | 'embedded' = env.BENCH_MODE === 'embedded' || env.BENCH_MODE === 'cluster' ? env.BENCH_MODE
   : (await checkServices(['postgres', 'redis'])).ok ? 'cluster' : 'embedded';
 
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
     db = await createTempDatabase();
     nodes = await makeNodes(Array.from({ length: NODES }, (_, i) => ({ id: `bench-${i}`, storeUrl: db!.url, busUrl: TEST_REDIS_URL, prefix })));
   } else {
-    // Embedded: one port, 8 workers on SQLite with the IPC bus; probes on fresh connections spread over the workers.
+    // Embedded: one port, 8 workers on SQLite with the IPC bus; 8 keep-alive probe connections, which the primary
+    // hands to the workers round-robin, so each probe connection stands for one worker (not guaranteed one-to-one).
     nodes = await makeNodes([{ id: 'bench-embedded', storeUrl: 'sqlite', prefix, workers: NODES }]);
   }
   const stopAll = async (): Promise<void> => {
@@ -66,7 +69,11 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:propagation: mode ${MODE}, starting ${MODE === 'cluster' ? `${NODES} node processes` : `1 process with ${NODES} workers`}...\n`);
     await nodes[0]!.start({}, 60_000);
     await Promise.all(nodes.slice(1).map((n) => n.start({}, 60_000)));
-    // Keep-alive pools: one per node in cluster mode; in embedded mode one connection per probe so the primary spreads them.
+    if (NICE !== undefined) {
+      // Workers of an embedded node are children of its primary and are not reniced here.
+      for (const pid of [process.pid, ...nodes.map((n) => n.pid)]) if (pid !== undefined) setPriority(pid, NICE);
+    }
+    // Keep-alive pools: one per node in cluster mode; in embedded mode one connection per probe endpoint on the shared port.
     const eps: Endpoint[] = MODE === 'cluster'
       ? nodes.map((n) => ({ id: n.id, pool: new Pool(n.url, { connections: 2, pipelining: 1 }) }))
       : Array.from({ length: NODES }, (_, i) => ({ id: `probe-${i}`, pool: new Pool(nodes[0]!.url, { connections: 1, pipelining: 1 }) }));
@@ -127,7 +134,7 @@ async function main(): Promise<void> {
     const missing = cycles.reduce((n, c) => n + c.missing, 0);
     const row = (name: string, xs: number[]): string => `${name.padEnd(58)} ${f(pct(xs, 50))} ${f(pct(xs, 99))} ${f(Math.max(...xs))}`;
     const out = [
-      `bench:propagation  mode=${MODE}  nodes=${NODES}${MODE === 'embedded' ? ' (worker processes)' : ' (processes)'}  cycles=${CYCLES}  cpus=${cpus().length}  loadavg=${loadavg().map((x) => x.toFixed(1)).join('/')}`,
+      `bench:propagation  mode=${MODE}  nodes=${NODES}${MODE === 'embedded' ? ' (worker processes)' : ' (processes)'}  cycles=${CYCLES}  probes=${PROBE_DURING ? `during the call, every ${PROBE_GAP_MS} ms` : 'after the call'}  nice=${NICE ?? 'default'}  cpus=${cpus().length}  loadavg=${loadavg().map((x) => x.toFixed(1)).join('/')}`,
       `${''.padEnd(58)} ${'p50'.padStart(7)} ${'p99'.padStart(7)} ${'max'.padStart(7)}   (ms)`,
       row('(a) restrict call returned with all acks (client round trip)', a),
       row('    of which propagation (server elapsedMs)', s),
@@ -140,7 +147,7 @@ async function main(): Promise<void> {
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
     const summary = {
-      mode: MODE, nodes: NODES, cycles: CYCLES, cpus: cpus().length, loadavg: loadavg(), violations, missing,
+      mode: MODE, nodes: NODES, cycles: CYCLES, probeDuring: PROBE_DURING, probeGapMs: PROBE_GAP_MS, nice: NICE ?? null, cpus: cpus().length, loadavg: loadavg(), violations, missing,
       roundTripMs: { p50: pct(a, 50), p99: pct(a, 99), max: Math.max(...a) },
       serverElapsedMs: { p50: pct(s, 50), p99: pct(s, 99), max: Math.max(...s) },
       refusedAfterMs: { p50: pct(b, 50), p99: pct(b, 99), max: Math.max(...b) },

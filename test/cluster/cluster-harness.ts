@@ -61,12 +61,15 @@ export type NodeSpec = {
 export class ClusterNode {
   readonly spec: NodeSpec;
   readonly port: number;
+  /** Local data directory (audit keys, embedded store); fresh per instance, kept across its restarts. */
+  readonly dataDir: string;
   #proc: ChildProcess | undefined;
   #log = '';
 
   constructor(spec: NodeSpec, port: number) {
     this.spec = spec;
     this.port = port;
+    this.dataDir = mkdtempSync(join(tmpdir(), `warden-node-${spec.id}-`));
   }
 
   get id(): string {
@@ -77,6 +80,9 @@ export class ClusterNode {
   }
   get log(): string {
     return this.#log;
+  }
+  get pid(): number | undefined {
+    return this.#proc?.pid;
   }
   get running(): boolean {
     return this.#proc !== undefined && this.#proc.exitCode === null && this.#proc.signalCode === null;
@@ -90,7 +96,7 @@ export class ClusterNode {
     if (s.configFile) args.push('--config', s.configFile);
     const env: NodeJS.ProcessEnv = {
       ...process.env, WARDEN_ADMIN_TOKEN: ADMIN_TOKEN, WARDEN_NODE_ID: s.id, WARDEN_BUS_PREFIX: s.prefix, WARDEN_LOG_LEVEL: 'warn',
-      WARDEN_DATA: join(tmpdir(), `warden-cluster-data-${s.id}`),
+      WARDEN_DATA: this.dataDir,
     };
     delete env.WARDEN_CONFIG;
     const p = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
