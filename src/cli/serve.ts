@@ -5,12 +5,10 @@ import { createApp, configuredModels } from '../app.js';
 import { IpcBus, relayIpcBus } from '../bus/ipc-bus.js';
 import { LocalBus } from '../bus/local-bus.js';
 import { PollOnlyBus } from '../bus/poll-only-bus.js';
-import { createRedisBus } from '../bus/redis-bus.js';
 import type { Bus } from '../bus/types.js';
 import { loadConfig, type Config, type ConfigFlags } from '../config/load-config.js';
 import { ensureAdminToken } from '../control/admin-token.js';
 import type { Store } from '../store/types.js';
-import { createPostgresStore } from '../store/postgres/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { clusterMetricsText, serveClusterMetrics } from './cluster-metrics.js';
 import { wireExtensions } from './extensions.js';
@@ -24,6 +22,8 @@ function warn(err: unknown, what: string): void {
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.store.kind === 'sqlite') return createSqliteStore(config.store.dataDir);
+  // Cluster drivers load only in cluster mode: an embedded node does not pay their memory.
+  const { createPostgresStore } = await import('../store/postgres/postgres-store.js');
   return createPostgresStore(config.store.url.reveal(), {
     // Start-up waits for the server (bounded); report the first attempt and then every tenth, not each one.
     onError: (err, what) => {
@@ -35,7 +35,10 @@ export async function openStore(config: Config): Promise<Store> {
 
 /** Redis when configured (cluster, or embedded workers); else IPC between embedded workers, in-process for one process. */
 export async function openBus(config: Config, role: 'single' | 'worker'): Promise<Bus> {
-  if (config.bus) return createRedisBus({ url: config.bus.url.reveal(), prefix: config.bus.prefix, onError: warn });
+  if (config.bus) {
+    const { createRedisBus } = await import('../bus/redis-bus.js');
+    return createRedisBus({ url: config.bus.url.reveal(), prefix: config.bus.prefix, onError: warn });
+  }
   if (role === 'worker') return new IpcBus(process);
   // A PostgreSQL node without Redis has no way to reach other nodes: confirm them through the store.
   return config.store.kind === 'postgres' ? new PollOnlyBus() : new LocalBus();
