@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
+import type { Registry } from 'prom-client';
 import type { Bus } from './bus/types.js';
 import { LocalBus } from './bus/local-bus.js';
 import type { Config } from './config/load-config.js';
@@ -42,7 +43,7 @@ export type AppDeps = {
   readonly rateShare?: number;
   readonly staleAfterMs?: number;
   /** Builds the /metrics text from this process's registry (e.g. aggregated over worker processes). */
-  readonly metricsText?: (registry: import('prom-client').Registry) => () => Promise<string>;
+  readonly metricsText?: (registry: Registry) => () => Promise<string>;
 };
 
 export type App = {
