@@ -88,12 +88,18 @@ export class NodeAgent {
     this.#loading = (async () => {
       try {
         for (;;) {
-          const version = await this.#o.store.getVersion();
-          this.#confirmedAt = this.#o.now();
           const current = this.#snapshot?.version ?? 0;
-          if (version > current) {
+          let version: number;
+          if (this.#wanted > current) {
+            // A notice (or a propagate) named a newer version: load it directly, no version probe first.
             const state = await this.#o.store.loadState();
+            this.#confirmedAt = this.#o.now();
+            version = state.version;
             this.#apply(state);
+          } else {
+            version = await this.#o.store.getVersion();
+            this.#confirmedAt = this.#o.now();
+            if (version > current) this.#apply(await this.#o.store.loadState());
           }
           if ((this.#snapshot?.version ?? 0) >= this.#wanted) break;
           if (version < this.#wanted) break; // a notice ahead of what the store shows us: nothing newer to load yet
@@ -142,14 +148,16 @@ export class NodeAgent {
     };
     this.#ackWaiters.add(waiter);
     try {
-      await this.refresh(version);
+      // Tell every node first, so their reloads overlap with ours and with reading the node list.
+      await this.#o.bus.publish({ t: 'version', version });
+      const [, allNodes] = await Promise.all([this.refresh(version), this.#o.store.listNodes()]);
       acked.add(this.#o.nodeId);
       const liveWindow = this.#o.liveWindowMs ?? 5_000;
       const now = this.#o.now();
-      const nodes = (await this.#o.store.listNodes()).filter((n) => n.stoppedAt === null && now - n.heartbeatAt <= liveWindow);
+      const nodes = allNodes.filter((n) => n.stoppedAt === null && now - n.heartbeatAt <= liveWindow);
       const live = new Set(nodes.map((n) => n.id));
       live.add(this.#o.nodeId);
-      await this.#o.bus.publish({ t: 'version', version });
+      for (const n of allNodes) if (n.appliedVersion >= version) acked.add(n.id);
       const deadline = t0 + timeoutMs;
       const allIn = (): boolean => [...live].every((id) => acked.has(id));
       while (!allIn() && performance.now() < deadline) {
@@ -166,7 +174,7 @@ export class NodeAgent {
           setTimeout(() => this.#ackWaiters.delete(w), Math.max(1, deadline - performance.now()) + 5).unref();
         });
         // A node that missed the bus but polled the store also counts as confirmed.
-        if (!allIn() && !this.#o.bus.healthy()) {
+        if (!allIn() && (!this.#o.bus.healthy() || performance.now() - t0 > 250)) {
           for (const n of await this.#o.store.listNodes()) if (n.appliedVersion >= version) acked.add(n.id);
         }
       }

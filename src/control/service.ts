@@ -51,8 +51,10 @@ export class ControlService {
   async createKey(input: CreateKeyInput, actor: string) {
     const at = this.#d.now();
     const r = await createKey(this.#d.store, input, { actor, at }, this.#d.knownModels());
-    await this.#d.audit?.({ type: 'key.create', actor, at, version: r.version, detail: { id: r.record.id, tenant: r.record.tenant, models: r.record.models, rpm: r.record.rpm } });
-    const propagation = await this.#d.propagate(r.version, this.#d.defaultTimeoutMs ?? 2_000);
+    const [, propagation] = await Promise.all([
+      this.#d.audit?.({ type: 'key.create', actor, at, version: r.version, detail: { id: r.record.id, tenant: r.record.tenant, models: r.record.models, rpm: r.record.rpm } }),
+      this.#d.propagate(r.version, this.#d.defaultTimeoutMs ?? 2_000),
+    ]);
     return { ...publicKey(r.record), key: r.key, propagation };
   }
 
@@ -60,8 +62,10 @@ export class ControlService {
     const at = this.#d.now();
     const r = await this.#d.store.revokeKey(id, { actor, at });
     if (!r) throw new GatewayError('GW_ADMIN_NOT_FOUND', `No active key with id '${id}'.`);
-    await this.#d.audit?.({ type: 'key.revoke', actor, at, version: r.version, detail: { id, tenant: r.key.tenant } });
-    const propagation = await this.#d.propagate(r.version, this.#d.defaultTimeoutMs ?? 2_000);
+    const [, propagation] = await Promise.all([
+      this.#d.audit?.({ type: 'key.revoke', actor, at, version: r.version, detail: { id, tenant: r.key.tenant } }),
+      this.#d.propagate(r.version, this.#d.defaultTimeoutMs ?? 2_000),
+    ]);
     return { ...publicKey(r.key), propagation };
   }
 
@@ -98,8 +102,11 @@ export class ControlService {
       liftReason: null,
     };
     const { version } = await this.#d.store.createRestriction(r, { actor, at });
-    await this.#d.audit?.({ type: 'restriction.create', actor, at, version, detail: { ...r } });
-    const p = await this.#d.propagate(version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000);
+    // The change is durable in the store already; its audit record and its propagation go on together.
+    const [, p] = await Promise.all([
+      this.#d.audit?.({ type: 'restriction.create', actor, at, version, detail: { ...r } }),
+      this.#d.propagate(version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000),
+    ]);
     return { ...r, ...p };
   }
 
@@ -108,8 +115,10 @@ export class ControlService {
     if (reason.trim() === '' || reason.length > 2000) throw new GatewayError('GW_REQUEST_INVALID', 'reason: required, at most 2000 characters');
     const r = await this.#d.store.liftRestriction(id, reason.trim(), { actor, at });
     if (!r) throw new GatewayError('GW_ADMIN_NOT_FOUND', `No active restriction with id '${id}'.`);
-    await this.#d.audit?.({ type: 'restriction.lift', actor, at, version: r.version, detail: { id, model: r.restriction.model, reason } });
-    const p = await this.#d.propagate(r.version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000);
+    const [, p] = await Promise.all([
+      this.#d.audit?.({ type: 'restriction.lift', actor, at, version: r.version, detail: { id, model: r.restriction.model, reason } }),
+      this.#d.propagate(r.version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000),
+    ]);
     return { ...r.restriction, ...p };
   }
 

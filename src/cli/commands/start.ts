@@ -23,7 +23,8 @@ export function registerStart(program: Command): void {
     .option('--region <name>', 'region of this node (env WARDEN_REGION)')
     .option('--store <url>', 'cluster store: postgres://… (env WARDEN_STORE)')
     .option('--bus <url>', 'cluster bus: redis://… (env WARDEN_BUS)')
-    .action(async (opts: { config?: string; host?: string; port?: number; data?: string; workers?: number; region?: string; store?: string; bus?: string }) => {
+    .option('--node-id <id>', 'stable id of this node (env WARDEN_NODE_ID; default: host and port)')
+    .action(async (opts: { config?: string; host?: string; port?: number; data?: string; workers?: number; region?: string; store?: string; bus?: string; nodeId?: string }) => {
       await serve(opts);
     });
 }

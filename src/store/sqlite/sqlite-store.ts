@@ -1,4 +1,5 @@
 /** @module The embedded Store on better-sqlite3: every change commits with its version bump and change record. */
+import { GatewayError } from '../../core/errors.js';
 import type { ApiKeyRecord, NodeRecord, Restriction } from '../../core/types.js';
 import {
   keyFromRow, keyToParams, nodeFromRow, nodeToParams, restrictionFromRow, restrictionToParams,
@@ -52,10 +53,10 @@ export class SqliteStore implements Store {
   }
 
   async createKey(key: ApiKeyRecord, meta: ChangeMeta): Promise<{ version: number }> {
-    return this.db.transaction(() => {
+    return conflictOnDuplicate(() => this.db.transaction(() => {
       this.db.prepare('INSERT INTO api_keys (id, tenant, name, hash, prefix, models, rpm, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?,?)').run(...keyToParams(key));
       return { version: this.#bump('key.create', { id: key.id, tenant: key.tenant, models: key.models, rpm: key.rpm }, meta) };
-    }).immediate();
+    }).immediate());
   }
 
   async revokeKey(id: string, meta: ChangeMeta): Promise<{ version: number; key: ApiKeyRecord } | undefined> {
@@ -72,11 +73,11 @@ export class SqliteStore implements Store {
   }
 
   async createRestriction(r: Restriction, meta: ChangeMeta): Promise<{ version: number }> {
-    return this.db.transaction(() => {
+    return conflictOnDuplicate(() => this.db.transaction(() => {
       this.db.prepare('INSERT INTO restrictions (id, model, scope, action, reason, incident, created_by, created_at, expires_at, terminate_in_flight, lifted_at, lifted_by, lift_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)')
         .run(...restrictionToParams(r, (b) => (b ? 1 : 0)));
       return { version: this.#bump('restriction.create', { ...r }, meta) };
-    }).immediate();
+    }).immediate());
   }
 
   async liftRestriction(id: string, reason: string, meta: ChangeMeta): Promise<{ version: number; restriction: Restriction } | undefined> {
@@ -126,5 +127,18 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** A duplicate id or hash is a lost compare-and-set, as the PostgreSQL store reports it. */
+function conflictOnDuplicate<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      throw new GatewayError('GW_STORE_CONFLICT', 'An object with this id already exists.', { cause: err });
+    }
+    throw err;
   }
 }
