@@ -108,6 +108,7 @@ class QueuedAuditLog implements AuditLog {
   #checkpoints = 0;
   #lastError: string | undefined;
   #scheduled = false;
+  #delayTimer: NodeJS.Timeout | undefined;
   #writing = false;
   #closed = false;
   #force: CheckpointReason | undefined;
@@ -219,12 +220,19 @@ class QueuedAuditLog implements AuditLog {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#writing) return;
-    this.#scheduled = true;
     // Off the request path, and gathered: waiting a few milliseconds turns one transaction per request into one
-    // per batch (the cost at low concurrency); a full batch, a forced checkpoint or a waiting flush goes at once.
-    if (this.#queue.length >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0) setImmediate(() => void this.#drain());
-    else setTimeout(() => void this.#drain(), DRAIN_DELAY_MS);
+    // per batch (the cost at low concurrency); a full batch, a forced checkpoint or someone waiting goes at once.
+    const urgent = this.#queue.length >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
+      this.#queue[this.#queue.length - 1]?.done !== undefined;
+    if (this.#writing) return;
+    if (this.#scheduled) {
+      if (!urgent || this.#delayTimer === undefined) return;
+      clearTimeout(this.#delayTimer);
+    }
+    this.#scheduled = true;
+    this.#delayTimer = undefined;
+    if (urgent) setImmediate(() => void this.#drain());
+    else this.#delayTimer = setTimeout(() => void this.#drain(), DRAIN_DELAY_MS);
   }
 
   async #idle(): Promise<void> {
@@ -236,6 +244,7 @@ class QueuedAuditLog implements AuditLog {
 
   async #drain(): Promise<void> {
     this.#scheduled = false;
+    this.#delayTimer = undefined;
     if (this.#writing) return;
     this.#writing = true;
     let batch: Item[] = [];
