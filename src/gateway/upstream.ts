@@ -2,6 +2,8 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ResolvedProvider } from '../config/load-config.js';
 import { GatewayError } from '../core/errors.js';
+import type { RequestAbort } from './request-abort.js';
+import { UpstreamCall } from './upstream-call.js';
 
 export type UpstreamFormat = 'openai' | 'anthropic';
 
@@ -9,6 +11,8 @@ export type UpstreamResponse = {
   readonly status: number;
   readonly contentType: string;
   readonly body: AsyncIterable<Uint8Array | string>;
+  /** The whole body as text; rejects with `GW_UPSTREAM_ERROR` past `maxBytes`. Use instead of `body`, not with it. */
+  text(maxBytes: number): Promise<string>;
   /** Discards the rest of the body (frees the connection). */
   dump(): Promise<void>;
 };
@@ -18,7 +22,7 @@ export type UpstreamRequest = {
   /** Path after the provider's base URL, e.g. `/chat/completions`. */
   readonly path: string;
   readonly body: string;
-  readonly signal: AbortSignal;
+  readonly abort: RequestAbort;
   /** Caller headers worth forwarding (e.g. `anthropic-beta`). */
   readonly extraHeaders?: Record<string, string>;
 };
@@ -69,25 +73,19 @@ export class UpstreamClient {
    */
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const ep = this.#endpoint(req.provider);
+    // A minimal dispatch handler instead of pool.request(): no Readable stream, no async-iterator machinery and no
+    // AbortSignal listener per request.
+    const call = new UpstreamCall(req.abort);
     try {
-      const res = await ep.pool.request({
+      ep.pool.dispatch({
         method: 'POST',
         path: ep.basePath + req.path,
         headers: req.extraHeaders ? { ...ep.headers, ...req.extraHeaders } : ep.headers,
         body: req.body,
-        signal: req.signal,
-      });
-      const ct = res.headers['content-type'];
-      return {
-        status: res.statusCode,
-        contentType: (Array.isArray(ct) ? ct[0] : ct) ?? '',
-        body: res.body,
-        dump: async () => {
-          await res.body.dump().catch(() => undefined);
-        },
-      };
+      }, call);
+      return await call.headers;
     } catch (err) {
-      throw upstreamFailure(err, req.signal);
+      throw upstreamFailure(err, req.abort);
     }
   }
 
@@ -98,10 +96,10 @@ export class UpstreamClient {
 }
 
 /** Maps an undici or abort failure to the wire error; `retryable` only when the request cannot have been processed. */
-export function upstreamFailure(err: unknown, signal: AbortSignal | undefined): GatewayError {
+export function upstreamFailure(err: unknown, abort: { readonly aborted: boolean; readonly reason: unknown } | undefined): GatewayError {
   if (err instanceof GatewayError) return err;
-  if (signal?.aborted) {
-    const reason: unknown = signal.reason;
+  if (abort?.aborted) {
+    const reason: unknown = abort.reason;
     if (reason instanceof GatewayError) return reason;
     return new GatewayError('GW_UPSTREAM_ERROR', 'The request was aborted.', { cause: err });
   }

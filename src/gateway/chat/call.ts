@@ -3,6 +3,7 @@ import { GatewayError } from '../../core/errors.js';
 import { echoCompletion, echoStreamFrames } from '../../providers/demo/echo.js';
 import type { ApiFormat } from '../error-body.js';
 import type { GatewayRuntime } from '../runtime.js';
+import type { RequestAbort } from '../request-abort.js';
 import type { UpstreamResponse } from '../upstream.js';
 import type { UpstreamPlan } from './plan.js';
 import type { RequestState } from './request-state.js';
@@ -21,7 +22,7 @@ const MAX_ERROR_BODY = 64 * 1024;
  * `abort` is the request's own controller (client gone, terminate-in-flight); the total-time limit aborts it too,
  * which saves a second controller per request. A request past its total time gets no fallback: it is over.
  */
-export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: RequestState, abort: AbortController): Promise<CallResult> {
+export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: RequestState, abort: RequestAbort): Promise<CallResult> {
   if (plan.kind === 'demo') {
     st.provider = 'demo';
     const input = { model: plan.model.id, messages: plan.openaiBody.messages, id: `chatcmpl-${st.requestId}`, created: Math.floor(st.startedAt / 1000) };
@@ -42,15 +43,15 @@ export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: Reque
       const t = performance.now();
       let res: UpstreamResponse;
       try {
-        res = await rt.upstream.send({ provider, path: plan.path, body: plan.body, signal: local.signal });
+        res = await rt.upstream.send({ provider, path: plan.path, body: plan.body, abort: local });
       } catch (err) {
         const e = err instanceof GatewayError ? err : new GatewayError('GW_UPSTREAM_ERROR', 'Upstream call failed.', { cause: err });
-        if (e.retryable && attempt < provider.retries && !local.signal.aborted) continue;
+        if (e.retryable && attempt < provider.retries && !local.aborted) continue;
         throw e;
       }
       rt.metrics.upstreamLatency.observe({ provider: provider.id }, (performance.now() - t) / 1000);
       if (res.status >= 200 && res.status < 300) return { upstreamFormat: plan.upstreamFormat, response: res, done };
-      if (RETRY_STATUS.has(res.status) && attempt < provider.retries && !local.signal.aborted) {
+      if (RETRY_STATUS.has(res.status) && attempt < provider.retries && !local.aborted) {
         await res.dump();
         continue;
       }
@@ -99,6 +100,7 @@ function staticResponse(parts: readonly string[], stream: boolean): UpstreamResp
     body: (async function* () {
       yield* parts;
     })(),
+    text: async () => parts.join(''),
     dump: async () => undefined,
   };
 }

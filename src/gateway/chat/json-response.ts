@@ -11,18 +11,12 @@ import { upstreamFailure } from '../upstream.js';
 import type { CallResult } from './call.js';
 import type { RequestState } from './request-state.js';
 
-const MAX_RESPONSE_CHARS = 64 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply, st: RequestState, result: CallResult, output: OutputTextFilter | undefined): Promise<void> {
-  let text = '';
-  // One streaming decoder for the whole body: a UTF-8 character split across two reads must not turn into U+FFFD.
-  const decoder = new TextDecoder();
+  let text: string;
   try {
-    for await (const chunk of result.response.body) {
-      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-      if (text.length > MAX_RESPONSE_CHARS) throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream response is too large.');
-    }
-    text += decoder.decode();
+    text = await result.response.text(MAX_RESPONSE_BYTES);
   } catch (err) {
     await result.response.dump();
     throw err instanceof GatewayError ? err : upstreamBroke(err, reply);

@@ -6,6 +6,7 @@ import type { ModelEntry } from '../../policy/snapshot.js';
 import { authenticate } from '../auth.js';
 import { errorBody, type ApiFormat } from '../error-body.js';
 import type { GuardRequestInfo, GuardSummary, OutputTextFilter } from '../guard-hooks.js';
+import { RequestAbort } from '../request-abort.js';
 import type { GatewayRuntime, RequestRecord } from '../runtime.js';
 import type { RequestState } from './request-state.js';
 import { callPlan, type CallResult } from './call.js';
@@ -90,7 +91,7 @@ async function handle(rt: GatewayRuntime, format: ApiFormat, req: FastifyRequest
   const fb = decision.model.fallback === undefined ? undefined : snapshot.models.get(decision.model.fallback);
   if (fb && (key.models === null || key.models.includes(fb.id))) candidates.push(fb);
 
-  const abort = new AbortController();
+  const abort = new RequestAbort();
   const onClose = (): void => {
     if (!reply.raw.writableFinished) abort.abort(new GatewayError('GW_UPSTREAM_ERROR', 'The client went away.'));
   };
@@ -108,7 +109,7 @@ async function handle(rt: GatewayRuntime, format: ApiFormat, req: FastifyRequest
     } catch (err) {
       lastErr = toGatewayError(err);
       // Only an upstream failure moves on to the fallback model; a bad request would fail there too.
-      if (abort.signal.aborted || (lastErr.wire !== 'upstream_error' && lastErr.wire !== 'upstream_timeout')) break;
+      if (abort.aborted || (lastErr.wire !== 'upstream_error' && lastErr.wire !== 'upstream_timeout')) break;
     }
   }
   if (!result) throw lastErr ?? new GatewayError('GW_UPSTREAM_ERROR', 'No upstream answered.');

@@ -8,6 +8,7 @@ import { createOpenaiToAnthropicStream } from '../../providers/translate/openai-
 import type { StreamTranslator } from '../../providers/translate/stream-types.js';
 import { errorFrame } from '../error-body.js';
 import type { OutputTextFilter } from '../guard-hooks.js';
+import type { RequestAbort } from '../request-abort.js';
 import type { GatewayRuntime } from '../runtime.js';
 import { upstreamFailure } from '../upstream.js';
 import type { CallResult } from './call.js';
@@ -18,7 +19,7 @@ export type StreamEnd = { readonly outcome: string; readonly status: number };
 
 export async function streamCompletion(
   rt: GatewayRuntime, req: FastifyRequest, reply: FastifyReply, st: RequestState, result: CallResult,
-  output: OutputTextFilter | undefined, abort: AbortController,
+  output: OutputTextFilter | undefined, abort: RequestAbort,
 ): Promise<StreamEnd> {
   const res = reply.raw;
   reply.hijack();
@@ -106,7 +107,7 @@ export async function streamCompletion(
     // The translator reports an unfinished upstream itself; untranslated streams are checked here.
     else if (blocked === undefined && !terminalSeen) throw new GatewayError('GW_UPSTREAM_ERROR', 'The upstream stream ended before the answer was complete.');
   } catch (err) {
-    failure = abort.signal.aborted && abort.signal.reason instanceof GatewayError ? abort.signal.reason : toGatewayError(err);
+    failure = abort.aborted && abort.reason instanceof GatewayError ? abort.reason : toGatewayError(err);
     if (failure.code === 'GW_INTERNAL') {
       // An upstream that goes silent past its limit is a timeout, not a broken stream.
       failure = upstreamFailure(err, undefined).code === 'GW_UPSTREAM_TIMEOUT'
@@ -125,7 +126,7 @@ export async function streamCompletion(
   st.usage = { inputTokens: usage.input, outputTokens: usage.output };
   if (output) st.guard = [...st.guard, ...output.findings()];
 
-  const clientGone = res.destroyed || (abort.signal.aborted && !(abort.signal.reason instanceof GatewayError && abort.signal.reason.code !== 'GW_UPSTREAM_ERROR'));
+  const clientGone = res.destroyed || (abort.aborted && !(abort.reason instanceof GatewayError && abort.reason.code !== 'GW_UPSTREAM_ERROR'));
   if (blocked !== undefined) {
     abort.abort(new GatewayError('GW_GUARD_BLOCKED', 'blocked'));
     await result.response.dump();
