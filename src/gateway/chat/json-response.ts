@@ -1,4 +1,5 @@
 /** @module A whole (non-streamed) completion: read, check, translate to the caller's shape, filter its text, send. */
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../../core/errors.js';
 import { anthropicResponseToOpenai, openaiResponseToAnthropic } from '../../providers/translate/responses.js';
@@ -50,7 +51,21 @@ export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply
     st.guard = [...st.guard, ...output.findings()];
     changed = true;
   }
-  reply.code(200).header('content-type', 'application/json').send(changed ? JSON.stringify(out) : text);
+  sendRaw(reply, changed ? JSON.stringify(out) : text);
+}
+
+/**
+ * Writes the answer on the raw response in one go: Fastify's send pipeline (serializer lookup, onSend hooks,
+ * header copying) does nothing for a body that is already a string. Content-length is set here, or Node would
+ * switch to chunked encoding once writeHead has run.
+ */
+function sendRaw(reply: FastifyReply, body: string): void {
+  const headers = reply.getHeaders();
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = Buffer.byteLength(body);
+  reply.hijack();
+  reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
+  reply.raw.end(body);
 }
 
 function upstreamBroke(err: unknown, reply: FastifyReply): GatewayError {
