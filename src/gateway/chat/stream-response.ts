@@ -39,6 +39,8 @@ export async function streamCompletion(
   let terminalSeen = false;
   // The upstream's own error event, already forwarded untranslated: the caller needs no second one.
   let upstreamErrorSent = false;
+  // The last chunk of a passthrough stream, held for res.end().
+  let tail = '';
 
   const removeInflight = rt.inflight.add({
     model: st.servedModel ?? '', tenant: st.key?.tenant ?? '', keyId: st.key?.id ?? '',
@@ -84,12 +86,18 @@ export async function streamCompletion(
       const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
       const events = upstreamParser.push(text);
       if (passthrough) {
-        await write(text);
+        if (tail !== '') {
+          await write(tail);
+          tail = '';
+        }
         for (const ev of events) {
           noteUsage(result.upstreamFormat, ev, usage);
           if (isTerminal(result.upstreamFormat, ev)) terminalSeen = true;
           else if (isErrorEvent(result.upstreamFormat, ev)) upstreamErrorSent = true;
         }
+        // The chunk that finishes the answer goes out with the end of the response: one write, not two.
+        if (terminalSeen) tail = text;
+        else await write(text);
         continue;
       }
       for (const ev of events) {
@@ -118,6 +126,11 @@ export async function streamCompletion(
     result.done();
     removeInflight();
   }
+  if (tail !== '' && (failure !== undefined || blocked !== undefined) && !res.destroyed) {
+    st.completionChars += tail.length;
+    res.write(tail);
+    tail = '';
+  }
   if (translator) {
     const u = translator.usage();
     usage.input = u.inputTokens;
@@ -139,7 +152,10 @@ export async function streamCompletion(
     if (res.destroyed && clientGone) return { outcome: 'client_closed', status: 499 };
     return { outcome: failure.wire, status: failure.status };
   }
-  if (!res.destroyed) res.end();
+  if (!res.destroyed) {
+    st.completionChars += tail.length;
+    res.end(tail === '' ? undefined : tail);
+  }
   return { outcome: 'ok', status: 200 };
 }
 
