@@ -66,7 +66,7 @@ export function verifyProof(value: unknown, trustedKeyIds?: readonly string[]): 
   if (!st) return bad('malformed checkpoint');
   if (keyIdOf(p.publicKey.publicKey) !== st.keyId) return bad('the public key is not the one the checkpoint names');
   if (trustedKeyIds && !trustedKeyIds.includes(st.keyId)) return bad(`the checkpoint is signed by ${st.keyId}, which is not trusted`);
-  let sigOk = false;
+  let sigOk: boolean;
   try {
     sigOk = verifySignature(publicKeyObject(p.publicKey.publicKey), p.checkpoint.statement, p.checkpoint.signature);
   } catch {

@@ -9,7 +9,7 @@ function warden(...args: string[]): { code: number; stdout: string; stderr: stri
     encoding: 'utf8', env: { ...process.env, WARDEN_URL: 'http://127.0.0.1:9', WARDEN_ADMIN_TOKEN: '', WARDEN_STORE: '' }, timeout: 60_000,
   });
   const lines = r.stdout.trim().split('\n');
-  let last: Record<string, unknown> = {};
+  let last: Record<string, unknown>;
   try {
     last = JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, unknown>;
   } catch {
