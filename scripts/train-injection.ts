@@ -1,29 +1,40 @@
 /** @module `npm run train:injection`: trains the injection/jailbreak model, picks thresholds by CV, writes the committed weights. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { encodeModel } from '../src/guard/text/model-codec.js';
-import { DEFAULT_WINDOW } from '../src/guard/text/windows.js';
+import { encodeModel, decodeModel } from '../src/guard/text/model-codec.js';
 import { dataDir, flagNumber, parseFlags, readClassRows, REPO_ROOT } from './eval/dataset.js';
 import { binaryMetrics, round, thresholdForFpr } from './eval/metrics.js';
-import { crossValidate, featurizeRows, rowLogit, toModel, trainHead, type BinaryRow, type TrainConfig } from './eval/train-binary.js';
+import { featurizeRows, rowLogit, toModel, trainHead, trainInstances, type BinaryRow, type RowVecs, type TrainConfig, type TrainedHead } from './eval/train-binary.js';
+import { CARRIER_SOURCES, labelSegments, segmentRow, type RowSegments } from './eval/segments-data.js';
+import { fitStage2, DEFAULT_STAGE2, stage2Logit, type Stage2, type StageInput } from '../src/guard/text/stage2.js';
+import { dot as dotVecRaw } from '../src/guard/text/tf-vector.js';
+import { foldOf, groupByLongLines } from './eval/groups.js';
 
 const flags = parseFlags(process.argv.slice(2));
 const dir = dataDir(flags);
 const seed = flagNumber(flags, 'seed', 20240601);
 const folds = flagNumber(flags, 'folds', 5);
+const t0 = Date.now();
+const log = (m: string): void => void process.stderr.write(`[train:injection ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
 const cfg: TrainConfig = {
-  dim: 2 ** flagNumber(flags, 'bits', 16),
-  window: DEFAULT_WINDOW,
-  epochs: flagNumber(flags, 'epochs', 15),
-  learningRate: flagNumber(flags, 'lr', 0.2),
-  l2: flagNumber(flags, 'l2', 1e-6),
+  dim: 2 ** flagNumber(flags, 'bits', 18),
+  window: { size: flagNumber(flags, 'window', 0), stride: flagNumber(flags, 'stride', 200) },
+  l2: flagNumber(flags, 'l2', 0.01),
+  maxIter: flagNumber(flags, 'iter', 300),
   seed,
-  milRounds: flagNumber(flags, 'mil', 2),
+  negWindowWeight: flagNumber(flags, 'neg-window-weight', 0),
+  wordWeight: flagNumber(flags, 'word-weight', 1),
+  log,
 };
-/** Target false-positive rates on out-of-fold benign scores, below the 1% goal to leave room for unseen data. */
-const DATA_CONTEXT = flagNumber(flags, 'data-context', 1) === 1;
-const USER_FPR = flagNumber(flags, 'fpr', 0.005);
+/** Target false-positive rates on out-of-fold benign scores, a little under the 1% goal for unseen data. */
+const USER_FPR = flagNumber(flags, 'fpr', 0.008);
 const DATA_FPR = flagNumber(flags, 'data-fpr', 0.02);
+const EXTRA = flagNumber(flags, 'extra', 1) === 1;
+/**
+ * The sentence head + second stage: off by default. In grouped CV (unseen attack strings) it did not beat
+ * the whole-text head (F1 0.770 vs 0.776 at FPR 0.8%), and it doubles the scoring work on carriers.
+ */
+const STAGE2 = flagNumber(flags, 'stage2', 0) === 1;
 
 function injectionRows(split: string): BinaryRow[] {
   return readClassRows(resolve(dir, 'injection', `${split}.jsonl`)).map((r) => ({
@@ -35,40 +46,76 @@ function injectionRows(split: string): BinaryRow[] {
 }
 
 /** Harmful-task rows as extra negatives: attack-sounding words alone must not make an injection. */
-function extraNegatives(split: string, seen: Set<string>): BinaryRow[] {
-  return readClassRows(resolve(dir, 'harmful', `${split}.jsonl`))
+function withExtras(rows: BinaryRow[], split: string): BinaryRow[] {
+  if (!EXTRA) return rows;
+  const seen = new Set(rows.map((r) => r.text));
+  const extra = readClassRows(resolve(dir, 'harmful', `${split}.jsonl`))
     .filter((r) => !seen.has(r.text))
     .map((r) => ({ text: r.text, y: 0 as const, source: `harmful:${r.source}`, label: r.label }));
+  return [...rows, ...extra];
 }
+const isTask = (r: BinaryRow): boolean => !r.source.startsWith('harmful:');
+const dotVec = (w: Float32Array, v: { ids: Int32Array; vals: Float32Array }): number => dotVecRaw(w, { ...v, n: v.ids.length });
 
-function withExtras(rows: BinaryRow[], split: string): BinaryRow[] {
-  return [...rows, ...extraNegatives(split, new Set(rows.map((r) => r.text)))];
-}
-
-const t0 = Date.now();
 const train = withExtras(injectionRows('train'), 'train');
-const log = (m: string): void => void process.stderr.write(`[train:injection ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
+const segCfg: TrainConfig = { ...cfg, l2: flagNumber(flags, 'seg-l2', 0.01), window: { size: 0, stride: 0 } };
+const quiet = (c: TrainConfig): TrainConfig => {
+  const { log: _l, ...rest } = c;
+  return rest;
+};
+
+/** Whole-text head on every row; sentence head on the labelled segments of carrier rows. */
+function trainBoth(rows: readonly BinaryRow[], feats: readonly RowVecs[], segs: readonly RowSegments[], c: TrainConfig): [TrainedHead, TrainedHead] {
+  const whole = trainHead(rows, feats, c);
+  const labelled = labelSegments(rows, segs);
+  const nPos = labelled.filter((x) => x.y === 1).length;
+  const cw = [labelled.length / (2 * Math.max(1, labelled.length - nPos)), labelled.length / (2 * Math.max(1, nPos))] as const;
+  if (!STAGE2) return [whole, { bias: 0, weights: new Float32Array(0) }];
+  const sent = trainInstances(labelled.map((x) => ({ v: x.v, y: x.y, w: cw[x.y] })), { ...segCfg, ...(c.log ? {} : quiet(segCfg)) });
+  return [whole, sent];
+}
+
+function stageFeatures(whole: TrainedHead, sent: TrainedHead, rv: RowVecs, rs: RowSegments): StageInput {
+  let zs = -Infinity;
+  if (STAGE2) for (const v of rs.vecs) zs = Math.max(zs, sent.bias + dotVec(sent.weights, v));
+  return { zWhole: rowLogit(whole, rv), zSent: zs, segments: rs.vecs.length };
+}
 
 let cvReport: Record<string, unknown> = {};
 let threshold = 0;
 let dataThreshold = 0;
+let stage: Stage2 = DEFAULT_STAGE2;
 if (folds > 1) {
   const all = [...train, ...withExtras(injectionRows('dev'), 'dev')];
-  const feats = featurizeRows(all, cfg.dim, cfg.window, DATA_CONTEXT);
   log(`cv over ${all.length} rows (train+dev, incl. harmful-task negatives), ${folds} folds`);
-  const oof = crossValidate(all, feats, cfg, folds);
-  const isTask = (r: BinaryRow): boolean => !r.source.startsWith('harmful:');
-  const negTask = all.map((r, i) => ({ r, z: oof[i] as number })).filter((x) => isTask(x.r) && x.r.y === 0);
+  const feats = featurizeRows(all, cfg.dim, cfg.window, cfg.wordWeight);
+  const segs = all.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim) : { keys: [], vecs: [] }));
+  const groups = groupByLongLines(all.map((r) => r.text));
+  const fold = groups.map((g) => foldOf(g, folds, seed));
+  const oof: (StageInput | undefined)[] = new Array(all.length).fill(undefined);
+  for (let k = 0; k < folds; k++) {
+    const idx = all.map((_, i) => i).filter((i) => fold[i] !== k);
+    const [w, st] = trainBoth(idx.map((i) => all[i] as BinaryRow), idx.map((i) => feats[i] as RowVecs), idx.map((i) => segs[i] as RowSegments), quiet(cfg));
+    all.forEach((_, i) => {
+      if (fold[i] === k) oof[i] = stageFeatures(w, st, feats[i] as RowVecs, segs[i] as RowSegments);
+    });
+    log(`fold ${k + 1}/${folds} done`);
+  }
+  const inputs = oof as StageInput[];
+  if (STAGE2) stage = fitStage2(inputs, all.map((r) => r.y), all.map((r) => (isTask(r) ? 1 : 0.5)));
+  log(`stage 2: ${JSON.stringify(stage)}`);
+  const scored = all.map((r, i) => ({ r, z: stage2Logit(stage, inputs[i] as StageInput), w: (inputs[i] as StageInput).zWhole - 0 }));
+  const task = scored.filter((x) => isTask(x.r));
+  const negTask = task.filter((x) => x.r.y === 0);
   threshold = thresholdForFpr(negTask.map((x) => x.z), USER_FPR);
-  const carriers = negTask.filter((x) => x.r.source === 'bipia' || x.r.source === 'agentdojo');
+  const carriers = negTask.filter((x) => CARRIER_SOURCES.has(x.r.source));
   dataThreshold = Math.min(threshold, thresholdForFpr(carriers.map((x) => x.z), DATA_FPR));
-  const task = all.map((r, i) => ({ r, z: oof[i] as number })).filter((x) => isTask(x.r));
   const m = binaryMetrics(task.map((x) => x.z >= threshold), task.map((x) => x.r.y === 1));
-  const extra = all.map((r, i) => ({ r, z: oof[i] as number })).filter((x) => !isTask(x.r));
+  const wholeOnly = binaryMetrics(task.map((x) => x.w >= thresholdForFpr(negTask.map((y) => y.w), USER_FPR)), task.map((x) => x.r.y === 1));
+  const extra = scored.filter((x) => !isTask(x.r));
   const bySource: Record<string, { n: number; flagged: number }> = {};
   for (const x of task) {
-    const k = `${x.r.source}/${x.r.label}`;
-    const e = (bySource[k] ??= { n: 0, flagged: 0 });
+    const e = (bySource[`${x.r.source}/${x.r.label}`] ??= { n: 0, flagged: 0 });
     e.n++;
     if (x.z >= threshold) e.flagged++;
   }
@@ -79,27 +126,34 @@ if (folds > 1) {
     recall: round(m.recall),
     f1: round(m.f1),
     fpr: round(m.fpr),
+    wholeTextOnlyF1: round(wholeOnly.f1),
     harmfulTaskRowsFlagged: round(extra.filter((x) => x.z >= threshold).length / Math.max(1, extra.length)),
     bySource,
   };
   log(`cv: ${JSON.stringify(cvReport)}`);
 }
 
-log(`final model on injection/train.jsonl + harmful/train.jsonl negatives: ${train.length} rows`);
-const head = trainHead(train, featurizeRows(train, cfg.dim, cfg.window, DATA_CONTEXT), cfg);
-const model = toModel(head, cfg);
-if (folds <= 1) threshold = 0;
+log(`final model on injection/train.jsonl${EXTRA ? ' + harmful/train.jsonl negatives' : ''}: ${train.length} rows`);
+const feats = featurizeRows(train, cfg.dim, cfg.window, cfg.wordWeight);
+const [head, sentHead] = trainBoth(train, feats, train.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim) : { keys: [], vecs: [] })), cfg);
+const encoded = encodeModel(toModel(STAGE2 ? [head, sentHead] : [head], cfg));
+// Quantisation check: the committed int8 weights must score the training rows like the float ones.
+const q = decodeModel(encoded).heads[0];
+if (q !== undefined) {
+  let maxDiff = 0;
+  feats.forEach((rv) => (maxDiff = Math.max(maxDiff, Math.abs(rowLogit(head, rv) - rowLogit(q, rv)))));
+  log(`quantised: ${encoded.heads.map((h) => h.nnz).join('+')} non-zero weights, max whole-text logit change on train ${maxDiff.toFixed(4)}`);
+}
 
 if (flags['dry-run'] !== true) {
   const out = resolve(REPO_ROOT, 'src/guard/scanners/injection/model-weights.ts');
-  const calibration = { threshold: round(threshold, 6), dataThreshold: round(dataThreshold, 6), seed, cv: cvReport };
+  const calibration = { threshold: round(threshold, 6), dataThreshold: round(dataThreshold, 6), stage2: stage, seed, l2: cfg.l2, cv: cvReport };
   writeFileSync(
     out,
-    `/** @module Generated by \`npm run train:injection\` (scripts/train-injection.ts) from injection/train.jsonl with harmful/train.jsonl as extra negatives; thresholds by ${folds}-fold CV over train+dev. Do not edit. */\n` +
+    `/** @module Generated by \`npm run train:injection\` (scripts/train-injection.ts) from injection/train.jsonl${EXTRA ? ' with harmful/train.jsonl as extra negatives' : ''}; thresholds by ${folds}-fold CV over train+dev. Do not edit. */\n` +
       `import type { EncodedModel } from '../../text/model-codec.js';\n\n` +
       `export const INJECTION_CALIBRATION = ${JSON.stringify(calibration)} as const;\n\n` +
-      `export const INJECTION_MODEL: EncodedModel = ${JSON.stringify(encodeModel(model))};\n`,
+      `export const INJECTION_MODEL: EncodedModel = ${JSON.stringify(encoded)};\n`,
   );
   log(`wrote ${out}`);
 }
-void rowLogit;

@@ -9,32 +9,38 @@ function find(parent: Int32Array, i: number): number {
 }
 
 /**
- * Union-find over shared lines of at least `minLine` characters that occur in at most `maxRows` rows
- * (boilerplate lines such as "cc: []" must not glue everything together). Returns a group id per row.
+ * A group per row without transitive chains: the row's longest line (>= `minLine` characters) among
+ * those shared by 2..`maxRows` rows, so a carrier's clean and injected versions (which share its long
+ * lines) fall in one fold. Union-find over all shared lines chained whole sources together through
+ * boilerplate: one fold held most of bipia and all of agentdojo, the held-out models had never seen
+ * those carriers, and the thresholds came out far too low for the final model (dev bipia/benign FPR 26%).
  */
-export function groupByLongLines(texts: readonly string[], minLine = 30, maxRows = 60): number[] {
-  const parent = Int32Array.from(texts.map((_, i) => i));
-  const byLine = new Map<string, number[]>();
-  texts.forEach((t, i) => {
+export function groupByLongLines(texts: readonly string[], minLine = 30, maxRows = 8): number[] {
+  const linesOf = texts.map((t) => {
     const seen = new Set<string>();
     for (const raw of t.split(/\n|(?<=[.!?])\s+/)) {
       const l = raw.trim().toLowerCase();
-      if (l.length < minLine || seen.has(l)) continue;
-      seen.add(l);
-      const rows = byLine.get(l);
-      if (rows) rows.push(i);
-      else byLine.set(l, [i]);
+      if (l.length >= minLine) seen.add(l);
     }
+    return [...seen];
   });
-  for (const rows of byLine.values()) {
-    if (rows.length < 2 || rows.length > maxRows) continue;
-    const r0 = find(parent, rows[0] as number);
-    for (const r of rows) {
-      const rr = find(parent, r);
-      if (rr !== r0) parent[rr] = r0;
+  const rowsOf = new Map<string, number>();
+  for (const ls of linesOf) for (const l of ls) rowsOf.set(l, (rowsOf.get(l) ?? 0) + 1);
+  const keyId = new Map<string, number>();
+  return linesOf.map((ls, i) => {
+    let key: string | undefined;
+    for (const l of ls) {
+      const n = rowsOf.get(l) ?? 0;
+      if (n >= 2 && n <= maxRows && (key === undefined || l.length > key.length)) key = l;
     }
-  }
-  return texts.map((_, i) => find(parent, i));
+    if (key === undefined) return texts.length + i;
+    let id = keyId.get(key);
+    if (id === undefined) {
+      id = keyId.size;
+      keyId.set(key, id);
+    }
+    return id;
+  });
 }
 
 /** Deterministic fold of a group id. */

@@ -1,9 +1,9 @@
-/** @module Multiple-instance training of a windowed hashed linear head, with grouped cross-validation. */
+/** @module Training a hashed linear head (full-batch L-BFGS, balanced classes) and grouped cross-validation. */
 import { hashFeatures } from '../../src/guard/text/hashed-features.js';
-import { createScratch, distinctIds, windowRanges, type LinearModel } from '../../src/guard/text/linear-model.js';
-import { trainLogistic, logit, type Features2, type Instance, type TrainedHead } from '../../src/guard/text/logistic-trainer.js';
-import { looksLikeData, markDataLines } from '../../src/guard/text/data-context.js';
+import { trainLbfgs, type CsrRows } from '../../src/guard/text/lbfgs.js';
+import { windowRanges, type LinearModel } from '../../src/guard/text/linear-model.js';
 import { normalizeForScan } from '../../src/guard/text/normalize.js';
+import { createTfScratch, tfVector, wholeRange, type TfRange } from '../../src/guard/text/tf-vector.js';
 import type { WindowSpec } from '../../src/guard/text/windows.js';
 import { foldOf, groupByLongLines } from './groups.js';
 
@@ -12,108 +12,119 @@ export type BinaryRow = { readonly text: string; readonly y: 0 | 1; readonly sou
 export type TrainConfig = {
   readonly dim: number;
   readonly window: WindowSpec;
-  readonly epochs: number;
-  readonly learningRate: number;
+  /** L2 penalty relative to the summed, class-balanced loss. */
   readonly l2: number;
+  readonly maxIter: number;
   readonly seed: number;
-  /** Rounds of re-picking each positive row's best window (multiple-instance learning). */
-  readonly milRounds: number;
+  /** Weight of a negative row's windows (each), so that the max over windows stays low on benign text. */
+  readonly negWindowWeight: number;
+  /** Factor on word n-gram values against character n-grams, before normalisation. */
+  readonly wordWeight: number;
+  readonly log?: (m: string) => void;
 };
 
-/** A row as windows of distinct feature ids, each with value 1/sqrt(n). */
-export type RowWindows = { readonly windows: readonly Features2[] };
+export type Vec = { readonly ids: Int32Array; readonly vals: Float32Array };
+export type RowVecs = { readonly whole: Vec; readonly windows: readonly Vec[] };
+export type TrainedHead = { bias: number; weights: Float32Array };
 
-export function featurizeRows(rows: readonly BinaryRow[], dim: number, window: WindowSpec, dataContext: boolean): RowWindows[] {
-  const scratch = createScratch(dim);
-  return rows.map((r) => {
-    const t = normalizeForScan(r.text);
-    const dc = dataContext && looksLikeData(t);
-    const f = hashFeatures(dc ? markDataLines(t) : t, dim - 1, dc);
-    const buf = new Int32Array(Math.max(f.count, f.wordCount));
-    const windows = windowRanges(f, window).map((w) => {
-      const n = distinctIds(f.ids, w.from, w.to, scratch, buf);
-      const ids = buf.slice(0, n);
-      const n2 = distinctIds(f.wordIds, w.wordFrom, w.wordTo, scratch, buf);
-      return { ids, value: n === 0 ? 0 : 1 / Math.sqrt(n), ids2: buf.slice(0, n2), value2: n2 === 0 ? 0 : 1 / Math.sqrt(n2) };
-    });
-    return { windows };
-  });
+export function featurizeText(text: string, dim: number, window: WindowSpec, wordWeight = 1, scratch = createTfScratch(dim)): RowVecs {
+  const f = hashFeatures(normalizeForScan(text), dim - 1);
+  const take = (r: TfRange): Vec => {
+    const v = tfVector(f, r, scratch, wordWeight);
+    return { ids: v.ids.slice(0, v.n), vals: v.vals.slice(0, v.n) };
+  };
+  return { whole: take(wholeRange(f)), windows: windowRanges(f, window).map(take) };
 }
 
-export function rowLogit(head: TrainedHead, rw: RowWindows): number {
-  let best = -Infinity;
-  for (const w of rw.windows) best = Math.max(best, logit(head, w));
+export function featurizeRows(rows: readonly BinaryRow[], dim: number, window: WindowSpec, wordWeight = 1): RowVecs[] {
+  const scratch = createTfScratch(dim);
+  return rows.map((r) => featurizeText(r.text, dim, window, wordWeight, scratch));
+}
+
+function vecLogit(head: TrainedHead, v: Vec): number {
+  let z = head.bias;
+  for (let i = 0; i < v.ids.length; i++) z += (head.weights[v.ids[i] as number] as number) * (v.vals[i] as number);
+  return z;
+}
+
+/** What the scanner computes: the whole text, or its best window when that is higher. */
+export function rowLogit(head: TrainedHead, rv: RowVecs): number {
+  let best = vecLogit(head, rv.whole);
+  for (const w of rv.windows) best = Math.max(best, vecLogit(head, w));
   return best;
 }
 
 /**
- * Negatives contribute every window (the max over windows must stay low); positives contribute all
- * windows in round 0, then only their current best window, so carrier text around a buried instruction
- * is not taught as "attack". Row weights are class-balanced and split over a row's windows by 1/sqrt(n).
+ * Each row contributes its whole-text vector with a class-balanced weight; negative rows also contribute
+ * their windows (the scanner takes a max over windows, so no benign window may score high).
  */
-export function trainHead(rows: readonly BinaryRow[], feats: readonly RowWindows[], cfg: TrainConfig): TrainedHead {
+export function trainHead(rows: readonly BinaryRow[], feats: readonly RowVecs[], cfg: TrainConfig): TrainedHead {
   const nPos = rows.filter((r) => r.y === 1).length;
   const nNeg = rows.length - nPos;
   const cw = [rows.length / (2 * Math.max(1, nNeg)), rows.length / (2 * Math.max(1, nPos))] as const;
-  const build = (head: TrainedHead | undefined): Instance[] => {
-    const data: Instance[] = [];
-    rows.forEach((r, i) => {
-      const rw = feats[i] as RowWindows;
-      const ws = rw.windows;
-      if (r.y === 0 || head === undefined) {
-        const wt = cw[r.y] / Math.sqrt(ws.length);
-        for (const w of ws) data.push({ ...w, y: r.y, weight: wt });
-      } else {
-        let best = ws[0];
-        let bz = -Infinity;
-        for (const w of ws) {
-          const z = logit(head, w);
-          if (z > bz) {
-            bz = z;
-            best = w;
-          }
-        }
-        if (best) data.push({ ...best, y: 1, weight: cw[1] });
-      }
-    });
-    return data;
-  };
-  const opt = { dim: cfg.dim, epochs: cfg.epochs, learningRate: cfg.learningRate, l2: cfg.l2, seed: cfg.seed };
-  let head = trainLogistic(build(undefined), opt);
-  for (let r = 0; r < cfg.milRounds; r++) head = trainLogistic(build(head), { ...opt, seed: cfg.seed + r + 1 });
-  return head;
+  const inst: { v: Vec; y: 0 | 1; w: number }[] = [];
+  rows.forEach((r, i) => {
+    const rv = feats[i] as RowVecs;
+    inst.push({ v: rv.whole, y: r.y, w: cw[r.y] });
+    if (r.y === 0 && cfg.negWindowWeight > 0) for (const w of rv.windows) inst.push({ v: w, y: 0, w: cw[0] * cfg.negWindowWeight });
+  });
+  return trainInstances(inst, cfg);
 }
 
-export function toModel(head: TrainedHead, cfg: TrainConfig): LinearModel {
-  return { dim: cfg.dim, window: cfg.window, heads: [{ bias: head.bias, weights: head.weights }] };
+export type WeightedVec = { readonly v: Vec; readonly y: 0 | 1; readonly w: number };
+
+export function trainInstances(inst: readonly WeightedVec[], cfg: TrainConfig): TrainedHead {
+  let nnz = 0;
+  for (const x of inst) nnz += x.v.ids.length;
+  const ptr = new Int32Array(inst.length + 1);
+  const ids = new Int32Array(nnz);
+  const vals = new Float32Array(nnz);
+  let k = 0;
+  inst.forEach((x, i) => {
+    ids.set(x.v.ids, k);
+    vals.set(x.v.vals, k);
+    k += x.v.ids.length;
+    ptr[i + 1] = k;
+  });
+  const data: CsrRows = { ptr, ids, vals, y: Uint8Array.from(inst.map((x) => x.y)), weight: Float64Array.from(inst.map((x) => x.w)) };
+  const r = trainLbfgs(data, { dim: cfg.dim, l2: cfg.l2, maxIter: cfg.maxIter, tol: 1e-6, ...(cfg.log ? { log: cfg.log } : {}) });
+  cfg.log?.(`trained on ${inst.length} instances: loss ${r.loss.toFixed(4)} after ${r.iterations} iterations`);
+  return { bias: r.bias, weights: r.weights };
+}
+
+export function toModel(heads: readonly TrainedHead[], cfg: TrainConfig): LinearModel {
+  return { dim: cfg.dim, window: cfg.window, wordWeight: cfg.wordWeight, heads: heads.map((h) => ({ bias: h.bias, weights: h.weights })) };
 }
 
 /**
- * Out-of-fold logits over `rows` by k-fold CV, folds by groups of rows sharing long lines. Rows with
- * `trainOnly` set (extra negatives from another task) are used for training but get no OOF score.
+ * Out-of-fold logits by k-fold CV, folds by groups of rows sharing long lines (same carrier or template).
+ * Rows for which `scored` is false are used for training only and get NaN.
  */
 export function crossValidate(
   rows: readonly BinaryRow[],
-  feats: readonly RowWindows[],
+  feats: readonly RowVecs[],
   cfg: TrainConfig,
   folds: number,
+  scored: (r: BinaryRow) => boolean = () => true,
 ): number[] {
   const groups = groupByLongLines(rows.map((r) => r.text));
   const fold = groups.map((g) => foldOf(g, folds, cfg.seed));
-  const oof = new Array<number>(rows.length).fill(0);
+  const oof = new Array<number>(rows.length).fill(NaN);
   for (let k = 0; k < folds; k++) {
     const tr: BinaryRow[] = [];
-    const tf: RowWindows[] = [];
+    const tf: RowVecs[] = [];
     rows.forEach((r, i) => {
       if (fold[i] !== k) {
         tr.push(r);
-        tf.push(feats[i] as RowWindows);
+        tf.push(feats[i] as RowVecs);
       }
     });
-    const head = trainHead(tr, tf, { ...cfg, seed: cfg.seed + 100 * k });
-    rows.forEach((_, i) => {
-      if (fold[i] === k) oof[i] = rowLogit(head, feats[i] as RowWindows);
+    const { log: _log, ...quiet } = cfg;
+    const head = trainHead(tr, tf, quiet);
+    rows.forEach((r, i) => {
+      if (fold[i] === k && scored(r)) oof[i] = rowLogit(head, feats[i] as RowVecs);
     });
+    cfg.log?.(`fold ${k + 1}/${folds} done`);
   }
   return oof;
 }

@@ -12,6 +12,9 @@ export type HashedFeatures = {
   readonly wordCount: number;
   /** Length of the folded text. */
   readonly length: number;
+  /** Folded-text offsets where a line or sentence ends (a newline, or . ! ? before whitespace), increasing. */
+  readonly breaks: Int32Array;
+  readonly breakCount: number;
 };
 
 const FNV_PRIME = 16777619;
@@ -35,14 +38,22 @@ function isWordUnit(c: number): boolean {
  * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
  * runs to one space. Returns code units and their count.
  */
-export function foldText(text: string): { units: Uint16Array; length: number } {
+export function foldText(text: string): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
   const lower = text.toLowerCase();
   const units = new Uint16Array(lower.length);
+  const breaks = new Int32Array(lower.length + 1);
+  let nb = 0;
   let n = 0;
   let prevSpace = true;
   for (let i = 0; i < lower.length; i++) {
     let c = lower.charCodeAt(i);
     if (c <= 32 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000) {
+      const last = n > 0 ? (units[n - 1] as number) : 0;
+      // A break is recorded once per whitespace run, at the folded offset after the run's space.
+      if (n > 0 && (c === 10 || c === 0x2028 || c === 0x2029 || last === 46 || last === 33 || last === 63)) {
+        const at = prevSpace ? n : n + 1;
+        if (nb === 0 || (breaks[nb - 1] as number) < at) breaks[nb++] = at;
+      }
       if (prevSpace) continue;
       c = 32;
       prevSpace = true;
@@ -53,7 +64,8 @@ export function foldText(text: string): { units: Uint16Array; length: number } {
     units[n++] = c;
   }
   if (n > 0 && units[n - 1] === 32) n--;
-  return { units, length: n };
+  while (nb > 0 && (breaks[nb - 1] as number) >= n) nb--;
+  return { units, length: n, breaks, breakCount: nb };
 }
 
 /**
@@ -62,7 +74,7 @@ export function foldText(text: string): { units: Uint16Array; length: number } {
  * `dataContext`, word features are emitted a second time in a separate namespace.
  */
 export function hashFeatures(text: string, mask: number, dataContext = false): HashedFeatures {
-  const { units, length: n } = foldText(text);
+  const { units, length: n, breaks, breakCount } = foldText(text);
   const ids = new Int32Array(n * 3 + 8);
   const pos = new Int32Array(n * 3 + 8);
   const wcap = (dataContext ? 2 : 1) * (n + 8);
@@ -115,5 +127,5 @@ export function hashFeatures(text: string, mask: number, dataContext = false): H
       wordStart = -1;
     }
   }
-  return { ids, pos, count: k, wordIds, wordPos, wordCount: kw, length: n };
+  return { ids, pos, count: k, wordIds, wordPos, wordCount: kw, length: n, breaks, breakCount };
 }

@@ -1,6 +1,7 @@
-/** @module A hashed linear model scored over windows: binary features, L2-normalised, max over windows. */
+/** @module A hashed linear model over sublinear-tf, L2-normalised n-gram vectors: whole text, and the max over windows for long texts. */
 import type { HashedFeatures } from './hashed-features.js';
 import { hashFeatures } from './hashed-features.js';
+import { createDotScratch, tfDot, wholeRange, type DotScratch } from './tf-vector.js';
 import { lowerBound, windowStarts, type WindowSpec } from './windows.js';
 
 export type LinearHead = {
@@ -11,56 +12,32 @@ export type LinearHead = {
 export type LinearModel = {
   /** Power of two; every head has this many weights. */
   readonly dim: number;
+  /** Windows scored on texts longer than `size`; size 0 scores the whole text only. */
   readonly window: WindowSpec;
+  /** Factor on word n-gram values before L2 normalisation (words against characters); absent = 1. */
+  readonly wordWeight?: number;
   readonly heads: readonly LinearHead[];
 };
 
 export type WindowScore = {
-  /** Logit of the best window for head 0. */
+  /** Logit of the best span (the whole text or one window) for the head. */
   readonly logit: number;
-  /** Folded-text offsets of that window. */
+  /** Folded-text offsets of that span. */
   readonly start: number;
   readonly end: number;
 };
 
-/**
- * Reusable scratch for de-duplicating features in a window. One per scorer instance, never shared across
- * modules: a stamp array avoids clearing `dim` entries per window.
- */
-export type Scratch = { stamps: Int32Array; epoch: number };
+export type Scratch = DotScratch;
 
 export function createScratch(dim: number): Scratch {
-  return { stamps: new Int32Array(dim), epoch: 0 };
-}
-
-function nextEpoch(s: Scratch): number {
-  if (s.epoch >= 0x7ffffff0) {
-    s.stamps.fill(0);
-    s.epoch = 0;
-  }
-  s.epoch += 1;
-  return s.epoch;
-}
-
-/** Distinct ids of `ids[from, to)`: writes them into `out`, returns how many. */
-export function distinctIds(ids: Int32Array, from: number, to: number, scratch: Scratch, out: Int32Array): number {
-  const e = nextEpoch(scratch);
-  const st = scratch.stamps;
-  let n = 0;
-  for (let k = from; k < to; k++) {
-    const id = ids[k] as number;
-    if (st[id] !== e) {
-      st[id] = e;
-      out[n++] = id;
-    }
-  }
-  return n;
+  return createDotScratch(dim);
 }
 
 export type WindowRange = { from: number; to: number; wordFrom: number; wordTo: number; start: number; end: number };
 
 /** Feature index ranges of every window of `f`, for the character and the word block. */
 export function windowRanges(f: HashedFeatures, spec: WindowSpec): WindowRange[] {
+  if (spec.size <= 0 || f.length <= spec.size) return [];
   return windowStarts(f.length, spec).map((start) => {
     const end = Math.min(f.length, start + spec.size);
     return {
@@ -74,35 +51,14 @@ export function windowRanges(f: HashedFeatures, spec: WindowSpec): WindowRange[]
   });
 }
 
-/** sum(w) / sqrt(#distinct) over `ids[from, to)`. */
-function blockScore(ids: Int32Array, from: number, to: number, w: Float32Array, scratch: Scratch): number {
-  const e = nextEpoch(scratch);
-  const st = scratch.stamps;
-  let sum = 0;
-  let n = 0;
-  for (let k = from; k < to; k++) {
-    const id = ids[k] as number;
-    if (st[id] !== e) {
-      st[id] = e;
-      sum += w[id] as number;
-      n++;
-    }
-  }
-  return n === 0 ? 0 : sum / Math.sqrt(n);
-}
-
-/** Logit of one head on one window: each block (characters, words) is L2-normalised on its own. */
-export function windowLogit(f: HashedFeatures, r: WindowRange, head: LinearHead, scratch: Scratch): number {
-  return head.bias + blockScore(f.ids, r.from, r.to, head.weights, scratch) + blockScore(f.wordIds, r.wordFrom, r.wordTo, head.weights, scratch);
-}
-
-/** Best window of head 0 over already-hashed features. */
-export function maxWindowScore(f: HashedFeatures, model: LinearModel, scratch: Scratch): WindowScore {
-  const head = model.heads[0];
-  if (head === undefined) throw new Error('model has no head');
-  let best: WindowScore = { logit: -Infinity, start: 0, end: 0 };
+/** Best span of head `k` over already-hashed features: the whole text, then each window of a long text. */
+export function maxWindowScore(f: HashedFeatures, model: LinearModel, scratch: Scratch, k = 0): WindowScore {
+  const head = model.heads[k];
+  if (head === undefined) throw new Error('model has no such head');
+  const ww = model.wordWeight ?? 1;
+  let best: WindowScore = { logit: head.bias + tfDot(f, wholeRange(f), head.weights, scratch, ww), start: 0, end: f.length };
   for (const r of windowRanges(f, model.window)) {
-    const z = windowLogit(f, r, head, scratch);
+    const z = head.bias + tfDot(f, r, head.weights, scratch, ww);
     if (z > best.logit) best = { logit: z, start: r.start, end: r.end };
   }
   return best;

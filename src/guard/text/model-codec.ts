@@ -1,13 +1,15 @@
-/** @module Compact committed form of a linear model: int8-quantised weights per head, base64, with a scale. */
+/** @module Compact committed form of a linear model: non-zero weights only, int16-quantised, delta-coded indices, base64. */
 import type { LinearHead, LinearModel } from './linear-model.js';
 import type { WindowSpec } from './windows.js';
 
-export type EncodedHead = { readonly bias: number; readonly scale: number; readonly q: string };
+/** `idx`: varint gaps between successive non-zero indices; `q`: their int16 values (little-endian); weight = q * scale. */
+export type EncodedHead = { readonly bias: number; readonly scale: number; readonly nnz: number; readonly idx: string; readonly q: string };
 
 export type EncodedModel = {
-  readonly format: 'warden-linear-v1';
+  readonly format: 'warden-linear-v2';
   readonly dim: number;
   readonly window: WindowSpec;
+  readonly wordWeight?: number;
   readonly heads: readonly EncodedHead[];
 };
 
@@ -26,29 +28,65 @@ function fromBase64(s: string): Uint8Array {
   return out;
 }
 
-/** Symmetric int8 quantisation; the largest |w| maps to 127. */
-export function encodeHead(h: LinearHead): EncodedHead {
+/**
+ * Symmetric int16 quantisation, the largest |w| at 32767: int8 moved logits by up to 2.7 on training rows
+ * (a few extreme n-gram weights set the scale and flattened the rest). Weights under `pruneRel` * max|w|
+ * are dropped: that is the pruning that keeps the committed file small.
+ */
+export function encodeHead(h: LinearHead, pruneRel = 0): EncodedHead {
   let max = 0;
   for (const w of h.weights) max = Math.max(max, Math.abs(w));
-  const scale = max === 0 ? 1 : max / 127;
-  const q = new Int8Array(h.weights.length);
-  for (let i = 0; i < q.length; i++) q[i] = Math.round((h.weights[i] as number) / scale);
-  return { bias: h.bias, scale, q: toBase64(new Uint8Array(q.buffer)) };
+  const scale = max === 0 ? 1 : max / 32767;
+  const cut = pruneRel * max;
+  const idx: number[] = [];
+  const q: number[] = [];
+  let prev = -1;
+  h.weights.forEach((w, i) => {
+    const v = Math.round(w / scale);
+    if (v === 0 || Math.abs(w) < cut) return;
+    let gap = i - prev;
+    prev = i;
+    while (gap >= 0x80) {
+      idx.push((gap & 0x7f) | 0x80);
+      gap >>>= 7;
+    }
+    idx.push(gap);
+    q.push(v & 0xff, (v >> 8) & 0xff);
+  });
+  return { bias: h.bias, scale, nnz: q.length / 2, idx: toBase64(Uint8Array.from(idx)), q: toBase64(Uint8Array.from(q)) };
 }
 
 export function decodeHead(e: EncodedHead, dim: number): LinearHead {
-  const bytes = fromBase64(e.q);
-  if (bytes.length !== dim) throw new Error(`weights have ${bytes.length} entries, expected ${dim}`);
-  const q = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const idx = fromBase64(e.idx);
+  const qb = fromBase64(e.q);
+  if (qb.length !== 2 * e.nnz) throw new Error(`head has ${qb.length / 2} weights, expected ${e.nnz}`);
   const weights = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) weights[i] = (q[i] as number) * e.scale;
+  let pos = -1;
+  let p = 0;
+  for (let k = 0; k < e.nnz; k++) {
+    let gap = 0;
+    let shift = 0;
+    for (;;) {
+      const b = idx[p++];
+      if (b === undefined) throw new Error('truncated index stream');
+      gap += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (b < 0x80) break;
+    }
+    pos += gap;
+    if (pos >= dim) throw new Error(`weight index ${pos} outside dimension ${dim}`);
+    const u = (qb[2 * k] as number) | ((qb[2 * k + 1] as number) << 8);
+    weights[pos] = (u >= 0x8000 ? u - 0x10000 : u) * e.scale;
+  }
   return { bias: e.bias, weights };
 }
 
-export function encodeModel(m: LinearModel): EncodedModel {
-  return { format: 'warden-linear-v1', dim: m.dim, window: m.window, heads: m.heads.map(encodeHead) };
+export function encodeModel(m: LinearModel, pruneRel = 0): EncodedModel {
+  const ww = m.wordWeight === undefined ? {} : { wordWeight: m.wordWeight };
+  return { format: 'warden-linear-v2', dim: m.dim, window: m.window, ...ww, heads: m.heads.map((h) => encodeHead(h, pruneRel)) };
 }
 
 export function decodeModel(e: EncodedModel): LinearModel {
-  return { dim: e.dim, window: e.window, heads: e.heads.map((h) => decodeHead(h, e.dim)) };
+  const ww = e.wordWeight === undefined ? {} : { wordWeight: e.wordWeight };
+  return { dim: e.dim, window: e.window, ...ww, heads: e.heads.map((h) => decodeHead(h, e.dim)) };
 }

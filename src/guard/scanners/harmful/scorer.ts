@@ -55,8 +55,7 @@ export function createHarmfulScorer(
       if (score >= 0.5) {
         const f = hashFeatures(bestView, categoryModel.dim - 1);
         const probs = HARMFUL_CATEGORIES.map((c, k) => {
-          const head = categoryModel.heads[k];
-          const p = head ? sigmoid(maxWindowScore(f, { ...categoryModel, heads: [head] }, catScratch).logit) : 0;
+          const p = k < categoryModel.heads.length ? sigmoid(maxWindowScore(f, categoryModel, catScratch, k).logit) : 0;
           return { c, p };
         }).sort((a, b) => b.p - a.p);
         for (const { c, p } of probs) if (p >= 0.5 || categories.length === 0) categories.push(c);

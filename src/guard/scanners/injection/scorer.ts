@@ -1,10 +1,13 @@
 /** @module Injection/jailbreak scoring: normalise, decode, window-score with the trained model, apply rules. */
 import type { Finding, TextOrigin } from '../../types.js';
 import { boundedRegions, type Region } from '../../text/bounded-regions.js';
-import { looksLikeData, markDataLines } from '../../text/data-context.js';
+import { looksLikeData } from '../../text/data-context.js';
 import { decodedViews } from '../../text/decode.js';
 import { hashFeatures } from '../../text/hashed-features.js';
 import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
+import { segmentRanges } from '../../text/segments.js';
+import { DEFAULT_STAGE2, stage2Logit, type Stage2 } from '../../text/stage2.js';
+import { tfDot } from '../../text/tf-vector.js';
 import { decodeModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
 import { INJECTION_CALIBRATION, INJECTION_MODEL } from './model-weights.js';
@@ -17,6 +20,8 @@ export type InjectionCalibration = {
   readonly threshold: number;
   /** The same for text that is data (tool results, documents): lower, an order there is already suspect. */
   readonly dataThreshold: number;
+  /** How the whole-text head (0) and the sentence head (1) combine; absent = whole text only. */
+  readonly stage2?: Stage2;
 };
 
 export type InjectionScorer = { score(text: string, origin: TextOrigin): InjectionResult };
@@ -39,6 +44,18 @@ export function createInjectionScorer(
 ): InjectionScorer {
   const scratch = createScratch(model.dim);
   const mask = model.dim - 1;
+  const stage = calibration.stage2 ?? DEFAULT_STAGE2;
+  const sentHead = stage.wSent !== 0 ? model.heads[1] : undefined;
+  /** Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier. */
+  const modelLogit = (f: ReturnType<typeof hashFeatures>): number => {
+    const zWhole = maxWindowScore(f, model, scratch).logit;
+    const segs = sentHead === undefined ? [] : segmentRanges(f);
+    let zSent = -Infinity;
+    if (sentHead !== undefined && segs.length >= stage.minSegments) {
+      for (const r of segs) zSent = Math.max(zSent, sentHead.bias + tfDot(f, r, sentHead.weights, scratch));
+    }
+    return stage2Logit(stage, { zWhole, zSent, segments: segs.length });
+  };
 
   const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[]): number => {
     const norm = normalizeForScan(region.text);
@@ -46,9 +63,11 @@ export function createInjectionScorer(
     const views = [norm, ...decodedViews(norm)];
     let best = -Infinity;
     views.forEach((view, vi) => {
+      // The lower data threshold only where the caller says the text is data: the user threshold was
+      // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(dc ? markDataLines(view) : view, mask, dc);
-      const z = maxWindowScore(f, model, scratch).logit - (dc ? calibration.dataThreshold : calibration.threshold);
+      const f = hashFeatures(view, mask);
+      const z = modelLogit(f) - (dataOrigin ? calibration.dataThreshold : calibration.threshold);
       if (z > best) best = z;
       if (vi > 0 && z >= 0) findings.push({ type: 'injection.encoded', score: sigmoid(z) });
       for (const hit of matchRules(view, dc)) {
