@@ -26,7 +26,9 @@ export async function verifyStore(backend: AuditBackend, opts: VerifyOptions = {
   const keys = await backend.listKeys();
   const chainIds = opts.chains ?? await backend.listChains();
   const reports: ChainReport[] = [];
-  const pageSize = opts.pageSize ?? 20_000;
+  // Small pages: a page's rows are garbage before the next young-generation GC instead of being copied and
+  // promoted (20,000-row pages cost 9.8 us CPU per event over 1M events, 2,000-row pages 6.0 us).
+  const pageSize = opts.pageSize ?? 2_000;
   for (const chain of chainIds) {
     const checkpoints = [...await backend.listCheckpoints(chain), ...(opts.anchors ?? []).filter((a) => a.chain === chain)];
     const bounds = await backend.seqBounds(chain);
