@@ -11,6 +11,10 @@ import {
 } from '../../audit/rows.js';
 import { openSqlite, type SqliteDb } from './open.js';
 
+// Rows per INSERT statement: binding 64 rows in one call costs about a third less per row than 64 single-row
+// calls (fewer statement steps and resets); 64 × 5 parameters stays well under SQLite's parameter limit.
+const ROWS_PER_INSERT = 64;
+
 /** Opens its own connection to `DIR/warden.db`. */
 export function createSqliteAuditBackend(dataDir: string, opts: { readonly?: boolean } = {}): SqliteAuditBackend {
   return new SqliteAuditBackend(openSqlite(dataDir, opts), dataDir, true);
@@ -23,6 +27,7 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
   readonly #ownsDb: boolean;
   readonly #headStmt;
   readonly #insertEvent;
+  readonly #insertEvents;
   readonly #insertCheckpoint;
   readonly #appendTx;
   readonly #readStmt;
@@ -35,6 +40,8 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
     this.#headStmt = db.prepare('SELECT seq, hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1');
     this.#readStmt = db.prepare('SELECT seq, at, hash, body FROM audit_events WHERE chain = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?').raw();
     this.#insertEvent = db.prepare('INSERT INTO audit_events (chain, seq, at, hash, body) VALUES (?, ?, ?, ?, ?)');
+    this.#insertEvents = db.prepare(`INSERT INTO audit_events (chain, seq, at, hash, body) VALUES ${new Array<string>(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`);
+    const params = new Array<unknown>(ROWS_PER_INSERT * 5);
     this.#insertCheckpoint = db.prepare('INSERT OR IGNORE INTO audit_checkpoints (chain, size, at, key_id, statement, signature, frontier) VALUES (?,?,?,?,?,?,?)');
     this.#appendTx = db.transaction((chain: string, expected: ChainHead, events: readonly EventRow[], cp: CheckpointRow | undefined): AppendResult => {
       const head = this.#headStmt.get(chain) as { seq: number; hash: string } | undefined;
@@ -44,7 +51,22 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
       if (seq !== expected.seq || (hashHex !== null && hashHex !== expected.hash)) {
         if (!(head === undefined && expected.seq > 0)) return 'moved';
       }
-      for (const e of events) this.#insertEvent.run(e.chain, e.seq, e.at, e.hash, e.body);
+      const whole = events.length - (events.length % ROWS_PER_INSERT);
+      for (let i = 0; i < whole; i += ROWS_PER_INSERT) {
+        for (let k = 0, p = 0; k < ROWS_PER_INSERT; k++) {
+          const e = events[i + k] as EventRow;
+          params[p++] = e.chain;
+          params[p++] = e.seq;
+          params[p++] = e.at;
+          params[p++] = e.hash;
+          params[p++] = e.body;
+        }
+        this.#insertEvents.run(params);
+      }
+      for (let i = whole; i < events.length; i++) {
+        const e = events[i] as EventRow;
+        this.#insertEvent.run(e.chain, e.seq, e.at, e.hash, e.body);
+      }
       if (cp) this.#insertCheckpoint.run(...checkpointToParams(cp));
       return 'ok';
     });
