@@ -4,9 +4,8 @@ import { ChainWriter, type Prepared, type TailProblem } from './chain-writer.js'
 import type { CheckpointReason } from './checkpoint.js';
 import { eventId, type AuditEventInput, type SystemEventInput } from './event.js';
 import { loadAuditSecrets, type AuditSecrets } from './keys.js';
-import { payloadJson } from './payload.js';
+import { PayloadEncoder } from './payload.js';
 import { pruneChain } from './retention.js';
-import { TextHasher } from './text-hasher.js';
 
 export type AuditClock = (() => number) | { now(): number };
 
@@ -90,7 +89,7 @@ class QueuedAuditLog implements AuditLog {
   readonly #backend: AuditBackend;
   readonly #secrets: AuditSecrets;
   readonly #writer: ChainWriter;
-  readonly #hasher: TextHasher;
+  readonly #encoder: PayloadEncoder;
   readonly #every: number;
   readonly #limit: number;
   readonly #maxBatch: number;
@@ -121,7 +120,7 @@ class QueuedAuditLog implements AuditLog {
     this.#backend = o.backend;
     this.#secrets = o.secrets ?? loadAuditSecrets(o.backend.dataDir, o.nodeId);
     this.#writer = new ChainWriter(o.backend, o.nodeId, this.#secrets.signer);
-    this.#hasher = new TextHasher(this.#secrets.hmacKey);
+    this.#encoder = new PayloadEncoder(o.nodeId, this.#secrets.hmacKey);
     this.#every = Math.max(1, o.checkpointEvery ?? 4096);
     this.#limit = Math.max(1, o.queueLimit ?? 100_000);
     this.#maxBatch = Math.max(1, o.maxBatch ?? 4096);
@@ -254,9 +253,11 @@ class QueuedAuditLog implements AuditLog {
       while (this.#queue.length > 0 || this.#force !== undefined) {
         batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
         this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
-        const hmac = this.#secrets.hmacKey;
-        const hasher = this.#hasher;
-        const prepared: Prepared[] = batch.map((it) => payloadJson(it.input, this.nodeId, it.now, hmac, hasher));
+        const prepared = new Array<Prepared>(batch.length);
+        for (let i = 0; i < batch.length; i++) {
+          const it = batch[i] as Item;
+          prepared[i] = this.#encoder.encode(it.input, it.now);
+        }
         const lastBatch = this.#queue.length === 0;
         const forced = this.#force;
         const due = this.#writer.sinceCheckpoint + batch.length >= this.#every;

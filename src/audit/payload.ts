@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { canonicalize } from './canonical-json.js';
 import type { AuditEventInput, SystemEventInput, TextDigest } from './event.js';
+import { JsonStrings } from './json-strings.js';
 import { MAX_FINDINGS, MAX_STRING, requestPayloadJson } from './request-payload.js';
 import { TextHasher } from './text-hasher.js';
 import { toWellFormed } from './unicode.js';
@@ -20,22 +21,42 @@ function capturedText(text: string): string {
   return toWellFormed(text.length > MAX_CAPTURE_CHARS ? text.slice(0, MAX_CAPTURE_CHARS) : text);
 }
 
-/** Canonical JSON of the payload. Never throws: an event that cannot be serialised is stored as an `invalid` marker. */
-export function payloadJson(input: AuditEventInput | SystemEventInput, node: string, now: number, hmacKey: Buffer, hasher = new TextHasher(hmacKey)): { json: string; at: number } {
-  const at = typeof input.at === 'number' && Number.isFinite(input.at) ? Math.trunc(input.at) : now;
-  try {
-    if (input.kind === 'request') {
-      const capture = input.capture === true;
-      return { json: requestPayloadJson(input, node, at, (t) => {
-        const d = hasher.digest(t);
-        return capture ? { ...d, text: capturedText(t) } : d;
-      }), at };
-    }
-    return { json: canonicalize(buildPayload(input, node, at, hmacKey)), at };
-  } catch (err) {
-    const kind = input.kind === 'request' || input.kind === 'change' ? input.kind : 'audit';
-    return { json: canonicalize({ at, invalid: err instanceof Error ? err.message.slice(0, 200) : 'unserialisable', kind, node }), at };
+/**
+ * Builds stored payloads for one node and key, reusing what can be reused across events: the HMAC pads,
+ * the memoised JSON of repeated strings, and the two digest functions (no closure per event).
+ */
+export class PayloadEncoder {
+  readonly #node: string;
+  readonly #hmacKey: Buffer;
+  readonly #strings = new JsonStrings();
+  readonly #plain: (text: string) => TextDigest;
+  readonly #captured: (text: string) => TextDigest;
+
+  constructor(node: string, hmacKey: Buffer, hasher = new TextHasher(hmacKey)) {
+    this.#node = node;
+    this.#hmacKey = hmacKey;
+    this.#plain = (t) => hasher.digest(t);
+    this.#captured = (t) => ({ ...hasher.digest(t), text: capturedText(t) });
   }
+
+  /** Canonical JSON of the payload. Never throws: an event that cannot be serialised is stored as an `invalid` marker. */
+  encode(input: AuditEventInput | SystemEventInput, now: number): { json: string; at: number } {
+    const at = typeof input.at === 'number' && Number.isFinite(input.at) ? Math.trunc(input.at) : now;
+    try {
+      if (input.kind === 'request') {
+        return { json: requestPayloadJson(input, this.#node, at, input.capture === true ? this.#captured : this.#plain, this.#strings), at };
+      }
+      return { json: canonicalize(buildPayload(input, this.#node, at, this.#hmacKey)), at };
+    } catch (err) {
+      const kind = input.kind === 'request' || input.kind === 'change' ? input.kind : 'audit';
+      return { json: canonicalize({ at, invalid: err instanceof Error ? err.message.slice(0, 200) : 'unserialisable', kind, node: this.#node }), at };
+    }
+  }
+}
+
+/** One-off form of PayloadEncoder.encode (tests, tools); the log keeps one encoder. */
+export function payloadJson(input: AuditEventInput | SystemEventInput, node: string, now: number, hmacKey: Buffer, hasher = new TextHasher(hmacKey)): { json: string; at: number } {
+  return new PayloadEncoder(node, hmacKey, hasher).encode(input, now);
 }
 
 // Keys are inserted in JCS order (UTF-16 code units), so canonicalize() need not sort them on the hot path.

@@ -1,6 +1,6 @@
 /** @module Hot path: the canonical JSON of a request event written directly, keys in JCS order, no generic sort or recursion. */
 import type { AuditFinding, RequestEventInput, TextDigest } from './event.js';
-import { isWellFormed, toWellFormed } from './unicode.js';
+import { JsonStrings, quote } from './json-strings.js';
 
 // Bounds what one event may carry, so a hostile or buggy caller cannot bloat the log.
 export const MAX_STRING = 1_024;
@@ -8,52 +8,54 @@ export const MAX_FINDINGS = 64;
 
 /**
  * Equals `canonicalize(payload)` of the request payload (checked in request-payload.test.ts). Written by hand
- * because request events are nearly all events and the generic path costs several times more.
+ * because request events are nearly all events and the generic path costs several times more. No closures
+ * and no intermediate objects: at 50,000 events/s every allocation shows up as GC time.
  */
-export function requestPayloadJson(input: RequestEventInput, node: string, at: number, digest: (text: string) => TextDigest): string {
-  let out = '';
-  const put = (key: string, json: string | undefined): void => {
-    if (json === undefined) return;
-    out += out === '' ? `{"${key}":${json}` : `,"${key}":${json}`;
-  };
-  const keyId = str(input.keyId);
-  put('actor', str(input.actor) ?? (keyId !== undefined ? str(`key:${input.keyId ?? ''}`) : undefined));
-  put('api', input.api === 'openai' || input.api === 'anthropic' ? `"${input.api}"` : undefined);
-  put('at', String(at));
-  put('code', str(input.code));
-  put('completion', typeof input.completion === 'string' ? textJson(digest(input.completion)) : undefined);
-  put('findings', input.findings && input.findings.length > 0 ? findingsJson(input.findings) : undefined);
-  put('keyId', keyId);
-  put('kind', '"request"');
-  put('latencyMs', num(input.latencyMs));
-  put('model', str(input.model));
-  put('node', str(node) ?? '""');
-  put('outcome', str(input.outcome) ?? '"?"');
-  put('prompt', typeof input.prompt === 'string' ? textJson(digest(input.prompt)) : undefined);
-  put('provider', str(input.provider));
-  put('region', str(input.region));
-  put('requestId', str(input.requestId));
-  put('restrictionId', str(input.restrictionId));
-  put('servedModel', str(input.servedModel));
-  put('status', num(input.status));
-  put('stream', typeof input.stream === 'boolean' ? String(input.stream) : undefined);
-  put('tenant', str(input.tenant));
-  if (input.usage) {
-    const i = num(input.usage.inputTokens);
-    const o = num(input.usage.outputTokens);
-    put('usage', `{${i === undefined ? '' : `"inputTokens":${i}`}${o === undefined ? '' : `${i === undefined ? '' : ','}"outputTokens":${o}`}}`);
+export function requestPayloadJson(
+  input: RequestEventInput, node: string, at: number, digest: (text: string) => TextDigest, strings: JsonStrings = new JsonStrings(),
+): string {
+  const keyId = typeof input.keyId === 'string' ? str(input.keyId, strings) : undefined;
+  const actor = typeof input.actor === 'string' ? str(input.actor, strings) : keyId !== undefined ? str(`key:${input.keyId ?? ''}`, strings) : undefined;
+  // `at` and `kind` are always present, so every later key can be written with its leading comma.
+  let out = actor === undefined ? '{' : `{"actor":${actor},`;
+  if (input.api === 'openai' || input.api === 'anthropic') out += `"api":"${input.api}",`;
+  out += `"at":${at}`;
+  if (typeof input.code === 'string') out += `,"code":${str(input.code, strings)}`;
+  if (typeof input.completion === 'string') out += `,"completion":${textJson(digest(input.completion))}`;
+  if (input.findings && input.findings.length > 0) out += `,"findings":${findingsJson(input.findings, strings)}`;
+  if (keyId !== undefined) out += `,"keyId":${keyId}`;
+  out += ',"kind":"request"';
+  if (isNum(input.latencyMs)) out += `,"latencyMs":${JSON.stringify(input.latencyMs)}`;
+  if (typeof input.model === 'string') out += `,"model":${str(input.model, strings)}`;
+  out += `,"node":${str(node, strings)},"outcome":${typeof input.outcome === 'string' ? str(input.outcome, strings) : '"?"'}`;
+  if (typeof input.prompt === 'string') out += `,"prompt":${textJson(digest(input.prompt))}`;
+  if (typeof input.provider === 'string') out += `,"provider":${str(input.provider, strings)}`;
+  if (typeof input.region === 'string') out += `,"region":${str(input.region, strings)}`;
+  if (typeof input.requestId === 'string') out += `,"requestId":${bounded(input.requestId)}`;
+  if (typeof input.restrictionId === 'string') out += `,"restrictionId":${str(input.restrictionId, strings)}`;
+  if (typeof input.servedModel === 'string') out += `,"servedModel":${str(input.servedModel, strings)}`;
+  if (isNum(input.status)) out += `,"status":${JSON.stringify(input.status)}`;
+  if (typeof input.stream === 'boolean') out += input.stream ? ',"stream":true' : ',"stream":false';
+  if (typeof input.tenant === 'string') out += `,"tenant":${str(input.tenant, strings)}`;
+  const u = input.usage;
+  if (u) {
+    const i = isNum(u.inputTokens) ? `"inputTokens":${JSON.stringify(u.inputTokens)}` : '';
+    const o = isNum(u.outputTokens) ? `"outputTokens":${JSON.stringify(u.outputTokens)}` : '';
+    out += `,"usage":{${i}${i !== '' && o !== '' ? ',' : ''}${o}}`;
   }
   return `${out}}`;
 }
 
-function findingsJson(list: readonly AuditFinding[]): string {
+function findingsJson(list: readonly AuditFinding[], strings: JsonStrings): string {
   let out = '[';
   const n = Math.min(list.length, MAX_FINDINGS);
   for (let i = 0; i < n; i++) {
     const f = list[i] as AuditFinding;
     const action = f.action === 'block' || f.action === 'redact' || f.action === 'flag' || f.action === 'pass' ? `"action":"${f.action}",` : '';
     const stage = f.stage === 'input' || f.stage === 'output' ? `,"stage":"${f.stage}"` : '';
-    out += `${i > 0 ? ',' : ''}{${action}"count":${num(f.count) ?? '0'},"scanner":${str(f.scanner) ?? '"?"'}${stage}}`;
+    const count = isNum(f.count) ? JSON.stringify(f.count) : '0';
+    const scanner = typeof f.scanner === 'string' ? str(f.scanner, strings) : '"?"';
+    out += `${i > 0 ? ',' : ''}{${action}"count":${count},"scanner":${scanner}${stage}}`;
   }
   return `${out}]`;
 }
@@ -62,13 +64,16 @@ function textJson(d: TextDigest): string {
   return `{"bytes":${d.bytes},"hmac":"${d.hmac}"${d.text === undefined ? '' : `,"text":${JSON.stringify(d.text)}`}}`;
 }
 
-/** JSON string of a bounded, well-formed copy; undefined for non-strings. */
-function str(v: string | null | undefined): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  const cut = v.length > MAX_STRING ? v.slice(0, MAX_STRING) : v;
-  return JSON.stringify(isWellFormed(cut) ? cut : toWellFormed(cut));
+/** JSON string of a bounded, well-formed copy, memoised (the values that repeat). */
+function str(v: string, strings: JsonStrings): string {
+  return v.length > MAX_STRING ? quote(v.slice(0, MAX_STRING)) : strings.get(v);
 }
 
-function num(v: number | undefined): string | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? JSON.stringify(v) : undefined;
+/** Same, for values that differ per event (not worth a cache entry). */
+function bounded(v: string): string {
+  return quote(v.length > MAX_STRING ? v.slice(0, MAX_STRING) : v);
+}
+
+function isNum(v: number | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
 }
