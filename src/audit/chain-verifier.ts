@@ -90,7 +90,7 @@ export class ChainVerifier {
     }
     // Fast path: the envelope's tail is fully determined by the expected prev and seq, so one string compare
     // checks shape, position and link; only a mismatch pays for parsing, to say what is wrong.
-    if (!body.startsWith('{"e":{') || !body.endsWith(`,"prev":"${this.#prev}","seq":${seq},"v":1}`)) {
+    if (!hasTail(body, this.#prev, seq)) {
       const env = openEnvelope(body);
       if (!env) return this.#fail(seq, 'malformed', `event ${seq} is not a well-formed audit envelope`);
       if (env.seq !== seq) return this.#fail(seq, 'reordered', `event at position ${seq} claims seq ${env.seq}`);
@@ -174,4 +174,15 @@ export class ChainVerifier {
     if (!this.#problem) this.#problem = { chain: this.chain, seq, kind, message: `chain ${this.chain}: ${message}` };
     return false;
   }
+}
+
+/**
+ * True when `body` is `{"e":{...},"prev":"<prev>","seq":<seq>,"v":1}` as far as its fixed parts go: the same
+ * test as `endsWith(\`,"prev":"${prev}","seq":${seq},"v":1}\`)`, without building that string per event.
+ */
+function hasTail(body: string, prev: string, seq: number): boolean {
+  const seqText = String(seq);
+  const at = body.length - 7 - seqText.length - 8 - prev.length - 9;
+  return at > 6 && body.startsWith('{"e":{') && body.startsWith(',"prev":"', at) && body.startsWith(prev, at + 9) &&
+    body.startsWith('","seq":', at + 9 + prev.length) && body.startsWith(seqText, at + 17 + prev.length) && body.endsWith(',"v":1}');
 }

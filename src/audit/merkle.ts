@@ -4,19 +4,19 @@ import { hash } from 'node:crypto';
 // Hashes travel as hex strings: the one-shot hash into a string allocates no ArrayBuffer per call, which
 // halves the cost of appending and verifying (GC of millions of small Buffers dominated before).
 
-/** Leaf hash: SHA-256(0x00 || eventHash). */
+/** Leaf hash: SHA-256(0x00 || eventHash). `scratch`, when given, is a reusable buffer of exactly 33 bytes. */
 export function leafHash(eventHashHex: string, scratch: Buffer = Buffer.allocUnsafe(33)): string {
   scratch[0] = 0;
   scratch.write(eventHashHex, 1, 32, 'hex');
-  return hash('sha256', scratch.subarray(0, 33));
+  return hash('sha256', scratch);
 }
 
-/** Interior node: SHA-256(0x01 || left || right). */
+/** Interior node: SHA-256(0x01 || left || right). `scratch`, when given, is a reusable buffer of exactly 65 bytes. */
 export function nodeHash(leftHex: string, rightHex: string, scratch: Buffer = Buffer.allocUnsafe(65)): string {
   scratch[0] = 1;
   scratch.write(leftHex, 1, 32, 'hex');
   scratch.write(rightHex, 33, 32, 'hex');
-  return hash('sha256', scratch.subarray(0, 65));
+  return hash('sha256', scratch);
 }
 
 /** Root of the empty tree: SHA-256 of the empty string (RFC 9162 §2.1.1). */
@@ -30,7 +30,9 @@ export const EMPTY_ROOT: string = hash('sha256', '');
 export class Frontier {
   #size: number;
   readonly #nodes: string[];
-  readonly #scratch = Buffer.allocUnsafe(65);
+  // Exact-size scratch buffers: hashing a subarray would allocate a Buffer object per hash.
+  readonly #leafScratch = Buffer.allocUnsafe(33);
+  readonly #nodeScratch = Buffer.allocUnsafe(65);
 
   constructor(size = 0, nodes: readonly string[] = []) {
     if (nodes.length !== popcount(size)) throw new RangeError(`frontier of size ${size} needs ${popcount(size)} nodes, got ${nodes.length}`);
@@ -45,9 +47,9 @@ export class Frontier {
 
   /** Appends one event hash (the leaf hash is taken here). */
   append(eventHashHex: string): void {
-    let node = leafHash(eventHashHex, this.#scratch);
+    let node = leafHash(eventHashHex, this.#leafScratch);
     // Merge equal-sized subtrees like a binary counter carries.
-    for (let s = this.#size; s % 2 === 1; s = Math.floor(s / 2)) node = nodeHash(this.#nodes.pop() as string, node, this.#scratch);
+    for (let s = this.#size; s % 2 === 1; s = Math.floor(s / 2)) node = nodeHash(this.#nodes.pop() as string, node, this.#nodeScratch);
     this.#nodes.push(node);
     this.#size++;
   }
@@ -56,7 +58,7 @@ export class Frontier {
   root(): string {
     if (this.#nodes.length === 0) return EMPTY_ROOT;
     let r = this.#nodes[this.#nodes.length - 1] as string;
-    for (let i = this.#nodes.length - 2; i >= 0; i--) r = nodeHash(this.#nodes[i] as string, r, this.#scratch);
+    for (let i = this.#nodes.length - 2; i >= 0; i--) r = nodeHash(this.#nodes[i] as string, r, this.#nodeScratch);
     return r;
   }
 

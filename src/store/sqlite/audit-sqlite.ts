@@ -121,7 +121,8 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
   }
 
   async seqBounds(chain: string): Promise<{ first: number; last: number } | undefined> {
-    const r = this.db.prepare('SELECT min(seq) AS first, max(seq) AS last FROM audit_events WHERE chain = ?').get(chain) as { first: number | null; last: number | null };
+    // Two subqueries: SQLite answers a lone min() or max() from the primary key, but both in one SELECT scan the chain.
+    const r = this.db.prepare('SELECT (SELECT min(seq) FROM audit_events WHERE chain = ?) AS first, (SELECT max(seq) FROM audit_events WHERE chain = ?) AS last').get(chain, chain) as { first: number | null; last: number | null };
     return r.first === null || r.last === null ? undefined : { first: r.first, last: r.last };
   }
 
