@@ -36,10 +36,12 @@ const DATA_FPR = flagNumber(flags, 'data-fpr', 0.02);
  */
 const EXTRA = flagNumber(flags, 'extra', 0) === 1;
 /**
- * The sentence head + second stage: off by default. In grouped CV (unseen attack strings) it did not beat
- * the whole-text head (F1 0.770 vs 0.776 at FPR 0.8%), and it doubles the scoring work on carriers.
+ * The sentence head + second stage. With CV folds by carrier it lifts F1 0.892 -> 0.911 at FPR 0.78%
+ * (bipia recall 0.68 -> 0.81, agentdojo 0.89 -> 0.92). With folds that also held out whole attack
+ * strings (the old chained grouping) it gained nothing (0.776 -> 0.770): it learns attack wording
+ * more than position, so expect less on unseen attack strings. `--stage2 0` for the whole-text head only.
  */
-const STAGE2 = flagNumber(flags, 'stage2', 0) === 1;
+const STAGE2 = flagNumber(flags, 'stage2', 1) === 1;
 
 function injectionRows(split: string): BinaryRow[] {
   return readClassRows(resolve(dir, 'injection', `${split}.jsonl`)).map((r) => ({
@@ -92,7 +94,7 @@ let dataThreshold = 0;
 let stage: Stage2 = DEFAULT_STAGE2;
 if (folds > 1) {
   const all = [...train, ...withExtras(injectionRows('dev'), 'dev')];
-  log(`cv over ${all.length} rows (train+dev, incl. harmful-task negatives), ${folds} folds`);
+  log(`cv over ${all.length} rows (train+dev${EXTRA ? ", incl. harmful-task negatives" : ""}), ${folds} folds`);
   const feats = featurizeRows(all, cfg.dim, cfg.window, cfg.wordWeight);
   const segs = all.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim) : { keys: [], vecs: [] }));
   const groups = groupByLongLines(all.map((r) => r.text));

@@ -20,7 +20,9 @@ export type Stage2 = {
 /** Identity on the whole-text logit: what the scanner does without a fitted second stage. */
 export const DEFAULT_STAGE2: Stage2 = { bias: 0, wWhole: 1, wSent: 0, wGate: 0, minSegments: 3 };
 
-const CLAMP = 8;
+/** The sentence logit is clamped to ±CLAMP, so its term is bounded and can be skipped when it cannot matter. */
+export const STAGE2_CLAMP = 8;
+const CLAMP = STAGE2_CLAMP;
 
 function features(s: Stage2, x: StageInput): [number, number, number] {
   const gate = x.segments >= s.minSegments ? 1 : 0;

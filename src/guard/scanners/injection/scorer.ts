@@ -6,7 +6,7 @@ import { decodedViews } from '../../text/decode.js';
 import { hashFeatures } from '../../text/hashed-features.js';
 import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
 import { segmentRanges } from '../../text/segments.js';
-import { DEFAULT_STAGE2, stage2Logit, type Stage2 } from '../../text/stage2.js';
+import { DEFAULT_STAGE2, STAGE2_CLAMP, stage2Logit, type Stage2 } from '../../text/stage2.js';
 import { tfDot } from '../../text/tf-vector.js';
 import { decodeModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
@@ -47,13 +47,18 @@ export function createInjectionScorer(
   const stage = calibration.stage2 ?? DEFAULT_STAGE2;
   const sentHead = stage.wSent !== 0 ? model.heads[1] : undefined;
   /** Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier. */
-  const modelLogit = (f: ReturnType<typeof hashFeatures>): number => {
+  const modelLogit = (f: ReturnType<typeof hashFeatures>, threshold: number): number => {
     const zWhole = maxWindowScore(f, model, scratch).logit;
     const segs = sentHead === undefined ? [] : segmentRanges(f);
+    if (sentHead === undefined || segs.length < stage.minSegments) return stage2Logit(stage, { zWhole, zSent: -Infinity, segments: segs.length });
+    // The sentence term is bounded (clamped logit): when no sentence score can move the verdict, skip
+    // the pass and report the bound on the verdict's side. Most benign traffic stops here.
+    const lo = stage2Logit(stage, { zWhole, zSent: -STAGE2_CLAMP, segments: segs.length });
+    const hi = stage2Logit(stage, { zWhole, zSent: STAGE2_CLAMP, segments: segs.length });
+    if (hi < threshold) return hi;
+    if (lo >= threshold) return lo;
     let zSent = -Infinity;
-    if (sentHead !== undefined && segs.length >= stage.minSegments) {
-      for (const r of segs) zSent = Math.max(zSent, sentHead.bias + tfDot(f, r, sentHead.weights, scratch));
-    }
+    for (const r of segs) zSent = Math.max(zSent, sentHead.bias + tfDot(f, r, sentHead.weights, scratch));
     return stage2Logit(stage, { zWhole, zSent, segments: segs.length });
   };
 
@@ -67,7 +72,8 @@ export function createInjectionScorer(
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
       const f = hashFeatures(view, mask);
-      const z = modelLogit(f) - (dataOrigin ? calibration.dataThreshold : calibration.threshold);
+      const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
+      const z = modelLogit(f, th) - th;
       if (z > best) best = z;
       if (vi > 0 && z >= 0) findings.push({ type: 'injection.encoded', score: sigmoid(z) });
       for (const hit of matchRules(view, dc)) {
