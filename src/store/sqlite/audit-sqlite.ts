@@ -17,7 +17,11 @@ const ROWS_PER_INSERT = 64;
 
 /** Opens its own connection to `DIR/warden.db`. */
 export function createSqliteAuditBackend(dataDir: string, opts: { readonly?: boolean } = {}): SqliteAuditBackend {
-  return new SqliteAuditBackend(openSqlite(dataDir, opts), dataDir, true);
+  const db = openSqlite(dataDir, opts);
+  // This connection writes nearly all of the database's volume: checkpoint the WAL every ~16 MB instead of ~4 MB,
+  // so the copy into the main file and its syncs come in fewer, larger steps. Durability is unchanged (WAL, NORMAL).
+  if (opts.readonly !== true) db.pragma('wal_autocheckpoint = 4000');
+  return new SqliteAuditBackend(db, dataDir, true);
 }
 
 export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
