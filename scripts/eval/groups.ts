@@ -1,13 +1,5 @@
 /** @module Grouping rows for cross-validation: rows sharing a long line (same carrier or template) stay in one fold. */
 
-function find(parent: Int32Array, i: number): number {
-  while (parent[i] !== i) {
-    parent[i] = parent[parent[i] as number] as number;
-    i = parent[i] as number;
-  }
-  return i;
-}
-
 /**
  * A group per row without transitive chains: the row's longest line (>= `minLine` characters) among
  * those shared by 2..`maxRows` rows, so a carrier's clean and injected versions (which share its long

@@ -89,6 +89,15 @@ describe('input action: block', () => {
   });
 });
 
+describe('no false alarms on everyday prompts', () => {
+  it('lets short greetings and ordinary questions through', async () => {
+    for (const text of ['hello', 'who?', 'ok', 'test', 'How do I kill a Python process?', 'Summarise this article in three bullet points.']) {
+      const r = await post(warden.url, '/v1/chat/completions', key, chat('gpt-test', text));
+      expect(r.status, `${text}: ${r.text}`).toBe(200);
+    }
+  });
+});
+
 describe('input action: redact', () => {
   it('replaces an e-mail address with a placeholder before the OpenAI upstream sees it', async () => {
     const r = await post(warden.url, '/v1/chat/completions', key, chat('gpt-test', `Please write to ${EMAIL} about the invoice.`));
