@@ -1,7 +1,7 @@
 /** @module One upstream HTTP exchange as an undici dispatch handler: status and content type, then the body as a queue of chunks. */
 import { GatewayError } from '../core/errors.js';
 import type { RequestAbort } from './request-abort.js';
-import type { UpstreamResponse } from './upstream.js';
+import type { UpstreamResponse } from './upstream-response.js';
 
 /** Bytes queued unread before undici is told to stop reading the socket (backpressure). */
 const HIGH_WATER = 64 * 1024;

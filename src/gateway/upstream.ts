@@ -4,18 +4,11 @@ import type { ResolvedProvider } from '../config/load-config.js';
 import { GatewayError } from '../core/errors.js';
 import type { RequestAbort } from './request-abort.js';
 import { UpstreamCall } from './upstream-call.js';
+import type { UpstreamResponse } from './upstream-response.js';
+
+export type { UpstreamResponse };
 
 export type UpstreamFormat = 'openai' | 'anthropic';
-
-export type UpstreamResponse = {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: AsyncIterable<Uint8Array | string>;
-  /** The whole body as text; rejects with `GW_UPSTREAM_ERROR` past `maxBytes`. Use instead of `body`, not with it. */
-  text(maxBytes: number): Promise<string>;
-  /** Discards the rest of the body (frees the connection). */
-  dump(): Promise<void>;
-};
 
 export type UpstreamRequest = {
   readonly provider: ResolvedProvider;
