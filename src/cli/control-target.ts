@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { createAuditLog } from '../audit/audit-log.js';
 import { createSqliteAuditBackend } from '../store/sqlite/audit-sqlite.js';
+import { auditControlChanges } from '../control/control-audit.js';
 import { ControlService, type Propagation } from '../control/service.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import { isServerUp, resolveTarget, type GlobalOptions, type Target } from './admin-client.js';
@@ -22,9 +23,7 @@ export async function connect(opts: GlobalOptions): Promise<Via> {
   const audit = createAuditLog({ backend, nodeId: `${hostname()}-cli` });
   const control = new ControlService({
     store, propagate, now: Date.now, knownModels: () => undefined,
-    audit: async (ev) => {
-      await audit.recordAndFlush({ kind: 'change', action: ev.type, actor: ev.actor, at: ev.at, version: ev.version, target: typeof ev.detail.id === 'string' ? ev.detail.id : null, detail: ev.detail });
-    },
+    audit: auditControlChanges(audit),
   });
   return {
     kind: 'local', control,

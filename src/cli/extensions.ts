@@ -5,6 +5,7 @@ import type { AuditBackend } from '../audit/backend.js';
 import type { RequestEventInput, RequestOutcome } from '../audit/event.js';
 import type { Config } from '../config/load-config.js';
 import type { IncidentBackend } from '../audit/incident-types.js';
+import { auditControlChanges } from '../control/control-audit.js';
 import { IncidentService } from '../control/incidents.js';
 import { registerAuditRoutes } from '../gateway/admin/audit-routes.js';
 import type { RequestRecord } from '../gateway/runtime.js';
@@ -57,9 +58,7 @@ export async function wireExtensions(config: Config, store: Store, nodeId: strin
   const capture = new Set(config.tenants.filter((t) => t.capturePrompts).map((t) => t.id));
   const deps: Partial<AppDeps> = {
     record: (rec) => audit.record(requestEvent(rec, config.region, rec.key !== undefined && capture.has(rec.key.tenant))),
-    controlAudit: async (ev) => {
-      await audit.recordAndFlush({ kind: 'change', action: ev.type, actor: ev.actor, at: ev.at, version: ev.version, target: typeof ev.detail.id === 'string' ? ev.detail.id : null, detail: ev.detail });
-    },
+    controlAudit: auditControlChanges(audit),
     adminPlugins: [(app) => registerAuditRoutes(app, { audit, backend, incidents })],
   };
   return {
