@@ -17,6 +17,11 @@ export type CreateKeyInput = {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 
 /** 32 base62 characters: about 190 bits from the CSPRNG. */
+/** How a key is stored and looked up: hex SHA-256 of the whole key. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
 function newSecret(): string {
   const bytes = randomBytes(32);
   let s = '';
@@ -48,7 +53,7 @@ export async function createKey(
     id: `key_${randomBytes(8).toString('hex')}`,
     tenant: input.tenant,
     name: input.name ?? null,
-    hash: createHash('sha256').update(key).digest('hex'),
+    hash: hashApiKey(key),
     prefix: key.slice(0, API_KEY_PREFIX.length + 4),
     models: input.models ? [...input.models] : null,
     rpm: input.rpm ?? null,

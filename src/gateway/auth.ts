@@ -1,15 +1,10 @@
 /** @module API-key authentication against the snapshot: the key is hashed and looked up, never compared as text. */
-import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { hashApiKey } from '../control/keys.js';
 import type { ApiKeyRecord } from '../core/types.js';
 import type { Snapshot } from '../policy/snapshot.js';
 
-export const KEY_PREFIX = 'wdn_';
 const MAX_KEY_CHARS = 256;
-
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
 
 /** The presented key from `Authorization: Bearer` or `x-api-key`, or undefined. */
 export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
@@ -27,5 +22,5 @@ export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
 export function authenticate(snapshot: Snapshot, headers: IncomingHttpHeaders): ApiKeyRecord | undefined {
   const key = presentedKey(headers);
   if (!key || key.length > MAX_KEY_CHARS) return undefined;
-  return snapshot.keysByHash.get(hashKey(key));
+  return snapshot.keysByHash.get(hashApiKey(key));
 }
