@@ -20,8 +20,11 @@ export function replaceSpans(text: string, spans: readonly Span[], assign: (type
   return out + text.slice(last);
 }
 
-/** Numbering that is stable per distinct value within one text: the first e-mail is [EMAIL_1], a repeat reuses it. */
-export function numberPerText(): (type: string, value: string) => string {
+/**
+ * Numbering that is stable per distinct value within one text: the first e-mail is [EMAIL_1], a repeat reuses it.
+ * `onNew` hears each new placeholder with its value (the pseudonymiser keeps them to restore the answer).
+ */
+export function numberPerText(onNew?: (placeholder: string, value: string) => void): (type: string, value: string) => string {
   const byValue = new Map<string, string>();
   const counts = new Map<string, number>();
   return (type, value) => {
@@ -32,6 +35,7 @@ export function numberPerText(): (type: string, value: string) => string {
     counts.set(type, n);
     const ph = `[${type}_${n}]`;
     byValue.set(key, ph);
+    onNew?.(ph, value);
     return ph;
   };
 }

@@ -3,7 +3,7 @@
  * placeholders in the answer become values again for the caller, also across streamed chunks.
  */
 import { detectEntities } from './detect.js';
-import { PLACEHOLDER, replaceSpans, type Span } from './placeholders.js';
+import { numberPerText, PLACEHOLDER, replaceSpans, type Span } from './placeholders.js';
 import { resolveOverlaps } from './resolve.js';
 
 export type Detector = (text: string) => readonly Span[];
@@ -33,23 +33,13 @@ export type PseudonymiserOptions = {
 
 export function createPseudonymiser(options: PseudonymiserOptions = {}): Pseudonymiser {
   const detect: Detector = options.detect ?? ((t) => detectEntities(t));
-  const byValue = new Map<string, string>();
   const byPlaceholder = new Map<string, string>();
-  const counts = new Map<string, number>();
   let longest = 0;
-
-  const assign = (type: string, value: string): string => {
-    const key = `${type}\u0000${value}`;
-    const known = byValue.get(key);
-    if (known !== undefined) return known;
-    const n = (counts.get(type) ?? 0) + 1;
-    counts.set(type, n);
-    const ph = `[${type}_${n}]`;
-    byValue.set(key, ph);
+  // One numbering for the whole request: the same value gets the same placeholder in every message.
+  const assign = numberPerText((ph, value) => {
     byPlaceholder.set(ph, value);
     longest = Math.max(longest, ph.length);
-    return ph;
-  };
+  });
 
   const restore = (text: string): string => text.replace(PLACEHOLDER, (m) => byPlaceholder.get(m) ?? m);
 
