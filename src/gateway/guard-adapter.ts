@@ -93,31 +93,36 @@ export function createGuardHooks(scanners: readonly Scanner[], cfg: GuardConfigI
   const ctx = { now: () => performance.now(), logger };
 
   const input = async (scope: GuardScope, body: Record<string, unknown>, s: Scoped): Promise<InputGuardResult> => {
-    const copy = structuredClone(body);
-    let texts = collectTexts(scope.format, copy);
+    // The caller's body is scanned as it is and copied only when something must change, which is the rare case.
+    let work = body;
+    let texts = collectTexts(scope.format, work);
     let pseudo: ReturnType<typeof createPseudonymiser> | undefined;
     if (s.pseudonymise) {
       // Values become stable placeholders first; the scanners then see what the provider will see.
       pseudo = createPseudonymiser({ detect: (t) => [...detectEntities(t), ...detectSecrets(t)] });
-      for (const t of texts) {
-        const r = pseudo.redact(t.text);
-        if (r !== t.text) t.ref(r);
+      const redacted = texts.map((t) => pseudo?.redact(t.text) ?? t.text);
+      if (pseudo.size > 0) {
+        work = structuredClone(body);
+        writeBack(collectTexts(scope.format, work), redacted.map((text, i) => [i, text] as const));
+        texts = collectTexts(scope.format, work);
       }
-      texts = collectTexts(scope.format, copy);
     }
     const report = await runGuards('input', texts, scanners, s.policy, ctx);
-    const findings = [...summary(report.findings), ...(pseudo && pseudo.size > 0 ? [{ scanner: 'pii', type: 'pii.pseudonymised', count: pseudo.size, action: 'redact' }] : [])];
+    const pseudonymised = pseudo !== undefined && pseudo.size > 0;
+    const findings = [...summary(report.findings), ...(pseudonymised ? [{ scanner: 'pii', type: 'pii.pseudonymised', count: pseudo?.size ?? 0, action: 'redact' }] : [])];
     if (report.outcome === 'blocked') return { outcome: 'blocked', findings, message: blockMessage(report) };
-    for (const [set, text] of report.texts) set(text);
-    const request = s.canary ? plantCanary(scope.format, copy) : undefined;
-    if (report.outcome === 'redacted' || (pseudo && pseudo.size > 0) || request) {
-      return {
-        outcome: 'redacted', body: copy, findings,
-        ...(pseudo && pseudo.size > 0 ? { restore: restoreFilter(pseudo) } : {}),
-        ...(request ? { request } : {}),
-      };
+    if (report.texts.size > 0 || s.canary) {
+      const position = new Map(texts.map((t, i) => [t.ref, i]));
+      if (work === body) work = structuredClone(body);
+      writeBack(collectTexts(scope.format, work), [...report.texts].map(([ref, text]) => [position.get(ref) ?? -1, text] as const));
     }
-    return { outcome: 'pass', body, findings };
+    const request = s.canary ? plantCanary(scope.format, work) : undefined;
+    if (report.texts.size === 0 && !pseudonymised && !request) return { outcome: 'pass', body, findings };
+    return {
+      outcome: 'redacted', body: work, findings,
+      ...(pseudo && pseudonymised ? { restore: restoreFilter(pseudo) } : {}),
+      ...(request ? { request } : {}),
+    };
   };
 
   return {
@@ -158,6 +163,14 @@ function streamFilter(scanners: readonly Scanner[], policy: ResolvedGuardPolicy,
     },
     findings: () => summary(found),
   };
+}
+
+/** Writes texts into a body by their position in collectTexts order (the same order for a body and its copy). */
+function writeBack(targets: readonly ScanText<Setter>[], texts: Iterable<readonly [number, string]>): void {
+  for (const [i, text] of texts) {
+    const t = targets[i];
+    if (t && t.text !== text) t.ref(text);
+  }
 }
 
 /** Puts pseudonymised values back into the answer, holding back a possible placeholder split across chunks. */
