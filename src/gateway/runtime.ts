@@ -50,7 +50,7 @@ export type GatewayRuntime = {
   readonly now: () => number;
   readonly randomId: (prefix: string) => string;
   readonly guards: GuardHooks;
-  /** Called once per finished request; returns false when the record could not be queued (audit full). */
+  /** Called once per finished request; when the audit log cannot take it, later requests are refused (see canAccept). */
   record(rec: RequestRecord): void;
   /** False when new requests must be refused to avoid losing audit records. */
   canAccept(): boolean;
