@@ -2,26 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { encodeModel } from '../src/guard/text/model-codec.js';
-import { dataDir, flagNumber, parseFlags, readClassRows, REPO_ROOT, type ClassRow } from './eval/dataset.js';
+import { flagNumber, parseFlags, readClassRows, REPO_ROOT, type ClassRow } from './eval/dataset.js';
 import { binaryMetrics, round, thresholdForFpr } from './eval/metrics.js';
-import { crossValidate, featurizeRows, toModel, trainHead, type BinaryRow, type TrainConfig } from './eval/train-binary.js';
+import { crossValidate, featurizeRows, toModel, trainHead, trainingSetup, type BinaryRow, type TrainConfig } from './eval/train-binary.js';
 
 const flags = parseFlags(process.argv.slice(2));
-const dir = dataDir(flags);
-const seed = flagNumber(flags, 'seed', 20240601);
-const folds = flagNumber(flags, 'folds', 5);
-const t0 = Date.now();
-const log = (m: string): void => void process.stderr.write(`[train:harmful ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
-const cfg: TrainConfig = {
-  dim: 2 ** flagNumber(flags, 'bits', 18),
-  window: { size: flagNumber(flags, 'window', 0), stride: flagNumber(flags, 'stride', 200) },
-  l2: flagNumber(flags, 'l2', 0.01),
-  maxIter: flagNumber(flags, 'iter', 300),
-  seed,
-  negWindowWeight: flagNumber(flags, 'neg-window-weight', 0),
-  wordWeight: flagNumber(flags, 'word-weight', 15),
-  log,
-};
+const { dir, seed, folds, log, cfg } = trainingSetup('train:harmful', flags, { wordWeight: 15 });
 const CAT_BITS = flagNumber(flags, 'cat-bits', 15);
 /** A little under the 3% goal, leaving room for unseen benign prompts. */
 const TARGET_FPR = flagNumber(flags, 'fpr', 0.025);

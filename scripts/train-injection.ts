@@ -2,30 +2,16 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { encodeModel, decodeModel } from '../src/guard/text/model-codec.js';
-import { dataDir, flagNumber, parseFlags, readClassRows, REPO_ROOT } from './eval/dataset.js';
+import { flagNumber, parseFlags, readClassRows, REPO_ROOT } from './eval/dataset.js';
 import { binaryMetrics, round, thresholdForFpr } from './eval/metrics.js';
-import { featurizeRows, rowLogit, toModel, trainHead, trainInstances, type BinaryRow, type RowVecs, type TrainConfig, type TrainedHead } from './eval/train-binary.js';
+import { featurizeRows, rowLogit, toModel, trainHead, trainingSetup, trainInstances, type BinaryRow, type RowVecs, type TrainConfig, type TrainedHead } from './eval/train-binary.js';
 import { CARRIER_SOURCES, labelSegments, segmentRow, type RowSegments } from './eval/segments-data.js';
 import { fitStage2, DEFAULT_STAGE2, stage2Logit, type Stage2, type StageInput } from '../src/guard/text/stage2.js';
 import { dot as dotVecRaw } from '../src/guard/text/tf-vector.js';
 import { foldOf, groupByLongLines } from './eval/groups.js';
 
 const flags = parseFlags(process.argv.slice(2));
-const dir = dataDir(flags);
-const seed = flagNumber(flags, 'seed', 20240601);
-const folds = flagNumber(flags, 'folds', 5);
-const t0 = Date.now();
-const log = (m: string): void => void process.stderr.write(`[train:injection ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
-const cfg: TrainConfig = {
-  dim: 2 ** flagNumber(flags, 'bits', 18),
-  window: { size: flagNumber(flags, 'window', 0), stride: flagNumber(flags, 'stride', 200) },
-  l2: flagNumber(flags, 'l2', 0.01),
-  maxIter: flagNumber(flags, 'iter', 300),
-  seed,
-  negWindowWeight: flagNumber(flags, 'neg-window-weight', 0),
-  wordWeight: flagNumber(flags, 'word-weight', 1),
-  log,
-};
+const { dir, seed, folds, log, cfg } = trainingSetup('train:injection', flags, { wordWeight: 1 });
 /** Target false-positive rates on out-of-fold benign scores, a little under the 1% goal for unseen data. */
 const USER_FPR = flagNumber(flags, 'fpr', 0.008);
 const DATA_FPR = flagNumber(flags, 'data-fpr', 0.02);

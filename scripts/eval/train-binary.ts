@@ -5,6 +5,7 @@ import { windowRanges, type LinearModel } from '../../src/guard/text/linear-mode
 import { normalizeForScan } from '../../src/guard/text/normalize.js';
 import { createTfScratch, tfVector, wholeRange, type TfRange } from '../../src/guard/text/tf-vector.js';
 import type { WindowSpec } from '../../src/guard/text/windows.js';
+import { dataDir, flagNumber, type Flags } from './dataset.js';
 import { foldOf, groupByLongLines } from './groups.js';
 
 export type BinaryRow = { readonly text: string; readonly y: 0 | 1; readonly source: string; readonly label: string };
@@ -22,6 +23,24 @@ export type TrainConfig = {
   readonly wordWeight: number;
   readonly log?: (m: string) => void;
 };
+
+/** What both training commands share: data folder, seed, folds, a timed log, and the model settings from flags. */
+export function trainingSetup(name: string, flags: Flags, defaults: { readonly wordWeight: number }) {
+  const t0 = Date.now();
+  const seed = flagNumber(flags, 'seed', 20240601);
+  const log = (m: string): void => void process.stderr.write(`[${name} ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
+  const cfg: TrainConfig = {
+    dim: 2 ** flagNumber(flags, 'bits', 18),
+    window: { size: flagNumber(flags, 'window', 0), stride: flagNumber(flags, 'stride', 200) },
+    l2: flagNumber(flags, 'l2', 0.01),
+    maxIter: flagNumber(flags, 'iter', 300),
+    seed,
+    negWindowWeight: flagNumber(flags, 'neg-window-weight', 0),
+    wordWeight: flagNumber(flags, 'word-weight', defaults.wordWeight),
+    log,
+  };
+  return { dir: dataDir(flags), seed, folds: flagNumber(flags, 'folds', 5), log, cfg };
+}
 
 export type Vec = { readonly ids: Int32Array; readonly vals: Float32Array };
 export type RowVecs = { readonly whole: Vec; readonly windows: readonly Vec[] };
