@@ -4,7 +4,7 @@ module.exports = {
   forbidden: [
     { name: 'core-imports-nothing', severity: 'error', from: { path: '^src/core/' }, to: { path: '^src/(?!core/)' } },
     { name: 'pure-rooms-no-io', severity: 'error', from: { path: pure, pathNot: '\\.test\\.ts$' },
-      to: { dependencyTypes: ['core', 'npm'], pathNot: '^(node_modules/)?(zod)(/|$)' } },
+      to: { dependencyTypes: ['core', 'npm'], pathNot: '(^|/)node_modules/zod/|^zod$' } },
     { name: 'policy-imports-core-only', severity: 'error', from: { path: '^src/policy/' }, to: { path: '^src/(?!core/|policy/)' } },
     { name: 'guard-imports-core-only', severity: 'error', from: { path: '^src/guard/', pathNot: '\\.test\\.ts$' }, to: { path: '^src/(?!core/|guard/)' } },
     { name: 'providers-import-core-only', severity: 'error', from: { path: '^src/providers/', pathNot: '\\.test\\.ts$' }, to: { path: '^src/(?!core/|providers/)' } },

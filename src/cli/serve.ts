@@ -10,6 +10,7 @@ import { loadConfig, type Config, type ConfigFlags } from '../config/load-config
 import { ensureAdminToken } from '../control/admin-token.js';
 import type { Store } from '../store/types.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { ReloadReport } from '../reload.js';
 import { clusterMetricsText, serveClusterMetrics } from './cluster-metrics.js';
 import { wireExtensions } from './extensions.js';
 
@@ -60,7 +61,7 @@ export async function serve(flags: ConfigFlags): Promise<void> {
   if (cluster.isWorker) return runWorker();
   const config = loadConfig(flags, process.env);
   for (const w of config.warnings) process.stderr.write(`warden: warning: ${w}\n`);
-  if (config.workers <= 1) return runSingle(config);
+  if (config.workers <= 1) return runSingle(config, flags);
   return runPrimary(config, flags);
 }
 
@@ -81,14 +82,27 @@ function banner(config: Config, url: string, token: string | undefined): string 
   return `${lines.join('\n')}\n`;
 }
 
-async function runSingle(config: Config): Promise<void> {
+/** Reload messages between the primary and its workers (a SIGHUP to the primary, or an admin call to one worker). */
+const RELOAD = 'warden.reload';
+const RELOAD_OTHERS = 'warden.reload-others';
+
+/** Reloads on request and says what happened on stderr; a failed reload keeps the running configuration. */
+function reloadAndReport(app: { reload(actor: string): Promise<ReloadReport> }, actor: string): void {
+  app.reload(actor).then(
+    (r) => process.stderr.write(`warden: configuration reloaded (${r.node}): guards ${r.guardsChanged ? 'changed' : 'unchanged'}${r.restartNeeded.length > 0 ? `; needs a restart to apply: ${r.restartNeeded.join(', ')}` : ''}\n`),
+    (err: unknown) => warn(err, 'configuration reload failed'),
+  );
+}
+
+async function runSingle(config: Config, flags: ConfigFlags): Promise<void> {
   const store = await openStore(config);
   const bus = await openBus(config, 'single');
   const nodeId = nodeIdFor(config, undefined);
   const ext = await wireExtensions(config, store, nodeId);
-  const app = await createApp(config, { store, bus, nodeId, ...ext.deps });
+  const app = await createApp(config, { store, bus, nodeId, readConfig: () => loadConfig(flags, process.env), ...ext.deps });
   const url = await app.listen();
   process.stdout.write(banner(config, url, app.generatedAdminToken));
+  process.on('SIGHUP', () => reloadAndReport(app, 'signal:SIGHUP'));
   onShutdown(async () => {
     await app.close();
     await ext.close();
@@ -115,6 +129,10 @@ async function runPrimary(config: Config, flags: ConfigFlags): Promise<void> {
         if (ready === config.workers) process.stdout.write(banner(config, url, token.generated));
         return;
       }
+      if (m === RELOAD_OTHERS) {
+        for (const other of Object.values(cluster.workers ?? {})) if (other !== undefined && other !== w) other.send(RELOAD);
+        return;
+      }
       if (metrics(w, m)) return;
       relayIpcBus(() => Object.values(cluster.workers ?? {}).filter((x) => x !== undefined), m);
     });
@@ -125,6 +143,9 @@ async function runPrimary(config: Config, flags: ConfigFlags): Promise<void> {
     });
   };
   for (let i = 0; i < config.workers; i++) fork(i);
+  process.on('SIGHUP', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.send(RELOAD);
+  });
   onShutdown(async () => {
     shuttingDown = true;
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
@@ -144,8 +165,16 @@ async function runWorker(): Promise<void> {
   const bus: Bus = await openBus(config, 'worker');
   const nodeId = nodeIdFor(config, index);
   const ext = await wireExtensions(config, store, nodeId);
-  const app = await createApp(config, { store, bus, nodeId, rateShare: 1 / config.workers, metricsText: clusterMetricsText, ...ext.deps });
+  const app = await createApp(config, {
+    store, bus, nodeId, rateShare: 1 / config.workers, metricsText: clusterMetricsText,
+    readConfig: () => loadConfig(flags, process.env),
+    onAdminReload: () => process.send?.(RELOAD_OTHERS),
+    ...ext.deps,
+  });
   await app.listen();
+  process.on('message', (m: unknown) => {
+    if (m === RELOAD) reloadAndReport(app, 'primary');
+  });
   process.send?.('warden.ready');
   onShutdown(async () => {
     await app.close();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
@@ -13,25 +13,29 @@ export type Warden = {
   /** e.g. `http://127.0.0.1:40123` */
   readonly url: string;
   readonly dataDir: string;
+  /** The config file the test wrote; rewrite it and call `app.reload()` to change guard policies at run time. */
+  readonly configFile: string;
   /** Creates an API key and returns its secret. */
   key(opts?: { models?: string[]; rpm?: number; tenant?: string }): Promise<string>;
   close(): Promise<void>;
 };
 
 /** Starts Warden with the given YAML config text (written to a temp file). */
-export async function startWarden(yaml: string): Promise<Warden> {
+export async function startWarden(yaml: string, deps: Partial<AppDeps> = {}): Promise<Warden> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-e2e-'));
   const file = join(dataDir, 'warden.yaml');
   writeFileSync(file, yaml);
-  const config = loadConfig({ config: file, data: dataDir, port: 0, host: '127.0.0.1', workers: 1 }, {});
+  const flags = { config: file, data: dataDir, port: 0, host: '127.0.0.1', workers: 1 };
+  const config = loadConfig(flags, {});
   const store = createSqliteStore(dataDir);
   const logger = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
-  const app = await createApp(config, { store, logger, nodeId: 'e2e' });
+  const app = await createApp(config, { store, logger, nodeId: 'e2e', readConfig: () => loadConfig(flags, {}), ...deps });
   const url = await app.listen();
   return {
     app,
     url,
     dataDir,
+    configFile: file,
     async key(opts = {}) {
       const r = await app.control.createKey(
         { tenant: opts.tenant ?? 'acme', ...(opts.models ? { models: opts.models } : {}), ...(opts.rpm ? { rpm: opts.rpm } : {}) },

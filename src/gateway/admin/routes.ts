@@ -3,12 +3,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/errors.js';
 import type { ControlService } from '../../control/service.js';
 import { tokenMatches } from '../../control/admin-token.js';
+import type { ReloadReport } from '../../reload.js';
 import { errorBody } from '../error-body.js';
 
 export type AdminDeps = {
   readonly control: ControlService;
   readonly adminTokenHash: Buffer;
   readonly status: () => Promise<Record<string, unknown>>;
+  /** Re-reads the configuration; guard policies change at once (see src/reload.ts). */
+  readonly reload: (actor: string) => Promise<ReloadReport>;
 };
 
 type Body = Record<string, unknown>;
@@ -96,4 +99,5 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     return deps.control.lift((req.params as { id: string }).id, str(b, 'reason', true), actor(req), optInt(b, 'timeoutMs'));
   });
   app.get('/admin/status', async () => deps.status());
+  app.post('/admin/config/reload', async (req) => deps.reload(actor(req)));
 }
