@@ -79,9 +79,21 @@ export async function guardsFromConfig(config: Config, logger: { warn(o: object,
   const tenants = new Map(config.tenants.filter((t) => t.guards !== undefined).map((t) => [t.id, t.guards]));
   if (config.guards === undefined && models.size === 0 && tenants.size === 0) return noGuards;
   // Loaded only when a policy needs it: the learned scanners bring their weights with them.
-  const { createDefaultScanners } = await import('./guard/scanners/index.js');
+  const { createDefaultScanners, ScannerOptionsError } = await import('./guard/scanners/index.js');
   const { createGuardHooks } = await import('./gateway/guard-adapter.js');
-  return createGuardHooks(createDefaultScanners(), { global: config.guards, models, tenants }, logger);
+  // `guards.scanners` (global only) configures the scanner instances; the rest is policy.
+  const { scanners: options, ...global } = config.guards ?? {};
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new GatewayError('GW_CONFIG_INVALID', 'guards.scanners: expected a map from scanner id to its options');
+  }
+  let scanners;
+  try {
+    scanners = createDefaultScanners((options ?? {}) as Record<string, unknown>);
+  } catch (err) {
+    if (err instanceof ScannerOptionsError) throw new GatewayError('GW_CONFIG_INVALID', err.message);
+    throw err;
+  }
+  return createGuardHooks(scanners, { global: config.guards === undefined ? undefined : global, models, tenants }, logger);
 }
 
 /**
