@@ -14,7 +14,7 @@ import { ControlService, type ControlAudit } from './control/service.js';
 import { type GuardHooks, noGuards } from './gateway/guard-hooks.js';
 import { InflightRegistry } from './gateway/inflight.js';
 import { createMetrics } from './gateway/metrics.js';
-import { RateLimiter } from './gateway/rate-limit.js';
+import { RateLimiter, type SharedCounters } from './gateway/rate-limit.js';
 import type { GatewayRuntime, RequestRecord } from './gateway/runtime.js';
 import { buildServer } from './gateway/server.js';
 import { UpstreamClient } from './gateway/upstream.js';
@@ -40,8 +40,10 @@ export type AppDeps = {
   readonly record?: (rec: RequestRecord) => boolean;
   readonly controlAudit?: ControlAudit;
   readonly adminPlugins?: readonly ((app: FastifyInstance) => void)[];
-  /** This process's share of each key's rate limit (1 / number of worker processes). */
+  /** This process's share of each key's rate limit (1 / number of worker processes) when no counters are shared. */
   readonly rateShare?: number;
+  /** Rate-limit counts shared with the other nodes (Redis in cluster mode); the app closes them. */
+  readonly rateCounters?: SharedCounters;
   readonly staleAfterMs?: number;
   /** Builds the /metrics text from this process's registry (e.g. aggregated over worker processes). */
   readonly metricsText?: (registry: Registry) => () => Promise<string>;
@@ -183,6 +185,11 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   };
 
   const upstream = new UpstreamClient();
+  const rateLimiter = new RateLimiter({
+    share: deps.rateShare ?? 1,
+    ...(deps.rateCounters ? { counters: deps.rateCounters } : {}),
+    onError: (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'rate-limit counters unreachable; limiting per node'),
+  });
   const record = deps.record;
   let refusing = false;
   const runtime: GatewayRuntime = {
@@ -191,7 +198,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     snapshot: () => agent.snapshot(),
     isStale: () => agent.isStale(),
     upstream,
-    rateLimiter: new RateLimiter({ share: deps.rateShare ?? 1 }),
+    rateLimiter,
     inflight,
     metrics,
     logger,
@@ -234,6 +241,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       await server.close();
       await agent.stop();
       await upstream.close();
+      await rateLimiter.close();
       await bus.close();
     },
   };

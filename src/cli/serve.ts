@@ -10,6 +10,7 @@ import { loadConfig, type Config, type ConfigFlags } from '../config/load-config
 import { ensureAdminToken } from '../control/admin-token.js';
 import type { Store } from '../store/types.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { SharedCounters } from '../gateway/rate-limit.js';
 import type { ReloadReport } from '../reload.js';
 import { clusterMetricsText, serveClusterMetrics } from './cluster-metrics.js';
 import { wireExtensions } from './extensions.js';
@@ -43,6 +44,13 @@ export async function openBus(config: Config, role: 'single' | 'worker'): Promis
   if (role === 'worker') return new IpcBus(process);
   // A PostgreSQL node without Redis has no way to reach other nodes: confirm them through the store.
   return config.store.kind === 'postgres' ? new PollOnlyBus() : new LocalBus();
+}
+
+/** Rate-limit counts shared through Redis when the nodes have a Redis bus; else each process limits on its own. */
+export async function openRateCounters(config: Config): Promise<{ rateCounters?: SharedCounters }> {
+  if (!config.bus) return {};
+  const { RedisCounters } = await import('../bus/redis-counters.js');
+  return { rateCounters: new RedisCounters({ url: config.bus.url.reveal(), prefix: config.bus.prefix, onError: warn }) };
 }
 
 /**
@@ -99,7 +107,7 @@ async function runSingle(config: Config, flags: ConfigFlags): Promise<void> {
   const bus = await openBus(config, 'single');
   const nodeId = nodeIdFor(config, undefined);
   const ext = await wireExtensions(config, store, nodeId);
-  const app = await createApp(config, { store, bus, nodeId, readConfig: () => loadConfig(flags, process.env), ...ext.deps });
+  const app = await createApp(config, { store, bus, nodeId, readConfig: () => loadConfig(flags, process.env), ...(await openRateCounters(config)), ...ext.deps });
   const url = await app.listen();
   process.stdout.write(banner(config, url, app.generatedAdminToken));
   process.on('SIGHUP', () => reloadAndReport(app, 'signal:SIGHUP'));
@@ -168,6 +176,7 @@ async function runWorker(): Promise<void> {
   const app = await createApp(config, {
     store, bus, nodeId, rateShare: 1 / config.workers, metricsText: clusterMetricsText,
     readConfig: () => loadConfig(flags, process.env),
+    ...(await openRateCounters(config)),
     onAdminReload: () => process.send?.(RELOAD_OTHERS),
     ...ext.deps,
   });
