@@ -110,14 +110,16 @@ export class UpstreamCall implements UpstreamResponse {
     }
   }
 
+  /** Everything queued, as one buffer: chunks that arrived together leave together (one write to the client, not one each). */
   #take(): Buffer | undefined {
-    const c = this.#queue.shift();
-    if (c) {
-      this.#queued -= c.length;
-      if (this.#paused && this.#queued <= HIGH_WATER) {
-        this.#paused = false;
-        this.#resume?.();
-      }
+    const q = this.#queue;
+    if (q.length === 0) return undefined;
+    const c = q.length === 1 ? (q[0] as Buffer) : Buffer.concat(q, this.#queued);
+    q.length = 0;
+    this.#queued = 0;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#resume?.();
     }
     return c;
   }
