@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWarden, type Warden } from '../../test/e2e/harness.js';
 
@@ -6,7 +6,8 @@ let warden: Warden;
 let key: string;
 
 beforeAll(async () => {
-  warden = await startWarden('providers: []\nmodels: []\n');
+  // `other` is never called: it only gives a key a model list without demo-echo.
+  warden = await startWarden('providers:\n  - { id: nowhere, type: openai, baseUrl: "http://127.0.0.1:9/v1", apiKey: "x" }\nmodels:\n  - { id: other, provider: nowhere }\n');
   key = await warden.key();
 });
 afterAll(async () => {
@@ -61,6 +62,33 @@ describe('the chat routes in front of Fastify', () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['x-warden-request-id']).toMatch(/^req_/);
     expect((JSON.parse(r.body) as { choices: unknown[] }).choices).toHaveLength(1);
+  });
+
+  it('looks each key up again on a kept-alive connection: another key, an unknown one, one revoked meanwhile', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (k: string): Promise<{ status: number; code: string | undefined; reused: boolean }> => new Promise((resolve, reject) => {
+      const u = new URL(`${warden.url}/v1/chat/completions`);
+      const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { authorization: `Bearer ${k}`, 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { error?: { code?: string } }).error?.code, reused: req.reusedSocket }));
+      });
+      req.on('error', reject);
+      req.end(chat);
+    });
+    try {
+      const a = await warden.app.control.createKey({ tenant: 'acme' }, 'test');
+      const b = await warden.app.control.createKey({ tenant: 'acme', models: ['other'] }, 'test');
+      expect((await send(a.key)).status).toBe(200);
+      expect(await send(b.key)).toEqual({ status: 403, code: 'model_not_allowed', reused: true });
+      expect(await send('wdn_notakey')).toEqual({ status: 401, code: 'invalid_api_key', reused: true });
+      expect((await send(a.key)).status).toBe(200);
+      await warden.app.control.revokeKey(a.id, 'test');
+      expect(await send(a.key)).toEqual({ status: 401, code: 'invalid_api_key', reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('counts both kinds on /metrics', async () => {

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { decide } from '../../policy/decide.js';
-import { authenticate } from '../auth.js';
+import { authenticateRequest } from '../auth.js';
 import { errorBody, type ApiFormat } from '../error-body.js';
 import { noGuards, type GuardRequestInfo, type GuardSummary, type OutputTextFilter } from '../guard-hooks.js';
 import { RequestAbort } from '../request-abort.js';
@@ -49,7 +49,7 @@ async function handle(
   rt: GatewayRuntime, format: ApiFormat, req: IncomingMessage, res: ServerResponse, rawBody: unknown, rawText: string | undefined, st: RequestState,
 ): Promise<void> {
   const snapshot = rt.snapshot();
-  const key = authenticate(snapshot, req.headers);
+  const key = authenticateRequest(snapshot, req);
   if (!key) throw new GatewayError('GW_AUTH_INVALID_KEY', 'Invalid or missing API key. Pass it as "Authorization: Bearer <key>" or "x-api-key".');
   st.key = key;
   if (!rt.canAccept()) throw new GatewayError('GW_AUDIT_OVERLOADED', 'Warden is overloaded (audit queue full); retry shortly.');
