@@ -104,7 +104,8 @@ async function handle(
   const onClose = (): void => {
     if (!res.writableFinished) abort.abort(new GatewayError('GW_UPSTREAM_ERROR', 'The client went away.'));
   };
-  res.once('close', onClose);
+  // on, not once: the listener is removed on every way out, and once() would wrap it in another closure.
+  res.on('close', onClose);
 
   let result: CallResult | undefined;
   try {
