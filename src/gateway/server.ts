@@ -46,10 +46,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const chat: Record<ApiFormat, ChatHandler> = { openai: createChatHandler(rt, 'openai'), anthropic: createChatHandler(rt, 'anthropic') };
   let closing = false;
 
-  const unexpected = (res: ServerResponse, format: ApiFormat) => (err: unknown): void => {
-    rt.logger.error({ err }, 'unhandled error');
-    sendPlainError(res, format, new GatewayError('GW_INTERNAL', 'Internal error.', { cause: err }));
-  };
   /**
    * The two chat routes are served straight off node:http: Fastify's routing, hooks, body parser and reply
    * cost more per request than the proxying itself. Same refusals as Fastify's parser gave (see readJsonBody).
@@ -60,7 +56,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         sendPlainError(res, format, err);
         return;
       }
-      chat[format](req, res, body, raw).catch(unexpected(res, format));
+      void chat[format](req, res, body, raw);
     });
   };
 

@@ -16,7 +16,7 @@ import { streamCompletion } from './stream-response.js';
 
 /**
  * Serves one chat request on the raw node:http objects, its body already read: `body` parsed (undefined when
- * empty), `raw` the text as received (forwarded byte for byte when nothing about it changes).
+ * empty), `raw` the text as received (forwarded byte for byte when nothing about it changes). Never rejects.
  */
 export type ChatHandler = (req: IncomingMessage, res: ServerResponse, body: unknown, raw: string | undefined) => Promise<void>;
 
@@ -27,10 +27,16 @@ export function createChatHandler(rt: GatewayRuntime, format: ApiFormat): ChatHa
     try {
       await handle(rt, format, req, res, body, raw, st);
     } catch (err) {
-      const e = toGatewayError(err);
-      if (e.code === 'GW_INTERNAL') rt.logger.error({ err: e.cause, requestId: st.requestId }, 'request failed');
-      if (!res.headersSent && !res.destroyed) sendError(res, st, format, e);
-      finish(rt, st, e.wire, e.status);
+      try {
+        const e = toGatewayError(err);
+        if (e.code === 'GW_INTERNAL') rt.logger.error({ err: e.cause, requestId: st.requestId }, 'request failed');
+        if (!res.headersSent && !res.destroyed) sendError(res, st, format, e);
+        finish(rt, st, e.wire, e.status);
+      } catch (err2) {
+        // Never rejects: the caller need not attach a handler per request.
+        rt.logger.error({ err: err2, requestId: st.requestId }, 'request failed while failing');
+        if (!res.writableEnded && !res.destroyed) res.destroy();
+      }
     }
   };
 }
