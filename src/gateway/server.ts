@@ -7,7 +7,7 @@ import { findRestriction } from '../policy/decide.js';
 import { registerAdminRoutes, type AdminDeps } from './admin/routes.js';
 import { authenticate } from './auth.js';
 import { createChatHandler, type ChatHandler } from './chat/proxy.js';
-import { readJsonBody } from './chat/read-body.js';
+import { readJsonBody, type BodyDone } from './chat/read-body.js';
 import { errorBody, type ApiFormat } from './error-body.js';
 import type { GatewayRuntime } from './runtime.js';
 
@@ -50,14 +50,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
    * The two chat routes are served straight off node:http: Fastify's routing, hooks, body parser and reply
    * cost more per request than the proxying itself. Same refusals as Fastify's parser gave (see readJsonBody).
    */
+  const afterBody = (format: ApiFormat): BodyDone<ServerResponse> => {
+    const handler = chat[format];
+    return (err, body, raw, res) => {
+      if (err) sendPlainError(res, format, err);
+      else void handler(res.req, res, body, raw);
+    };
+  };
+  const bodyRead: Record<ApiFormat, BodyDone<ServerResponse>> = { openai: afterBody('openai'), anthropic: afterBody('anthropic') };
   const serveChat = (format: ApiFormat, req: IncomingMessage, res: ServerResponse): void => {
-    readJsonBody(req, rt.config.bodyLimitBytes, (err, body, raw) => {
-      if (err) {
-        sendPlainError(res, format, err);
-        return;
-      }
-      void chat[format](req, res, body, raw);
-    });
+    readJsonBody(req, rt.config.bodyLimitBytes, bodyRead[format], res);
   };
 
   const app = Fastify({

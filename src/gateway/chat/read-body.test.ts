@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { isJsonContentType, readJsonBody } from './read-body.js';
 
-type Outcome = { code: string | undefined; body: unknown; raw: string | undefined };
+type Outcome = { code: string | undefined; body: unknown; raw: string | undefined; ctx: string };
 
 function fakeRequest(headers: Record<string, string>, chunks: readonly Buffer[]): IncomingMessage {
   const s = new PassThrough();
@@ -17,7 +17,7 @@ function fakeRequest(headers: Record<string, string>, chunks: readonly Buffer[])
 
 function read(headers: Record<string, string>, chunks: readonly Buffer[], limit = 1024): Promise<Outcome> {
   return new Promise((resolve) => {
-    readJsonBody(fakeRequest(headers, chunks), limit, (err, body, raw) => resolve({ code: err?.code, body, raw }));
+    readJsonBody(fakeRequest(headers, chunks), limit, (err, body, raw, ctx) => resolve({ code: err?.code, body, raw, ctx }), 'ctx');
   });
 }
 
@@ -27,7 +27,7 @@ describe('readJsonBody', () => {
   it('parses the body and keeps the text as received, a character split across chunks intact', async () => {
     const bytes = Buffer.from('{"a":"é€"}');
     const r = await read({ ...json, 'content-length': String(bytes.length) }, [bytes.subarray(0, 7), bytes.subarray(7)]);
-    expect(r).toEqual({ code: undefined, body: { a: 'é€' }, raw: '{"a":"é€"}' });
+    expect(r).toEqual({ code: undefined, body: { a: 'é€' }, raw: '{"a":"é€"}', ctx: 'ctx' });
   });
 
   it('accepts parameters and any case in the content type, and refuses other types', () => {
@@ -42,8 +42,8 @@ describe('readJsonBody', () => {
   });
 
   it('hands on an empty body as undefined, for the shape check to refuse', async () => {
-    expect(await read({}, [])).toEqual({ code: undefined, body: undefined, raw: undefined });
-    expect(await read({ ...json, 'content-length': '0' }, [])).toEqual({ code: undefined, body: undefined, raw: undefined });
+    expect(await read({}, [])).toEqual({ code: undefined, body: undefined, raw: undefined, ctx: 'ctx' });
+    expect(await read({ ...json, 'content-length': '0' }, [])).toEqual({ code: undefined, body: undefined, raw: undefined, ctx: 'ctx' });
   });
 
   it('refuses a declared or an actual size over the limit as GW_REQUEST_TOO_LARGE', async () => {

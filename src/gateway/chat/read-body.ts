@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../../core/errors.js';
 
-export type BodyDone = (err: GatewayError | undefined, body: unknown, raw: string | undefined) => void;
+export type BodyDone<C> = (err: GatewayError | undefined, body: unknown, raw: string | undefined, ctx: C) => void;
 
 /** True for `application/json`, with or without parameters, in any case. */
 export function isJsonContentType(ct: string): boolean {
@@ -11,72 +11,92 @@ export function isJsonContentType(ct: string): boolean {
   return media.length === 16 && media.toLowerCase() === 'application/json';
 }
 
+type Reading = {
+  readonly limit: number;
+  readonly declared: number;
+  received: number;
+  first: Buffer | undefined;
+  more: Buffer[] | undefined;
+  readonly done: BodyDone<unknown>;
+  readonly ctx: unknown;
+};
+
+const READING = Symbol('warden.reading');
+type Req = IncomingMessage & { [READING]?: Reading | undefined };
+
 /**
  * What Fastify's string body parser did for these routes, refusal for refusal: a missing body is `undefined`
  * (the shape check refuses it), another content type is invalid_request, a declared or actual size over `limit`
  * is GW_REQUEST_TOO_LARGE before the rest is read, a body shorter or longer than its content-length is refused,
- * and text that is not JSON is invalid_request. `done` is called once, or never when the client goes away.
+ * and text that is not JSON is invalid_request. `done` is called once with `ctx`, or never when the client goes
+ * away. The listeners are shared functions and the state hangs on the request: no closures per request.
  */
-export function readJsonBody(req: IncomingMessage, limit: number, done: BodyDone): void {
+export function readJsonBody<C>(req: IncomingMessage, limit: number, done: BodyDone<C>, ctx: C): void {
   const h = req.headers;
   const ct = h['content-type'];
   const cl = h['content-length'];
   const hasBody = h['transfer-encoding'] !== undefined || (cl !== undefined && cl !== '0');
   if (ct === undefined || !isJsonContentType(ct)) {
     if (ct === undefined && !hasBody) {
-      done(undefined, undefined, undefined);
+      done(undefined, undefined, undefined, ctx);
       return;
     }
-    done(new GatewayError('GW_REQUEST_INVALID', 'Send the body as application/json.'), undefined, undefined);
+    done(new GatewayError('GW_REQUEST_INVALID', 'Send the body as application/json.'), undefined, undefined, ctx);
     return;
   }
   const declared = cl === undefined ? NaN : Number(cl);
   if (declared > limit) {
-    done(tooLarge(limit), undefined, undefined);
+    done(tooLarge(limit), undefined, undefined, ctx);
     return;
   }
-  let first: Buffer | undefined;
-  let more: Buffer[] | undefined;
-  let received = 0;
-  const onData = (chunk: Buffer): void => {
-    received += chunk.length;
-    if (received > limit) {
-      stop();
-      done(tooLarge(limit), undefined, undefined);
-      return;
-    }
-    if (first === undefined) first = chunk;
-    else (more ??= [first]).push(chunk);
-  };
-  const onEnd = (): void => {
-    stop();
-    if (!Number.isNaN(declared) && received !== declared) {
-      done(new GatewayError('GW_REQUEST_INVALID', 'The request body does not match its content-length.'), undefined, undefined);
-      return;
-    }
-    // Decoding the whole body at once keeps a character split across two chunks intact.
-    const text = more ? Buffer.concat(more, received).toString('utf8') : first ? first.toString('utf8') : '';
-    if (text === '') {
-      done(undefined, undefined, undefined);
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      done(new GatewayError('GW_REQUEST_INVALID', 'The request body is not valid JSON.'), undefined, undefined);
-      return;
-    }
-    done(undefined, parsed, text);
-  };
-  const stop = (): void => {
-    req.off('data', onData);
-    req.off('end', onEnd);
-  };
+  (req as Req)[READING] = { limit, declared, received: 0, first: undefined, more: undefined, done: done as BodyDone<unknown>, ctx };
   // A client gone mid-body: 'end' never comes, nobody is answered and no upstream call is made. (Without an
   // 'error' listener node:http does not emit the reset as an error.)
   req.on('data', onData);
   req.on('end', onEnd);
+}
+
+function onData(this: Req, chunk: Buffer): void {
+  const s = this[READING];
+  if (!s) return;
+  s.received += chunk.length;
+  if (s.received > s.limit) {
+    stop(this);
+    s.done(tooLarge(s.limit), undefined, undefined, s.ctx);
+    return;
+  }
+  if (s.first === undefined) s.first = chunk;
+  else (s.more ??= [s.first]).push(chunk);
+}
+
+function onEnd(this: Req): void {
+  const s = this[READING];
+  if (!s) return;
+  stop(this);
+  if (!Number.isNaN(s.declared) && s.received !== s.declared) {
+    s.done(new GatewayError('GW_REQUEST_INVALID', 'The request body does not match its content-length.'), undefined, undefined, s.ctx);
+    return;
+  }
+  // Decoding the whole body at once keeps a character split across two chunks intact.
+  const text = s.more ? Buffer.concat(s.more, s.received).toString('utf8') : s.first ? s.first.toString('utf8') : '';
+  if (text === '') {
+    s.done(undefined, undefined, undefined, s.ctx);
+    return;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    s.done(new GatewayError('GW_REQUEST_INVALID', 'The request body is not valid JSON.'), undefined, undefined, s.ctx);
+    return;
+  }
+  s.done(undefined, parsed, text, s.ctx);
+}
+
+function stop(req: Req): void {
+  req[READING] = undefined;
+  req.off('data', onData);
+  req.off('end', onEnd);
 }
 
 function tooLarge(limit: number): GatewayError {
