@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childPids, firstJsonLine, startService, waitHealthy, type Service } from './processes.js';
 
-export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'portkey';
+export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'warden-base' | 'portkey';
 
 export type Target = {
   readonly name: TargetName;
@@ -64,6 +64,8 @@ export type WardenOptions = {
   readonly variant?: 'cli' | 'bare';
   /** Extra node flags for the gateway process, e.g. `--cpu-prof`. */
   readonly nodeFlags?: readonly string[];
+  /** Another checkout (built) to run instead of `root`: the `warden-base` target, for A/B against a baseline in one run. */
+  readonly baseRoot?: string;
 };
 
 export async function startWarden(o: WardenOptions): Promise<Target> {
@@ -81,13 +83,14 @@ export async function startWarden(o: WardenOptions): Promise<Target> {
   const port = await freePort();
   const adminToken = `bench-admin-${process.pid}-${o.workers}`;
   const bare = o.variant === 'bare';
-  const name: TargetName = bare ? 'warden-bare' : o.workers === 1 ? 'warden-1w' : 'warden-2w';
+  const name: TargetName = o.baseRoot !== undefined ? 'warden-base' : bare ? 'warden-bare' : o.workers === 1 ? 'warden-1w' : 'warden-2w';
+  const root = o.baseRoot ?? o.root;
   const args = bare
     ? [...(o.nodeFlags ?? []), '--import', 'tsx', join(o.root, 'bench/support/warden-bare-main.ts'), config, String(port), join(dir, 'data')]
-    : [...(o.nodeFlags ?? []), join(o.root, 'bin/warden.js'), 'start', '--config', config, '--port', String(port), '--data', join(dir, 'data'), '--workers', String(o.workers)];
+    : [...(o.nodeFlags ?? []), join(root, 'bin/warden.js'), 'start', '--config', config, '--port', String(port), '--data', join(dir, 'data'), '--workers', String(o.workers)];
   const service = startService({
     name, command: process.execPath, args,
-    cwd: o.root, env: { WARDEN_ADMIN_TOKEN: adminToken, WARDEN_LOG_LEVEL: 'warn' }, logFile: join(o.logDir, `${name}.log`),
+    cwd: root, env: { WARDEN_ADMIN_TOKEN: adminToken, WARDEN_LOG_LEVEL: 'warn' }, logFile: join(o.logDir, `${name}.log`),
   });
   const base = `http://127.0.0.1:${port}`;
   await waitHealthy(`${base}/healthz`);

@@ -25,6 +25,10 @@ export function serveClusterMetrics(): (worker: { send(m: unknown): boolean }, m
 /** Worker side: exposes this worker's registry to the aggregator and returns the function /metrics calls. */
 export function clusterMetricsText(registry: Registry): () => Promise<string> {
   AggregatorRegistry.setRegistries([registry]);
+  // prom-client answers the primary's requests only once an AggregatorRegistry was constructed in this process
+  // (the constructor installs the listener): without it the primary waited 5 s and /metrics fell back, after 2 s,
+  // to the one worker that was asked.
+  new AggregatorRegistry();
   let next = 0;
   const pending = new Map<number, (text: string) => void>();
   process.on('message', (m: unknown) => {

@@ -1,5 +1,5 @@
 /** @module API-key authentication against the snapshot: the key is hashed and looked up, never compared as text. */
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { hashApiKey } from '../control/keys.js';
 import type { ApiKeyRecord } from '../core/types.js';
 import type { Snapshot } from '../policy/snapshot.js';
@@ -23,4 +23,24 @@ export function authenticate(snapshot: Snapshot, headers: IncomingHttpHeaders): 
   const key = presentedKey(headers);
   if (!key || key.length > MAX_KEY_CHARS) return undefined;
   return snapshot.keysByHash.get(hashApiKey(key));
+}
+
+const LAST = Symbol('warden.lastKey');
+type LastKey = { readonly key: string; readonly snapshot: Snapshot; readonly record: ApiKeyRecord };
+
+/**
+ * authenticate(), remembering the last key that authenticated on this connection: a keep-alive client sends
+ * the same key with every request, and the hash is the largest part of the lookup. The remembered entry holds
+ * until the snapshot changes (a revoked key is looked up again). Comparing the presented key with the last one
+ * of the same connection tells the sender nothing it did not send itself.
+ */
+export function authenticateRequest(snapshot: Snapshot, req: IncomingMessage): ApiKeyRecord | undefined {
+  const key = presentedKey(req.headers);
+  if (!key || key.length > MAX_KEY_CHARS) return undefined;
+  const socket = req.socket as (typeof req.socket & { [LAST]?: LastKey | undefined }) | null;
+  const last = socket?.[LAST];
+  if (last !== undefined && last.snapshot === snapshot && last.key === key) return last.record;
+  const record = snapshot.keysByHash.get(hashApiKey(key));
+  if (socket) socket[LAST] = record ? { key, snapshot, record } : undefined;
+  return record;
 }

@@ -1,11 +1,13 @@
 /** @module The Fastify app: data-plane routes, health, metrics, and the admin API in its own encapsulated scope. */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { GatewayError } from '../core/errors.js';
 import { keyMayUse } from '../policy/decide.js';
 import { findRestriction } from '../policy/decide.js';
 import { registerAdminRoutes, type AdminDeps } from './admin/routes.js';
 import { authenticate } from './auth.js';
-import { createChatHandler } from './chat/proxy.js';
+import { createChatHandler, type ChatHandler } from './chat/proxy.js';
+import { readJsonBody, type BodyDone } from './chat/read-body.js';
 import { errorBody, type ApiFormat } from './error-body.js';
 import type { GatewayRuntime } from './runtime.js';
 
@@ -24,16 +26,69 @@ function formatOf(req: FastifyRequest): ApiFormat {
   return req.url.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
 
+/** The format a chat route speaks, for `POST <path>[?query]`; undefined for every other URL. */
+function chatRoute(url: string | undefined): ApiFormat | undefined {
+  if (url === undefined) return undefined;
+  if (url.startsWith('/v1/chat/completions') && (url.length === 20 || url.charCodeAt(20) === 63)) return 'openai';
+  if (url.startsWith('/v1/messages') && (url.length === 12 || url.charCodeAt(12) === 63)) return 'anthropic';
+  return undefined;
+}
+
+function sendPlainError(res: ServerResponse, format: ApiFormat, e: GatewayError): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(errorBody(format, e));
+  res.writeHead(e.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const rt = deps.runtime;
+  const chat: Record<ApiFormat, ChatHandler> = { openai: createChatHandler(rt, 'openai'), anthropic: createChatHandler(rt, 'anthropic') };
+  let closing = false;
+
+  /**
+   * The two chat routes are served straight off node:http: Fastify's routing, hooks, body parser and reply
+   * cost more per request than the proxying itself. Same refusals as Fastify's parser gave (see readJsonBody).
+   */
+  const afterBody = (format: ApiFormat): BodyDone<ServerResponse> => {
+    const handler = chat[format];
+    return (err, body, raw, res) => {
+      if (err) sendPlainError(res, format, err);
+      else void handler(res.req, res, body, raw);
+    };
+  };
+  const bodyRead: Record<ApiFormat, BodyDone<ServerResponse>> = { openai: afterBody('openai'), anthropic: afterBody('anthropic') };
+  const serveChat = (format: ApiFormat, req: IncomingMessage, res: ServerResponse): void => {
+    readJsonBody(req, rt.config.bodyLimitBytes, bodyRead[format], res);
+  };
+
   const app = Fastify({
     logger: false,
     bodyLimit: rt.config.bodyLimitBytes,
-    // Streams may run for minutes; the upstream limits bound them, not the server.
-    requestTimeout: 0,
-    keepAliveTimeout: 65_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    serverFactory: (fastifyHandler) => {
+      const server = createServer((req, res) => {
+        if (req.method === 'POST' && !closing) {
+          const format = chatRoute(req.url);
+          if (format !== undefined) {
+            serveChat(format, req, res);
+            return;
+          }
+        }
+        fastifyHandler(req, res);
+      });
+      // Streams may run for minutes; the upstream limits bound them, not the server.
+      server.requestTimeout = 0;
+      server.keepAliveTimeout = 65_000;
+      server.setTimeout(0);
+      return server;
+    },
+  });
+  // Once closing, the chat routes too go through Fastify, which answers 503.
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
   });
 
   // Keep the raw text next to the parsed body: an unchanged request is forwarded byte for byte.
@@ -64,8 +119,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reply.code(404).send(errorBody(formatOf(req), e));
   });
 
-  app.post('/v1/chat/completions', createChatHandler(rt, 'openai'));
-  app.post('/v1/messages', createChatHandler(rt, 'anthropic'));
+  // The same handlers behind Fastify's router, for app.inject() and while closing.
+  const viaFastify = (format: ApiFormat) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    reply.hijack();
+    await chat[format](req.raw, reply.raw, req.body, (req as FastifyRequest & { rawBody?: string }).rawBody);
+  };
+  app.post('/v1/chat/completions', viaFastify('openai'));
+  app.post('/v1/messages', viaFastify('anthropic'));
 
   app.get('/v1/models', async (req, reply) => {
     const snap = rt.snapshot();

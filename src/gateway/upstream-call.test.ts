@@ -45,10 +45,13 @@ describe('UpstreamCall', () => {
     expect(call.onData(Buffer.alloc(40 * 1024))).toBe(true);
     expect(call.onData(Buffer.alloc(40 * 1024))).toBe(false);
     const it = call.body[Symbol.asyncIterator]();
-    await it.next();
+    // What is queued leaves as one chunk.
+    expect(((await it.next()).value as Buffer).length).toBe(80 * 1024);
     expect(resumed()).toBe(1);
+    call.onData(Buffer.from('a'));
+    call.onData(Buffer.from('b'));
     call.onComplete();
-    expect((await it.next()).done).toBe(false);
+    expect(((await it.next()).value as Buffer).toString()).toBe('ab');
     expect((await it.next()).done).toBe(true);
   });
 

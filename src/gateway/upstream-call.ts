@@ -1,4 +1,5 @@
 /** @module One upstream HTTP exchange as an undici dispatch handler: status and content type, then the body as a queue of chunks. */
+import { errors as undiciErrors } from 'undici';
 import { GatewayError } from '../core/errors.js';
 import type { RequestAbort } from './request-abort.js';
 import type { UpstreamResponse } from './upstream-response.js';
@@ -95,7 +96,7 @@ export class UpstreamCall implements UpstreamResponse {
   onError(err: Error): void {
     this.#abort.listen(undefined);
     if (!this.#gotHeaders) {
-      this.#headersFail(err);
+      this.#headersFail(upstreamFailure(err, this.#abort));
       return;
     }
     this.#error = err;
@@ -110,14 +111,16 @@ export class UpstreamCall implements UpstreamResponse {
     }
   }
 
+  /** Everything queued, as one buffer: chunks that arrived together leave together (one write to the client, not one each). */
   #take(): Buffer | undefined {
-    const c = this.#queue.shift();
-    if (c) {
-      this.#queued -= c.length;
-      if (this.#paused && this.#queued <= HIGH_WATER) {
-        this.#paused = false;
-        this.#resume?.();
-      }
+    const q = this.#queue;
+    if (q.length === 0) return undefined;
+    const c = q.length === 1 ? (q[0] as Buffer) : Buffer.concat(q, this.#queued);
+    q.length = 0;
+    this.#queued = 0;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#resume?.();
     }
     return c;
   }
@@ -178,4 +181,23 @@ export class UpstreamCall implements UpstreamResponse {
     }
     while (!this.#ended && this.#error === undefined) await this.#wait();
   }
+}
+
+/** Maps an undici or abort failure to the wire error; `retryable` only when the request cannot have been processed. */
+export function upstreamFailure(err: unknown, abort: { readonly aborted: boolean; readonly reason: unknown } | undefined): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (abort?.aborted) {
+    const reason: unknown = abort.reason;
+    if (reason instanceof GatewayError) return reason;
+    return new GatewayError('GW_UPSTREAM_ERROR', 'The request was aborted.', { cause: err });
+  }
+  if (err instanceof undiciErrors.ConnectTimeoutError) {
+    return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider did not accept the connection in time.', { cause: err, retryable: true });
+  }
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider did not answer in time.', { cause: err });
+  }
+  const code = (err as { code?: string }).code;
+  const retryable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
+  return new GatewayError('GW_UPSTREAM_ERROR', 'The upstream provider could not be reached or failed.', { cause: err, retryable });
 }

@@ -1,12 +1,12 @@
 /** @module Calls to upstream providers over undici: one keep-alive pool per provider, connect / first-byte / total limits. */
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool } from 'undici';
 import type { ResolvedProvider } from '../config/load-config.js';
-import { GatewayError } from '../core/errors.js';
 import type { RequestAbort } from './request-abort.js';
-import { UpstreamCall } from './upstream-call.js';
+import { UpstreamCall, upstreamFailure } from './upstream-call.js';
 import type { UpstreamResponse } from './upstream-response.js';
 
 export type { UpstreamResponse };
+export { upstreamFailure };
 
 export type UpstreamFormat = 'openai' | 'anthropic';
 
@@ -64,10 +64,10 @@ export class UpstreamClient {
    * Sends one request. Resolves once response headers arrived (any status); rejects with a GatewayError
    * (`GW_UPSTREAM_TIMEOUT` or `GW_UPSTREAM_ERROR`, `retryable` when the upstream cannot have processed it).
    */
-  async send(req: UpstreamRequest): Promise<UpstreamResponse> {
+  send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const ep = this.#endpoint(req.provider);
     // A minimal dispatch handler instead of pool.request(): no Readable stream, no async-iterator machinery and no
-    // AbortSignal listener per request.
+    // AbortSignal listener per request. The call rejects with the mapped error itself.
     const call = new UpstreamCall(req.abort);
     try {
       ep.pool.dispatch({
@@ -76,33 +76,14 @@ export class UpstreamClient {
         headers: req.extraHeaders ? { ...ep.headers, ...req.extraHeaders } : ep.headers,
         body: req.body,
       }, call);
-      return await call.headers;
     } catch (err) {
-      throw upstreamFailure(err, req.abort);
+      return Promise.reject(upstreamFailure(err, req.abort));
     }
+    return call.headers;
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.#endpoints.values()].map((e) => e.pool.close().catch(() => undefined)));
     this.#endpoints.clear();
   }
-}
-
-/** Maps an undici or abort failure to the wire error; `retryable` only when the request cannot have been processed. */
-export function upstreamFailure(err: unknown, abort: { readonly aborted: boolean; readonly reason: unknown } | undefined): GatewayError {
-  if (err instanceof GatewayError) return err;
-  if (abort?.aborted) {
-    const reason: unknown = abort.reason;
-    if (reason instanceof GatewayError) return reason;
-    return new GatewayError('GW_UPSTREAM_ERROR', 'The request was aborted.', { cause: err });
-  }
-  if (err instanceof undiciErrors.ConnectTimeoutError) {
-    return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider did not accept the connection in time.', { cause: err, retryable: true });
-  }
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider did not answer in time.', { cause: err });
-  }
-  const code = (err as { code?: string }).code;
-  const retryable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH';
-  return new GatewayError('GW_UPSTREAM_ERROR', 'The upstream provider could not be reached or failed.', { cause: err, retryable });
 }

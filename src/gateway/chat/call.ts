@@ -25,7 +25,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: RequestState, abort: RequestAbort): Promise<CallResult> {
   if (plan.kind === 'demo') {
     st.provider = 'demo';
-    const input = { model: plan.model.id, messages: plan.openaiBody.messages, id: `chatcmpl-${st.requestId}`, created: Math.floor(st.startedAt / 1000) };
+    const input = { model: plan.model.id, messages: plan.openaiBody.messages, id: `chatcmpl-${st.requestId}`, created: Math.floor(st.at / 1000) };
     const text = st.stream ? echoStreamFrames(input) : [JSON.stringify(echoCompletion(input))];
     return { upstreamFormat: 'openai', response: staticResponse(text, st.stream), done: () => undefined };
   }
@@ -49,7 +49,7 @@ export async function callPlan(rt: GatewayRuntime, plan: UpstreamPlan, st: Reque
         if (e.retryable && attempt < provider.retries && !local.aborted) continue;
         throw e;
       }
-      rt.metrics.upstreamLatency.observe({ provider: provider.id }, (performance.now() - t) / 1000);
+      rt.metrics.upstreamLatency.observe(provider.id, (performance.now() - t) / 1000);
       if (res.status >= 200 && res.status < 300) return { upstreamFormat: plan.upstreamFormat, response: res, done };
       if (RETRY_STATUS.has(res.status) && attempt < provider.retries && !local.aborted) {
         await res.dump();

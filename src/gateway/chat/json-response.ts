@@ -1,26 +1,24 @@
 /** @module A whole (non-streamed) completion: read, check, translate to the caller's shape, filter its text, send. */
-import type { OutgoingHttpHeaders } from 'node:http';
-import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { GatewayError } from '../../core/errors.js';
 import { anthropicResponseToOpenai, openaiResponseToAnthropic } from '../../providers/translate/responses.js';
 import { usageFromAnthropic, usageFromOpenai } from '../../providers/translate/mapping.js';
 import type { AnthropicMessage } from '../../providers/wire/anthropic.js';
 import type { OpenAIChatCompletion } from '../../providers/wire/openai.js';
 import type { OutputTextFilter } from '../guard-hooks.js';
-import type { GatewayRuntime } from '../runtime.js';
 import { upstreamFailure } from '../upstream.js';
 import type { CallResult } from './call.js';
 import type { RequestState } from './request-state.js';
 
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply, st: RequestState, result: CallResult, output: OutputTextFilter | undefined): Promise<void> {
+export async function sendJsonCompletion(res: ServerResponse, st: RequestState, result: CallResult, output: OutputTextFilter | undefined): Promise<void> {
   let text: string;
   try {
     text = await result.response.text(MAX_RESPONSE_BYTES);
   } catch (err) {
     await result.response.dump();
-    throw err instanceof GatewayError ? err : upstreamBroke(err, reply);
+    throw err instanceof GatewayError ? err : upstreamBroke(err, res);
   } finally {
     result.done();
   }
@@ -41,7 +39,7 @@ export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply
   let changed = false;
   if (result.upstreamFormat !== st.format) {
     out = st.format === 'openai'
-      ? (anthropicResponseToOpenai(parsed as AnthropicMessage, st.servedModel ?? '', Math.floor(st.startedAt / 1000)) as unknown as Record<string, unknown>)
+      ? (anthropicResponseToOpenai(parsed as AnthropicMessage, st.servedModel ?? '', Math.floor(st.at / 1000)) as unknown as Record<string, unknown>)
       : (openaiResponseToAnthropic(parsed as OpenAIChatCompletion, st.servedModel ?? '') as unknown as Record<string, unknown>);
     changed = true;
   }
@@ -51,25 +49,23 @@ export async function sendJsonCompletion(rt: GatewayRuntime, reply: FastifyReply
     st.guard = [...st.guard, ...output.findings()];
     changed = true;
   }
-  sendRaw(reply, changed ? JSON.stringify(out) : text);
+  sendRaw(res, st, changed ? JSON.stringify(out) : text);
 }
 
 /**
- * Writes the answer on the raw response in one go: Fastify's send pipeline (serializer lookup, onSend hooks,
- * header copying) does nothing for a body that is already a string. Content-length is set here, or Node would
- * switch to chunked encoding once writeHead has run.
+ * Writes the answer in one go: head and body leave in one write. Content-length is set here, or Node would
+ * switch to chunked encoding.
  */
-function sendRaw(reply: FastifyReply, body: string): void {
-  const headers = reply.getHeaders();
+function sendRaw(res: ServerResponse, st: RequestState, body: string): void {
+  const headers = st.resHeaders;
   headers['content-type'] = 'application/json';
   headers['content-length'] = Buffer.byteLength(body);
-  reply.hijack();
-  reply.raw.writeHead(200, headers as OutgoingHttpHeaders);
-  reply.raw.end(body);
+  res.writeHead(200, headers);
+  res.end(body);
 }
 
-function upstreamBroke(err: unknown, reply: FastifyReply): GatewayError {
-  if (reply.raw.destroyed) return new GatewayError('GW_UPSTREAM_ERROR', 'The client went away.', { cause: err });
+function upstreamBroke(err: unknown, res: ServerResponse): GatewayError {
+  if (res.destroyed) return new GatewayError('GW_UPSTREAM_ERROR', 'The client went away.', { cause: err });
   if (upstreamFailure(err, undefined).code === 'GW_UPSTREAM_TIMEOUT') {
     return new GatewayError('GW_UPSTREAM_TIMEOUT', 'The upstream provider went silent while sending the answer.', { cause: err });
   }

@@ -1,5 +1,5 @@
 /** @module A streamed completion: SSE in the caller's shape, translated and filtered frame by frame, never buffered whole. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { GatewayError, toGatewayError } from '../../core/errors.js';
 import { createSseParser, type SseEvent } from '../../providers/sse/parser.js';
 import { createAnthropicToOpenaiStream } from '../../providers/translate/anthropic-to-openai-stream.js';
@@ -18,17 +18,18 @@ import type { RequestState } from './request-state.js';
 export type StreamEnd = { readonly outcome: string; readonly status: number };
 
 export async function streamCompletion(
-  rt: GatewayRuntime, req: FastifyRequest, reply: FastifyReply, st: RequestState, result: CallResult,
+  rt: GatewayRuntime, body: Record<string, unknown>, res: ServerResponse, st: RequestState, result: CallResult,
   output: OutputTextFilter | undefined, abort: RequestAbort,
 ): Promise<StreamEnd> {
-  const res = reply.raw;
-  reply.hijack();
-  const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
-  for (const [k, v] of Object.entries(reply.getHeaders())) if (typeof v === 'string') headers[k] = v;
+  const headers = st.resHeaders;
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers.connection = 'keep-alive';
+  // The head goes out with the first write.
   res.writeHead(200, headers);
 
   const passthrough = result.upstreamFormat === st.format && output === undefined;
-  const translator = passthrough || result.upstreamFormat === st.format ? undefined : makeTranslator(st, req);
+  const translator = passthrough || result.upstreamFormat === st.format ? undefined : makeTranslator(st, body);
   const upstreamParser = createSseParser();
   // Client-format frames are re-parsed only when the output guard must look inside them.
   const clientParser = output ? createSseParser() : undefined;
@@ -159,11 +160,11 @@ export async function streamCompletion(
   return { outcome: 'ok', status: 200 };
 }
 
-function makeTranslator(st: RequestState, req: FastifyRequest): StreamTranslator {
+function makeTranslator(st: RequestState, body: Record<string, unknown>): StreamTranslator {
   const id = `chatcmpl-${st.requestId}`;
   if (st.format === 'openai') {
-    const so = (req.body as { stream_options?: { include_usage?: unknown } }).stream_options;
-    return createAnthropicToOpenaiStream({ model: st.servedModel ?? '', id, created: Math.floor(st.startedAt / 1000), includeUsage: so?.include_usage === true });
+    const so = (body as { stream_options?: { include_usage?: unknown } }).stream_options;
+    return createAnthropicToOpenaiStream({ model: st.servedModel ?? '', id, created: Math.floor(st.at / 1000), includeUsage: so?.include_usage === true });
   }
   return createOpenaiToAnthropicStream({ model: st.servedModel ?? '', id: `msg_${st.requestId}` });
 }
