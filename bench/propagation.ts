@@ -4,7 +4,7 @@
  * of (a) the restrict call's round trip until it returned with every acknowledgement, and (b) the time from the call
  * until each node refused a probe, plus violations: probes sent after the call returned that were still served.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -47,6 +47,31 @@ async function backendPids(url: string): Promise<number[]> {
   }
 }
 
+/** Sets the nice of `pid`'s autogroup; returns the one it had, or undefined when that is not possible here. */
+function setGroupNice(pid: number, nice: number): number | undefined {
+  try {
+    const prev = /nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'))?.[1];
+    writeFileSync(`/proc/${pid}/autogroup`, String(nice));
+    return prev === undefined ? undefined : Number(prev);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Local redis-server processes (the bus of the cluster run). */
+function redisPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'redis-server') out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
 type Endpoint = { readonly id: string; readonly pool: Pool };
 type Cycle = { roundTripMs: number; serverElapsedMs: number; refusedAfterMs: number[]; violations: number; missing: number };
 
@@ -83,7 +108,9 @@ async function main(): Promise<void> {
     // hands to the workers round-robin, so each probe connection stands for one worker (not guaranteed one-to-one).
     nodes = await makeNodes([{ id: 'bench-embedded', storeUrl: 'sqlite', prefix, workers: NODES }]);
   }
+  const restore: (() => void)[] = [];
   const stopAll = async (): Promise<void> => {
+    for (const undo of restore.splice(0)) undo();
     await Promise.all(nodes.map((n) => n.stop('SIGTERM')));
     await db?.drop();
   };
@@ -92,17 +119,6 @@ async function main(): Promise<void> {
     process.stderr.write(`bench:propagation: mode ${MODE}, starting ${MODE === 'cluster' ? `${NODES} node processes` : `1 process with ${NODES} workers`}...\n`);
     await nodes[0]!.start({}, 60_000);
     await Promise.all(nodes.slice(1).map((n) => n.start({}, 60_000)));
-    if (NICE !== undefined) {
-      // With autogroup scheduling (the Linux default) a process's nice counts only inside its session's group, and every
-      // other busy session is a group of its own: the group's nice is what gets the run its share of the cores.
-      try {
-        writeFileSync('/proc/self/autogroup', String(NICE));
-      } catch {
-        // No autogroup support: per-process priority is all there is.
-      }
-      // Workers of an embedded node are children of its primary and are not reniced here.
-      for (const pid of [process.pid, ...nodes.map((n) => n.pid)]) if (pid !== undefined) setPriority(pid, NICE);
-    }
     // Keep-alive pools: one per node in cluster mode; in embedded mode one connection per probe endpoint on the shared port.
     const eps: Endpoint[] = MODE === 'cluster'
       ? nodes.map((n) => ({ id: n.id, pool: new Pool(n.url, { connections: 2, pipelining: 1 }) }))
@@ -116,6 +132,27 @@ async function main(): Promise<void> {
 
     const nodePids = nodes.map((n) => n.pid).filter((p): p is number => p !== undefined);
     const pgBefore = db ? await backendPids(db.url) : [];
+    if (NICE !== undefined) {
+      // With autogroup scheduling (the Linux default) a process's nice counts only inside its session's group, and every
+      // other busy session is a group of its own: the group's nice is what gets the run its share of the cores. The
+      // services the nodes wait on must have it too, or a busy run starves them: each PostgreSQL backend is a session
+      // (group) of its own (the bench's backends, found above, are raised; the server's other processes are not), and so
+      // is redis-server (raised for the run, then put back, as other work on this machine shares it).
+      try {
+        writeFileSync('/proc/self/autogroup', String(NICE));
+      } catch {
+        // No autogroup support: per-process priority is all there is.
+      }
+      // Workers of an embedded node are children of its primary and are not reniced here.
+      for (const pid of [process.pid, ...nodes.map((n) => n.pid)]) if (pid !== undefined) setPriority(pid, NICE);
+      for (const pid of pgBefore) setGroupNice(pid, NICE);
+      if (MODE === 'cluster') {
+        for (const pid of redisPids()) {
+          const prev = setGroupNice(pid, NICE);
+          if (prev !== undefined) restore.push(() => void setGroupNice(pid, prev));
+        }
+      }
+    }
     const cpu0 = await cpuOf([...nodePids, ...pgBefore]);
     const loadBefore = loadavg();
     const cycles: Cycle[] = [];
