@@ -43,8 +43,9 @@ afterEach(async () => {
   for (const a of agents.splice(0)) await a.stop();
 });
 
-async function setup() {
+async function setup(changeKey?: string) {
   const store = createSqliteStore(mkdtempSync(join(tmpdir(), 'warden-agent-')));
+  if (changeKey !== undefined) await store.putMetaIfAbsent(CHANGE_KEY_META, changeKey);
   const bus = new LocalBus();
   const make = async (nodeId: string) => {
     const c = counted(store);
@@ -112,6 +113,17 @@ it('reloads from the store when the change is forged, skips a version, or is abs
   await a.agent.refresh(v4);
   expect(a.loads()).toBe(loads + 1);
   expect(a.agent.snapshot().version).toBe(v4);
+});
+
+it('does not use a damaged signing key: changes are then reloaded from the store', async () => {
+  const { store, a, b } = await setup('not-a-key');
+  const before = b.loads();
+  const r = restriction('rst_1', 'gpt-test');
+  const { version } = await store.createRestriction(r, meta);
+  const p = await a.agent.propagate(version, 2_000, { op: 'restrict', restriction: r });
+  expect(p.missing).toEqual([]);
+  expect(b.agent.snapshot().restrictions.map((x) => x.id)).toEqual(['rst_1']);
+  expect(b.loads()).toBe(before + 1);
 });
 
 it('signs a change for one version only, and checks the shape of what it decodes', () => {

@@ -68,7 +68,11 @@ export class NodeAgent {
 
   /** Registers the node and loads the newest snapshot; the node must not serve before this resolves. */
   async start(): Promise<void> {
-    this.#changeKey = Buffer.from(await this.#o.store.putMetaIfAbsent(CHANGE_KEY_META, randomBytes(32).toString('hex')), 'hex');
+    const store = this.#o.store;
+    const hex = (await store.getMeta(CHANGE_KEY_META)) ?? (await store.putMetaIfAbsent(CHANGE_KEY_META, randomBytes(32).toString('hex')));
+    // A damaged key is not used: every change then goes the slow, safe way (a reload from the store).
+    if (/^[0-9a-f]{64}$/.test(hex)) this.#changeKey = Buffer.from(hex, 'hex');
+    else this.#o.onError?.(new Error(`store meta ${CHANGE_KEY_META} is not a 32-byte hex key; changes will be reloaded from the store`), 'start');
     await this.#o.bus.listenAs?.(this.#o.nodeId);
     this.#unsubscribe = this.#o.bus.subscribe((m) => this.#onMessage(m));
     await this.refresh();
