@@ -58,6 +58,14 @@ function setGroupNice(pid: number, nice: number): number | undefined {
   }
 }
 
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((x) => x !== '').map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** Local redis-server processes (the bus of the cluster run). */
 function redisPids(): number[] {
   const out: number[] = [];
@@ -130,7 +138,8 @@ async function main(): Promise<void> {
     // Warm up every node's path once.
     await Promise.all(eps.map((e) => probe(e.pool, key)));
 
-    const nodePids = nodes.map((n) => n.pid).filter((p): p is number => p !== undefined);
+    // In embedded mode the nodes are the primary's worker processes: count them too.
+    const nodePids = nodes.map((n) => n.pid).filter((p): p is number => p !== undefined).flatMap((p) => [p, ...childPids(p)]);
     const pgBefore = db ? await backendPids(db.url) : [];
     if (NICE !== undefined) {
       // With autogroup scheduling (the Linux default) a process's nice counts only inside its session's group, and every
