@@ -147,11 +147,9 @@ async function main(): Promise<void> {
       // services the nodes wait on must have it too, or a busy run starves them: each PostgreSQL backend is a session
       // (group) of its own (the bench's backends, found above, are raised; the server's other processes are not), and so
       // is redis-server (raised for the run, then put back, as other work on this machine shares it).
-      try {
-        writeFileSync('/proc/self/autogroup', String(NICE));
-      } catch {
-        // No autogroup support: per-process priority is all there is.
-      }
+      // The group is the whole session (the shell that ran the bench too): put it back afterwards.
+      const own = setGroupNice(process.pid, NICE);
+      if (own !== undefined) restore.push(() => void setGroupNice(process.pid, own));
       // Workers of an embedded node are children of its primary and are not reniced here.
       for (const pid of [process.pid, ...nodes.map((n) => n.pid)]) if (pid !== undefined) setPriority(pid, NICE);
       for (const pid of pgBefore) setGroupNice(pid, NICE);
