@@ -3,13 +3,19 @@ import { afterEach, expect, it } from 'vitest';
 import { checkServices, describeWithServices, freshRedisPrefix, TEST_REDIS_URL } from '../../test/support/services.js';
 import { startTcpProxy, type TcpProxy } from '../../test/support/tcp-proxy.js';
 import { createRedisBus, decodeBusMessage, type RedisBus } from './redis-bus.js';
-import type { BusMessage } from './types.js';
+import { MAX_CHANGE, type BusMessage } from './types.js';
 
 it('ignores malformed, oversized and unknown bus messages', () => {
+  const sig = 'ab'.repeat(32);
   expect(decodeBusMessage('{"t":"version","version":7}')).toEqual({ t: 'version', version: 7 });
+  expect(decodeBusMessage(`{"t":"version","version":7,"from":"h-1:w0","change":"{}","sig":"${sig}","x":1}`))
+    .toEqual({ t: 'version', version: 7, from: 'h-1:w0', change: '{}', sig });
   expect(decodeBusMessage('{"t":"ack","node":"h-1:w0","version":7}')).toEqual({ t: 'ack', node: 'h-1:w0', version: 7 });
+  expect(decodeBusMessage('{"t":"ack","node":"h-1:w0","version":7,"to":"h-2"}')).toEqual({ t: 'ack', node: 'h-1:w0', version: 7, to: 'h-2' });
   for (const bad of ['', 'null', '[]', '{"t":"version"}', '{"t":"version","version":-1}', '{"t":"version","version":1.5}',
-    '{"t":"ack","version":3}', '{"t":"ack","node":"a b","version":3}', '{"t":"drop","version":1}', `{"t":"version","version":1,"x":"${'a'.repeat(2000)}"}`]) {
+    '{"t":"ack","version":3}', '{"t":"ack","node":"a b","version":3}', '{"t":"drop","version":1}', `{"t":"version","version":1,"x":"${'a'.repeat(20_000)}"}`,
+    '{"t":"version","version":1,"from":"a b"}', '{"t":"version","version":1,"change":"{}"}', `{"t":"version","version":1,"change":"{}","sig":"${sig.toUpperCase()}"}`,
+    `{"t":"version","version":1,"change":"${'a'.repeat(MAX_CHANGE + 1)}","sig":"${sig}"}`, '{"t":"ack","node":"n1","version":3,"to":"a b"}']) {
     expect(decodeBusMessage(bad)).toBeUndefined();
   }
 });
@@ -54,6 +60,32 @@ describeWithServices('RedisBus', gate, () => {
     expect(got).toEqual([{ t: 'version', version: 5 }, { t: 'ack', node: 'n1', version: 5 }]);
     await new Promise((r) => setTimeout(r, 50));
     expect(heardByStranger).toEqual([]);
+  });
+
+  it('delivers an addressed ack to its node only, also after a reconnect', async () => {
+    const proxy = await startTcpProxy(u.hostname, Number(u.port || 6379));
+    proxies.push(proxy);
+    const prefix = freshRedisPrefix();
+    const a = await bus(proxy.url('redis'), prefix);
+    const b = await bus(TEST_REDIS_URL, prefix);
+    await a.listenAs('node-a');
+    await b.listenAs('node-b');
+    const toA: BusMessage[] = [];
+    const toB: BusMessage[] = [];
+    a.subscribe((m) => toA.push(m));
+    b.subscribe((m) => toB.push(m));
+    await b.publish({ t: 'ack', node: 'node-b', version: 4, to: 'node-a' });
+    await until(() => toA.length === 1);
+    expect(toA).toEqual([{ t: 'ack', node: 'node-b', version: 4, to: 'node-a' }]);
+    // The node's own channel is subscribed again when the link comes back.
+    await proxy.cut();
+    await until(() => !a.healthy());
+    await proxy.restore();
+    await until(() => a.healthy(), 8_000);
+    await b.publish({ t: 'ack', node: 'node-b', version: 5, to: 'node-a' });
+    await until(() => toA.length === 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(toB).toEqual([]);
   });
 
   it('is unhealthy and never blocks a publish when Redis is unreachable', async () => {

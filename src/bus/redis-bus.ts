@@ -1,10 +1,11 @@
 /**
- * @module Bus over Redis pub/sub for cluster mode: one channel under a configurable key prefix carries version notices
- * and acknowledgements between nodes. Reconnects forever; while down it says unhealthy and drops what it cannot send,
+ * @module Bus over Redis pub/sub for cluster mode: under a configurable key prefix, one channel carries version notices
+ * (and unaddressed acks) to every node, and each node has a channel of its own for the acks addressed to it, so an ack
+ * wakes only the node waiting for it. Reconnects forever; while down it says unhealthy and drops what it cannot send,
  * because every node also polls the store (the safety net), and an admin call must never hang on a dead Redis.
  */
 import { Redis } from 'ioredis';
-import type { Bus, BusMessage } from './types.js';
+import { MAX_CHANGE, type Bus, type BusMessage } from './types.js';
 
 export type RedisBusOptions = {
   readonly url: string;
@@ -16,10 +17,11 @@ export type RedisBusOptions = {
   readonly onError?: (err: unknown, what: string) => void;
 };
 
-const MAX_MESSAGE = 1024;
+const MAX_MESSAGE = MAX_CHANGE + 1024;
 const NODE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+const SIG = /^[0-9a-f]{64}$/;
 
-/** Reads one message off the channel; anything malformed is ignored, never trusted. */
+/** Reads one message off a channel; anything malformed is ignored, never trusted. */
 export function decodeBusMessage(raw: string): BusMessage | undefined {
   if (raw.length > MAX_MESSAGE) return undefined;
   let v: unknown;
@@ -31,8 +33,24 @@ export function decodeBusMessage(raw: string): BusMessage | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
   if (typeof m.version !== 'number' || !Number.isSafeInteger(m.version) || m.version < 0) return undefined;
-  if (m.t === 'version') return { t: 'version', version: m.version };
-  if (m.t === 'ack' && typeof m.node === 'string' && NODE_ID.test(m.node)) return { t: 'ack', node: m.node, version: m.version };
+  if (m.t === 'version') {
+    const out: { t: 'version'; version: number; from?: string; change?: string; sig?: string } = { t: 'version', version: m.version };
+    if (m.from !== undefined) {
+      if (typeof m.from !== 'string' || !NODE_ID.test(m.from)) return undefined;
+      out.from = m.from;
+    }
+    if (m.change !== undefined || m.sig !== undefined) {
+      if (typeof m.change !== 'string' || m.change.length > MAX_CHANGE || typeof m.sig !== 'string' || !SIG.test(m.sig)) return undefined;
+      out.change = m.change;
+      out.sig = m.sig;
+    }
+    return out;
+  }
+  if (m.t === 'ack' && typeof m.node === 'string' && NODE_ID.test(m.node)) {
+    if (m.to === undefined) return { t: 'ack', node: m.node, version: m.version };
+    if (typeof m.to !== 'string' || !NODE_ID.test(m.to)) return undefined;
+    return { t: 'ack', node: m.node, version: m.version, to: m.to };
+  }
   return undefined;
 }
 
@@ -45,6 +63,9 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
 
 export class RedisBus implements Bus {
   readonly channel: string;
+  readonly #prefix: string;
+  /** Channels of the nodes this bus answers for (see listenAs), besides the shared channel. */
+  readonly #own = new Set<string>();
   readonly #pub: Redis;
   readonly #sub: Redis;
   readonly #subs = new Set<(m: BusMessage) => void>();
@@ -55,7 +76,8 @@ export class RedisBus implements Bus {
   #dropped = 0;
 
   constructor(opts: RedisBusOptions) {
-    this.channel = `${opts.prefix ?? 'warden:'}bus`;
+    this.#prefix = opts.prefix ?? 'warden:';
+    this.channel = `${this.#prefix}bus`;
     this.#onError = opts.onError;
     const common = {
       lazyConnect: true,
@@ -72,7 +94,7 @@ export class RedisBus implements Bus {
       c.on('close', () => this.#down(undefined, name));
     }
     this.#sub.on('ready', () => {
-      this.#sub.subscribe(this.channel).then(() => {
+      this.#sub.subscribe(this.channel, ...this.#own).then(() => {
         this.#subscribed = true;
         this.#wasHealthy = this.healthy();
       }, (err: unknown) => this.#onError?.(err, 'bus subscribe'));
@@ -81,7 +103,7 @@ export class RedisBus implements Bus {
       this.#wasHealthy = this.healthy();
     });
     this.#sub.on('message', (channel: string, raw: string) => {
-      if (channel !== this.channel) return;
+      if (channel !== this.channel && !this.#own.has(channel)) return;
       const m = decodeBusMessage(raw);
       if (!m) {
         this.#onError?.(new Error('undecodable bus message ignored'), 'decode');
@@ -108,13 +130,25 @@ export class RedisBus implements Bus {
     this.#onError?.(err ?? new Error('Redis connection closed'), `bus ${what}`);
   }
 
+  #ackChannel(nodeId: string): string {
+    return `${this.#prefix}ack:${nodeId}`;
+  }
+
+  async listenAs(nodeId: string): Promise<void> {
+    const ch = this.#ackChannel(nodeId);
+    if (this.#own.has(ch)) return;
+    this.#own.add(ch);
+    // Not connected yet: the 'ready' handler subscribes to it with the shared channel.
+    if (this.#sub.status === 'ready') await this.#sub.subscribe(ch).catch((err: unknown) => this.#onError?.(err, 'bus subscribe'));
+  }
+
   async publish(msg: BusMessage): Promise<void> {
     if (this.#closed || this.#pub.status !== 'ready') {
       this.#dropped++;
       return;
     }
     try {
-      await this.#pub.publish(this.channel, JSON.stringify(msg));
+      await this.#pub.publish(msg.t === 'ack' && msg.to !== undefined ? this.#ackChannel(msg.to) : this.channel, JSON.stringify(msg));
     } catch {
       // Best effort by design: nodes poll the store, and propagate() reads applied versions from it when unhealthy.
       this.#dropped++;

@@ -1,10 +1,14 @@
 /**
  * @module One gateway node's link to the control plane: loads policy snapshots, swaps them atomically,
  * acknowledges each version, heartbeats, and knows when it can no longer confirm the current policy (fail closed).
+ * A change notice that carries its change (signed) is applied without reading the store; any other notice, a skipped
+ * version or an unusable change makes the node reload the whole state from the store.
  */
-import type { Bus, BusMessage } from '../bus/types.js';
+import { randomBytes } from 'node:crypto';
+import { MAX_CHANGE, type Bus, type BusMessage, type VersionNotice } from '../bus/types.js';
 import type { Snapshot } from '../policy/snapshot.js';
 import type { ControlState, Store } from '../store/types.js';
+import { applyChange, CHANGE_KEY_META, decodeChange, encodeChange, type PolicyChange } from './policy-change.js';
 import type { Propagation, Propagator } from './service.js';
 
 export type NodeAgentOptions = {
@@ -29,10 +33,13 @@ export type NodeAgentOptions = {
 
 export class NodeAgent {
   readonly #o: NodeAgentOptions;
+  #state: ControlState | undefined;
   #snapshot: Snapshot | undefined;
   #confirmedAt = 0;
   #loading: Promise<void> | undefined;
   #wanted = 0;
+  /** Key that signs the changes carried in notices; read from (or first written to) the store at start. */
+  #changeKey: Buffer | undefined;
   #timers: NodeJS.Timeout[] = [];
   #unsubscribe: (() => void) | undefined;
   readonly #ackWaiters = new Set<(m: BusMessage) => void>();
@@ -61,6 +68,12 @@ export class NodeAgent {
 
   /** Registers the node and loads the newest snapshot; the node must not serve before this resolves. */
   async start(): Promise<void> {
+    const store = this.#o.store;
+    const hex = (await store.getMeta(CHANGE_KEY_META)) ?? (await store.putMetaIfAbsent(CHANGE_KEY_META, randomBytes(32).toString('hex')));
+    // A damaged key is not used: every change then goes the slow, safe way (a reload from the store).
+    if (/^[0-9a-f]{64}$/.test(hex)) this.#changeKey = Buffer.from(hex, 'hex');
+    else this.#o.onError?.(new Error(`store meta ${CHANGE_KEY_META} is not a 32-byte hex key; changes will be reloaded from the store`), 'start');
+    await this.#o.bus.listenAs?.(this.#o.nodeId);
     this.#unsubscribe = this.#o.bus.subscribe((m) => this.#onMessage(m));
     await this.refresh();
     const now = this.#o.now();
@@ -95,11 +108,11 @@ export class NodeAgent {
             const state = await this.#o.store.loadState();
             this.#confirmedAt = this.#o.now();
             version = state.version;
-            this.#apply(state);
+            this.#loaded(state);
           } else {
             version = await this.#o.store.getVersion();
             this.#confirmedAt = this.#o.now();
-            if (version > current) this.#apply(await this.#o.store.loadState());
+            if (version > current) this.#loaded(await this.#o.store.loadState());
           }
           if ((this.#snapshot?.version ?? 0) >= this.#wanted) break;
           if (version < this.#wanted) break; // a notice ahead of what the store shows us: nothing newer to load yet
@@ -111,14 +124,35 @@ export class NodeAgent {
     return this.#loading;
   }
 
-  #apply(state: ControlState): void {
+  /** Swaps to `state` if it is newer than what is served; false when it is not. */
+  #adopt(state: ControlState): boolean {
     const prev = this.#snapshot;
-    if (prev && state.version <= prev.version) return;
+    if (prev && state.version <= prev.version) return false;
     const next = this.#o.build(state);
+    this.#state = state;
     this.#snapshot = next;
     this.#o.onSwap?.(prev, next);
-    void this.#o.bus.publish({ t: 'ack', node: this.#o.nodeId, version: next.version }).catch((e: unknown) => this.#o.onError?.(e, 'ack'));
+    return true;
+  }
+
+  /** A state read from the store: swap, acknowledge to everyone (whoever waits may have missed us on the bus), record it. */
+  #loaded(state: ControlState): void {
+    if (!this.#adopt(state)) return;
+    this.#ack(undefined);
     void this.#heartbeat();
+  }
+
+  /** Applies a change on top of the state at `version - 1`; false when this node is not exactly there. */
+  #applyChange(version: number, change: PolicyChange): boolean {
+    const state = this.#state;
+    if (!state || state.version !== version - 1) return false;
+    return this.#adopt(applyChange(state, version, change));
+  }
+
+  #ack(to: string | undefined): void {
+    const version = this.#snapshot?.version ?? 0;
+    const msg: BusMessage = to === undefined ? { t: 'ack', node: this.#o.nodeId, version } : { t: 'ack', node: this.#o.nodeId, version, to };
+    void this.#o.bus.publish(msg).catch((e: unknown) => this.#o.onError?.(e, 'ack'));
   }
 
   async #heartbeat(): Promise<void> {
@@ -131,57 +165,73 @@ export class NodeAgent {
   }
 
   #onMessage(m: BusMessage): void {
-    if (m.t === 'version') {
-      if (m.version > (this.#snapshot?.version ?? 0)) void this.refresh(m.version).catch((e: unknown) => this.#o.onError?.(e, 'notice'));
-      else void this.#o.bus.publish({ t: 'ack', node: this.#o.nodeId, version: this.#snapshot?.version ?? 0 }).catch(() => undefined);
-    } else {
+    if (m.t === 'ack') {
       for (const w of this.#ackWaiters) w(m);
+      return;
     }
+    if (m.from === this.#o.nodeId) return; // our own notice, back from the bus
+    if (m.version <= (this.#snapshot?.version ?? 0)) {
+      this.#ack(m.from);
+      return;
+    }
+    if (m.change !== undefined && m.sig !== undefined && this.#changeKey && this.#state?.version === m.version - 1) {
+      const change = decodeChange(this.#changeKey, m.version, m.change, m.sig);
+      if (change && this.#applyChange(m.version, change)) {
+        // The ack goes on the bus only: the periodic heartbeat records the applied version in the store within
+        // heartbeatMs, which spares the store one write per node per change while every node applies it.
+        this.#ack(m.from);
+        return;
+      }
+      if (!change) this.#o.onError?.(new Error('change notice with a bad signature or body; reloading from the store'), 'notice');
+    }
+    void this.refresh(m.version).catch((e: unknown) => this.#o.onError?.(e, 'notice'));
   }
 
-  /** Publishes a new version and waits until every live node acknowledged it, or the timeout. */
-  readonly propagate: Propagator = async (version, timeoutMs) => {
+  #notice(version: number, change: PolicyChange | undefined): VersionNotice {
+    const base = { t: 'version', version, from: this.#o.nodeId } as const;
+    const enc = change && this.#changeKey ? encodeChange(this.#changeKey, version, change, MAX_CHANGE) : undefined;
+    return enc ? { ...base, ...enc } : base;
+  }
+
+  /**
+   * Publishes a new version (with the change that made it, when given and small enough) and waits until every live
+   * node acknowledged it, or the timeout. Acks wake the wait directly; the store's applied versions are read only when
+   * the bus is unhealthy or acks are still missing after 250 ms.
+   */
+  readonly propagate: Propagator = async (version, timeoutMs, change) => {
     const t0 = performance.now();
     const acked = new Set<string>();
+    let live: ReadonlySet<string> | undefined;
+    let wake: (() => void) | undefined;
+    const allIn = (): boolean => live !== undefined && [...live].every((id) => acked.has(id));
     const waiter = (m: BusMessage): void => {
-      if (m.t === 'ack' && m.version >= version) acked.add(m.node);
+      if (m.t !== 'ack' || m.version < version) return;
+      acked.add(m.node);
+      if (wake && allIn()) wake();
     };
     this.#ackWaiters.add(waiter);
     try {
-      // Tell every node first, so their reloads overlap with ours and with reading the node list.
-      await this.#o.bus.publish({ t: 'version', version });
-      const [, allNodes] = await Promise.all([this.refresh(version), this.#o.store.listNodes()]);
-      acked.add(this.#o.nodeId);
+      // Tell every node first; our own copy, the node list and their work then overlap.
+      const published = this.#o.bus.publish(this.#notice(version, change));
+      const listed = this.#o.store.listNodes();
+      // Both are awaited below; a rejection meanwhile must not count as unhandled.
+      published.catch(() => undefined);
+      listed.catch(() => undefined);
+      if (!(change && this.#applyChange(version, change))) await this.refresh(version);
+      if ((this.#snapshot?.version ?? 0) >= version) acked.add(this.#o.nodeId);
+      await published;
+      const allNodes = await listed;
       const liveWindow = this.#o.liveWindowMs ?? 5_000;
       const now = this.#o.now();
       const nodes = allNodes.filter((n) => n.stoppedAt === null && now - n.heartbeatAt <= liveWindow);
-      const live = new Set(nodes.map((n) => n.id));
-      live.add(this.#o.nodeId);
+      live = new Set([...nodes.map((n) => n.id), this.#o.nodeId]);
       for (const n of allNodes) if (n.appliedVersion >= version) acked.add(n.id);
-      const deadline = t0 + timeoutMs;
-      const allIn = (): boolean => [...live].every((id) => acked.has(id));
-      while (!allIn() && performance.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, Math.min(20, Math.max(1, deadline - performance.now())));
-          const w = (m: BusMessage): void => {
-            if (m.t === 'ack' && m.version >= version && live.has(m.node)) {
-              clearTimeout(t);
-              this.#ackWaiters.delete(w);
-              resolve();
-            }
-          };
-          this.#ackWaiters.add(w);
-          setTimeout(() => this.#ackWaiters.delete(w), Math.max(1, deadline - performance.now()) + 5).unref();
-        });
-        // A node that missed the bus but polled the store also counts as confirmed.
-        if (!allIn() && (!this.#o.bus.healthy() || performance.now() - t0 > 250)) {
-          for (const n of await this.#o.store.listNodes()) if (n.appliedVersion >= version) acked.add(n.id);
-        }
-      }
+      if (!allIn()) await this.#waitAcks(version, t0, t0 + timeoutMs, acked, allIn, (fn) => { wake = fn; });
+      const all = [...live];
       const result: Propagation = {
         version,
-        confirmed: [...live].filter((id) => acked.has(id)).sort(),
-        missing: [...live].filter((id) => !acked.has(id)).sort(),
+        confirmed: all.filter((id) => acked.has(id)).sort(),
+        missing: all.filter((id) => !acked.has(id)).sort(),
         elapsedMs: Math.round((performance.now() - t0) * 100) / 100,
       };
       return result;
@@ -189,4 +239,33 @@ export class NodeAgent {
       this.#ackWaiters.delete(waiter);
     }
   };
+
+  /** Resolves when `allIn()` (an ack calls the function given to `setWake`), at the deadline, or when the store shows all. */
+  async #waitAcks(version: number, t0: number, deadline: number, acked: Set<string>, allIn: () => boolean, setWake: (fn: (() => void) | undefined) => void): Promise<void> {
+    await new Promise<void>((resolve) => {
+      let storeTimer: NodeJS.Timeout | undefined;
+      let finished = false;
+      const done = (): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(deadlineTimer);
+        clearTimeout(storeTimer);
+        setWake(undefined);
+        resolve();
+      };
+      const deadlineTimer = setTimeout(done, Math.max(0, deadline - performance.now()));
+      setWake(done);
+      // A node that missed the bus but polled the store also counts as confirmed.
+      const checkStore = (): void => {
+        void this.#o.store.listNodes().then((ns) => {
+          for (const n of ns) if (n.appliedVersion >= version) acked.add(n.id);
+        }, (e: unknown) => this.#o.onError?.(e, 'confirm from store')).then(() => {
+          if (finished) return;
+          if (allIn()) done();
+          else storeTimer = setTimeout(checkStore, this.#o.bus.healthy() ? 100 : 20);
+        });
+      };
+      storeTimer = setTimeout(checkStore, this.#o.bus.healthy() ? Math.max(0, t0 + 250 - performance.now()) : 20);
+    });
+  }
 }

@@ -4,6 +4,7 @@ import { GatewayError } from '../core/errors.js';
 import type { ApiKeyRecord, Restriction, RestrictionScope } from '../core/types.js';
 import type { Store } from '../store/types.js';
 import { createKey, publicKey, type CreateKeyInput } from './keys.js';
+import type { PolicyChange } from './policy-change.js';
 
 /** What a change reports once propagated: which nodes confirmed the new version, which did not, how long it took. */
 export type Propagation = {
@@ -13,8 +14,12 @@ export type Propagation = {
   readonly elapsedMs: number;
 };
 
-/** Waits until every live node applied `version` or the timeout passed. Embedded single-process: resolves at once. */
-export type Propagator = (version: number, timeoutMs: number) => Promise<Propagation>;
+/**
+ * Waits until every live node applied `version` or the timeout passed. `change` is what turned version - 1 into
+ * `version`, when known: nodes that hold version - 1 apply it without reloading the state. Embedded single-process:
+ * resolves at once.
+ */
+export type Propagator = (version: number, timeoutMs: number, change?: PolicyChange) => Promise<Propagation>;
 
 export type RestrictInput = {
   readonly model: string;
@@ -64,7 +69,7 @@ export class ControlService {
     if (!r) throw new GatewayError('GW_ADMIN_NOT_FOUND', `No active key with id '${id}'.`);
     const [, propagation] = await Promise.all([
       this.#d.audit?.({ type: 'key.revoke', actor, at, version: r.version, detail: { id, tenant: r.key.tenant } }),
-      this.#d.propagate(r.version, this.#d.defaultTimeoutMs ?? 2_000),
+      this.#d.propagate(r.version, this.#d.defaultTimeoutMs ?? 2_000, { op: 'revoke', keyId: id }),
     ]);
     return { ...publicKey(r.key), propagation };
   }
@@ -105,7 +110,7 @@ export class ControlService {
     // The change is durable in the store already; its audit record and its propagation go on together.
     const [, p] = await Promise.all([
       this.#d.audit?.({ type: 'restriction.create', actor, at, version, detail: { ...r } }),
-      this.#d.propagate(version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000),
+      this.#d.propagate(version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000, { op: 'restrict', restriction: r }),
     ]);
     return { ...r, ...p };
   }
@@ -117,7 +122,7 @@ export class ControlService {
     if (!r) throw new GatewayError('GW_ADMIN_NOT_FOUND', `No active restriction with id '${id}'.`);
     const [, p] = await Promise.all([
       this.#d.audit?.({ type: 'restriction.lift', actor, at, version: r.version, detail: { id, model: r.restriction.model, reason } }),
-      this.#d.propagate(r.version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000),
+      this.#d.propagate(r.version, timeoutMs ?? this.#d.defaultTimeoutMs ?? 2_000, { op: 'lift', id }),
     ]);
     return { ...r.restriction, ...p };
   }
