@@ -69,17 +69,36 @@ export function foldText(text: string): { units: Uint16Array; length: number; br
 }
 
 /**
+ * Reusable output arrays for `hashFeatures`, so a scanner does not allocate (and the collector does not
+ * sweep) four feature arrays per text. One per scorer; the result of a call aliases it until the next.
+ */
+export type HashScratch = { ids: Int32Array; pos: Int32Array; wordIds: Int32Array; wordPos: Int32Array };
+
+export function createHashScratch(chars = 4096): HashScratch {
+  return { ids: new Int32Array(chars * 3 + 8), pos: new Int32Array(chars * 3 + 8), wordIds: new Int32Array(2 * (chars + 8)), wordPos: new Int32Array(2 * (chars + 8)) };
+}
+
+/**
  * Hashes folded text. Character n-grams (3, 4, 5) start at every position; word unigrams and bigrams are
  * emitted at the position where their last word ends. `mask` is dimension - 1 (a power of two). With
- * `dataContext`, word features are emitted a second time in a separate namespace.
+ * `dataContext`, word features are emitted a second time in a separate namespace. With `scratch`, the
+ * arrays are its own (grown when too small) and valid until its next use.
  */
-export function hashFeatures(text: string, mask: number, dataContext = false): HashedFeatures {
+export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch): HashedFeatures {
   const { units, length: n, breaks, breakCount } = foldText(text);
-  const ids = new Int32Array(n * 3 + 8);
-  const pos = new Int32Array(n * 3 + 8);
   const wcap = (dataContext ? 2 : 1) * (n + 8);
-  const wordIds = new Int32Array(wcap);
-  const wordPos = new Int32Array(wcap);
+  if (scratch !== undefined && scratch.ids.length < n * 3 + 8) {
+    const fresh = createHashScratch(Math.max(n, 2 * (scratch.ids.length / 3)));
+    Object.assign(scratch, fresh);
+  }
+  if (scratch !== undefined && scratch.wordIds.length < wcap) {
+    scratch.wordIds = new Int32Array(wcap);
+    scratch.wordPos = new Int32Array(wcap);
+  }
+  const ids = scratch?.ids ?? new Int32Array(n * 3 + 8);
+  const pos = scratch?.pos ?? new Int32Array(n * 3 + 8);
+  const wordIds = scratch?.wordIds ?? new Int32Array(wcap);
+  const wordPos = scratch?.wordPos ?? new Int32Array(wcap);
   let k = 0;
   let kw = 0;
   let wordHash = SEED_WORD;
@@ -87,13 +106,29 @@ export function hashFeatures(text: string, mask: number, dataContext = false): H
   let prevWord = 0;
   let hasPrev = false;
   for (let i = 0; i < n; i++) {
-    let h = SEED_CHAR;
-    const lim = i + 5 <= n ? 5 : n - i;
-    for (let j = 0; j < lim; j++) {
-      h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
-      if (j >= 2) {
-        ids[k] = mix(h + j, mask);
-        pos[k++] = i;
+    // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
+    // V8 fall back to float arithmetic for the whole loop). The common case is unrolled.
+    if (i + 5 <= n) {
+      let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
+      ids[k] = mix((h + 2) | 0, mask);
+      h = Math.imul(h ^ (units[i + 3] as number), FNV_PRIME);
+      ids[k + 1] = mix((h + 3) | 0, mask);
+      h = Math.imul(h ^ (units[i + 4] as number), FNV_PRIME);
+      ids[k + 2] = mix((h + 4) | 0, mask);
+      pos[k] = i;
+      pos[k + 1] = i;
+      pos[k + 2] = i;
+      k += 3;
+    } else {
+      let h = SEED_CHAR;
+      for (let j = 0; j < n - i; j++) {
+        h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
+        if (j >= 2) {
+          ids[k] = mix((h + j) | 0, mask);
+          pos[k++] = i;
+        }
       }
     }
     const c = units[i] as number;

@@ -3,7 +3,7 @@ import type { Finding, TextOrigin } from '../../types.js';
 import { boundedRegions, type Region } from '../../text/bounded-regions.js';
 import { looksLikeData } from '../../text/data-context.js';
 import { decodedViews } from '../../text/decode.js';
-import { hashFeatures } from '../../text/hashed-features.js';
+import { createHashScratch, hashFeatures } from '../../text/hashed-features.js';
 import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
 import { segmentRanges } from '../../text/segments.js';
 import { DEFAULT_STAGE2, STAGE2_CLAMP, stage2Logit, type Stage2 } from '../../text/stage2.js';
@@ -43,6 +43,7 @@ export function createInjectionScorer(
   calibration: InjectionCalibration = INJECTION_CALIBRATION,
 ): InjectionScorer {
   const scratch = createScratch(model.dim);
+  const hashScratch = createHashScratch();
   const mask = model.dim - 1;
   const stage = calibration.stage2 ?? DEFAULT_STAGE2;
   const sentHead = stage.wSent !== 0 ? model.heads[1] : undefined;
@@ -71,7 +72,7 @@ export function createInjectionScorer(
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(view, mask);
+      const f = hashFeatures(view, mask, false, hashScratch);
       const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
       const z = modelLogit(f, th) - th;
       if (z > best) best = z;
