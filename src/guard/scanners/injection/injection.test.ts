@@ -95,6 +95,11 @@ describe('bounded work', () => {
     const r = scoreInjection(`${pad}\n${IGNORE}\n${pad}`, 'document');
     expect(r.score).toBeGreaterThanOrEqual(0.5);
   });
+  it('fails closed on a huge text with more suspicious spots than it scans', () => {
+    const r = scoreInjection('Please ignore the noise in row 7 of this sheet. '.repeat(100_000), 'document');
+    expect(r.findings.map((f) => f.type)).toContain('injection.unscanned');
+    expect(r.score).toBe(1);
+  });
   it('scans every Unicode category without throwing', () => {
     let s = '';
     for (let cp = 0; cp < 0x30000; cp += 97) if (cp < 0xd800 || cp > 0xdfff) s += String.fromCodePoint(cp);
