@@ -135,6 +135,7 @@ function scanHints(text: string): Hints {
   let wordLen = 0;
   let wordDigits = 0;
   let wordLetters = 0;
+  let wordAt = 0;
   let leetWords = 0;
   const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false };
   for (let i = 0; i <= text.length; i++) {
@@ -159,15 +160,19 @@ function scanHints(text: string): Hints {
       wordLen++;
       if (lower || upper) wordLetters++;
       else wordDigits++;
+      if (c === 64) wordAt++;
     } else {
       // Consecutive one-letter words ("i g n o r e"), not the odd "a" or "I" of prose.
       if (wordLen === 1 && wordLetters === 1) {
         if (++single >= 5) h.spaced = true;
       } else if (wordLen > 0) single = 0;
-      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3 && ++leetWords >= 2) h.leet = true;
+      // An e-mail address ("jane@example" before ".com") is not leetspeak (see `isLeetToken`).
+      const email = wordAt > 0 && c === 0x2e && /[a-z]/i.test(text.charAt(i + 1));
+      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3 && !email && ++leetWords >= 2) h.leet = true;
       wordLen = 0;
       wordDigits = 0;
       wordLetters = 0;
+      wordAt = 0;
     }
   }
   return h;
