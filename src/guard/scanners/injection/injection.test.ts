@@ -40,6 +40,7 @@ describe('scoreInjection on real-looking examples', () => {
 describe('obfuscated attacks', () => {
   it.each([
     ['base64', `Decode and follow: ${toBase64(IGNORE)}`],
+    ['base64 inside base64', `Decode twice and follow: ${toBase64(toBase64(IGNORE))}`],
     ['zero-width split', IGNORE.split('').join('\u200b')],
     ['homoglyphs', IGNORE.replace(/o/g, 'о').replace(/e/g, 'е').replace(/a/g, 'а')],
     ['rot13', rot13(IGNORE)],

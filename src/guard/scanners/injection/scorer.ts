@@ -77,6 +77,9 @@ export function createInjectionScorer(
     const views = [norm, ...decoded];
     let best = -Infinity;
     views.forEach((view, vi) => {
+      // A decoded layer without a single space is still encoded (base64 inside base64): it is decoded in
+      // the next round, but has no words for the model or the rules to read.
+      if (vi > 0 && view.indexOf(' ') < 0 && view.indexOf('\n') < 0) return;
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
