@@ -38,10 +38,15 @@ function isWordUnit(c: number): boolean {
  * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
  * runs to one space. Returns code units and their count.
  */
-export function foldText(text: string): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
+export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
   const lower = text.toLowerCase();
-  const units = new Uint16Array(lower.length);
-  const breaks = new Int32Array(lower.length + 1);
+  if (scratch !== undefined && scratch.units.length < lower.length + 1) {
+    const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
+    scratch.units = new Uint16Array(cap);
+    scratch.breaks = new Int32Array(cap);
+  }
+  const units = scratch?.units ?? new Uint16Array(lower.length);
+  const breaks = scratch?.breaks ?? new Int32Array(lower.length + 1);
   let nb = 0;
   let n = 0;
   let prevSpace = true;
@@ -69,13 +74,28 @@ export function foldText(text: string): { units: Uint16Array; length: number; br
 }
 
 /**
- * Reusable output arrays for `hashFeatures`, so a scanner does not allocate (and the collector does not
- * sweep) four feature arrays per text. One per scorer; the result of a call aliases it until the next.
+ * Reusable arrays for `foldText` and `hashFeatures`, so a scanner does not allocate (and the collector does
+ * not sweep) six arrays per text. One per scorer; the result of a call aliases it until the next call.
  */
-export type HashScratch = { ids: Int32Array; pos: Int32Array; wordIds: Int32Array; wordPos: Int32Array };
+export type HashScratch = {
+  units: Uint16Array;
+  breaks: Int32Array;
+  ids: Int32Array;
+  pos: Int32Array;
+  wordIds: Int32Array;
+  wordPos: Int32Array;
+};
 
 export function createHashScratch(chars = 4096): HashScratch {
-  return { ids: new Int32Array(chars * 3 + 8), pos: new Int32Array(chars * 3 + 8), wordIds: new Int32Array(2 * (chars + 8)), wordPos: new Int32Array(2 * (chars + 8)) };
+  const c = Math.max(1, Math.ceil(chars));
+  return {
+    units: new Uint16Array(c + 1),
+    breaks: new Int32Array(c + 1),
+    ids: new Int32Array(c * 3 + 8),
+    pos: new Int32Array(c * 3 + 8),
+    wordIds: new Int32Array(2 * (c + 8)),
+    wordPos: new Int32Array(2 * (c + 8)),
+  };
 }
 
 /**
@@ -85,11 +105,12 @@ export function createHashScratch(chars = 4096): HashScratch {
  * arrays are its own (grown when too small) and valid until its next use.
  */
 export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch): HashedFeatures {
-  const { units, length: n, breaks, breakCount } = foldText(text);
+  const { units, length: n, breaks, breakCount } = foldText(text, scratch);
   const wcap = (dataContext ? 2 : 1) * (n + 8);
   if (scratch !== undefined && scratch.ids.length < n * 3 + 8) {
-    const fresh = createHashScratch(Math.max(n, 2 * (scratch.ids.length / 3)));
-    Object.assign(scratch, fresh);
+    const cap = Math.max(n * 3 + 8, 2 * scratch.ids.length);
+    scratch.ids = new Int32Array(cap);
+    scratch.pos = new Int32Array(cap);
   }
   if (scratch !== undefined && scratch.wordIds.length < wcap) {
     scratch.wordIds = new Int32Array(wcap);

@@ -84,8 +84,10 @@ describe('hashFeatures and windows', () => {
     expect([f.count, f.wordCount, sum(f.ids, f.count), sum(f.wordIds, f.wordCount)]).toEqual([249, 25, -759923003, -2002753145]);
   });
   it('gives the same features with a reused scratch, growing it for long texts', () => {
-    const hs = createHashScratch(4);
-    for (const t of ['short text', 'The quick brown fox. '.repeat(50), 'ab', 'Ünïcödé and more words here']) {
+    const hs = createHashScratch(100);
+    // 150 characters: more than the scratch holds but less than double it; then much more; then less again.
+    const texts = ['short text', 'abcdefghij '.repeat(14).slice(0, 150), 'The quick brown fox. '.repeat(50), 'ab', 'İstanbul Ünïcödé and more words here'];
+    for (const t of texts) {
       const a = hashFeatures(t, 1023, true);
       const b = hashFeatures(t, 1023, true, hs);
       expect([b.count, b.wordCount]).toEqual([a.count, a.wordCount]);
@@ -93,6 +95,7 @@ describe('hashFeatures and windows', () => {
       expect(Array.from(b.pos.subarray(0, b.count))).toEqual(Array.from(a.pos.subarray(0, a.count)));
       expect(Array.from(b.wordIds.subarray(0, b.wordCount))).toEqual(Array.from(a.wordIds.subarray(0, a.wordCount)));
       expect(Array.from(b.wordPos.subarray(0, b.wordCount))).toEqual(Array.from(a.wordPos.subarray(0, a.wordCount)));
+      expect(Array.from(b.breaks.subarray(0, b.breakCount))).toEqual(Array.from(a.breaks.subarray(0, a.breakCount)));
     }
   });
   it('adds data-namespace word features only in data context', () => {
