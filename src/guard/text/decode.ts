@@ -92,12 +92,19 @@ export function rot13(s: string): string {
 
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's' };
 
-function isLeetToken(w: string): boolean {
-  return HAS_LETTER.test(w) && HAS_LEET.test(w) && !/^[0-9]+(?:st|nd|rd|th|k|m|km|kg|g|mb|gb|px|s|ms|h|am|pm)$/i.test(w);
+/**
+ * `w` found at `at` in `text` is leetspeak: letters mixed with look-alike digits or symbols, and neither a
+ * number with a unit nor the local part and host of an e-mail address ("jane@example" before ".com"):
+ * two addresses in a prompt used to produce a "decoded" copy of the whole text that doubled its cost.
+ */
+function isLeetToken(w: string, text: string, at: number): boolean {
+  if (!HAS_LETTER.test(w) || !HAS_LEET.test(w) || /^[0-9]+(?:st|nd|rd|th|k|m|km|kg|g|mb|gb|px|s|ms|h|am|pm)$/i.test(w)) return false;
+  const end = at + w.length;
+  return !(w.includes('@') && text.charCodeAt(end) === 0x2e && /[a-z]/i.test(text.charAt(end + 1)));
 }
 
 function deleet(s: string): string {
-  return s.replace(LEET_TOKEN, (w) => (isLeetToken(w) ? w.replace(/[0-9@$]/g, (d) => LEET[d] ?? d) : w));
+  return s.replace(LEET_TOKEN, (w, at: number) => (isLeetToken(w, s, at) ? w.replace(/[0-9@$]/g, (d) => LEET[d] ?? d) : w));
 }
 
 /** Plain English words decoded from noise: a decoded run must look like text, not like random bytes. */
@@ -128,6 +135,7 @@ function scanHints(text: string): Hints {
   let wordLen = 0;
   let wordDigits = 0;
   let wordLetters = 0;
+  let wordAt = 0;
   let leetWords = 0;
   const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false };
   for (let i = 0; i <= text.length; i++) {
@@ -152,15 +160,19 @@ function scanHints(text: string): Hints {
       wordLen++;
       if (lower || upper) wordLetters++;
       else wordDigits++;
+      if (c === 64) wordAt++;
     } else {
       // Consecutive one-letter words ("i g n o r e"), not the odd "a" or "I" of prose.
       if (wordLen === 1 && wordLetters === 1) {
         if (++single >= 5) h.spaced = true;
       } else if (wordLen > 0) single = 0;
-      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3 && ++leetWords >= 2) h.leet = true;
+      // An e-mail address ("jane@example" before ".com") is not leetspeak (see `isLeetToken`).
+      const email = wordAt > 0 && c === 0x2e && /[a-z]/i.test(text.charAt(i + 1));
+      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3 && !email && ++leetWords >= 2) h.leet = true;
       wordLen = 0;
       wordDigits = 0;
       wordLetters = 0;
+      wordAt = 0;
     }
   }
   return h;
@@ -197,7 +209,7 @@ function decodeOnce(text: string, budget: { chars: number }): string[] {
   if (!hints.leet) return out;
   let leetHits = 0;
   for (const m of text.matchAll(LEET_TOKEN)) {
-    if (isLeetToken(m[0])) leetHits++;
+    if (isLeetToken(m[0], text, m.index)) leetHits++;
     if (leetHits >= 2) break;
   }
   if (leetHits >= 2) take(deleet(text));

@@ -38,10 +38,15 @@ function isWordUnit(c: number): boolean {
  * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
  * runs to one space. Returns code units and their count.
  */
-export function foldText(text: string): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
+export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
   const lower = text.toLowerCase();
-  const units = new Uint16Array(lower.length);
-  const breaks = new Int32Array(lower.length + 1);
+  if (scratch !== undefined && scratch.units.length < lower.length + 1) {
+    const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
+    scratch.units = new Uint16Array(cap);
+    scratch.breaks = new Int32Array(cap);
+  }
+  const units = scratch?.units ?? new Uint16Array(lower.length);
+  const breaks = scratch?.breaks ?? new Int32Array(lower.length + 1);
   let nb = 0;
   let n = 0;
   let prevSpace = true;
@@ -69,17 +74,52 @@ export function foldText(text: string): { units: Uint16Array; length: number; br
 }
 
 /**
+ * Reusable arrays for `foldText` and `hashFeatures`, so a scanner does not allocate (and the collector does
+ * not sweep) six arrays per text. One per scorer; the result of a call aliases it until the next call.
+ */
+export type HashScratch = {
+  units: Uint16Array;
+  breaks: Int32Array;
+  ids: Int32Array;
+  pos: Int32Array;
+  wordIds: Int32Array;
+  wordPos: Int32Array;
+};
+
+export function createHashScratch(chars = 4096): HashScratch {
+  const c = Math.max(1, Math.ceil(chars));
+  return {
+    units: new Uint16Array(c + 1),
+    breaks: new Int32Array(c + 1),
+    ids: new Int32Array(c * 3 + 8),
+    pos: new Int32Array(c * 3 + 8),
+    wordIds: new Int32Array(2 * (c + 8)),
+    wordPos: new Int32Array(2 * (c + 8)),
+  };
+}
+
+/**
  * Hashes folded text. Character n-grams (3, 4, 5) start at every position; word unigrams and bigrams are
  * emitted at the position where their last word ends. `mask` is dimension - 1 (a power of two). With
- * `dataContext`, word features are emitted a second time in a separate namespace.
+ * `dataContext`, word features are emitted a second time in a separate namespace. With `scratch`, the
+ * arrays are its own (grown when too small) and valid until its next use.
  */
-export function hashFeatures(text: string, mask: number, dataContext = false): HashedFeatures {
-  const { units, length: n, breaks, breakCount } = foldText(text);
-  const ids = new Int32Array(n * 3 + 8);
-  const pos = new Int32Array(n * 3 + 8);
+export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch): HashedFeatures {
+  const { units, length: n, breaks, breakCount } = foldText(text, scratch);
   const wcap = (dataContext ? 2 : 1) * (n + 8);
-  const wordIds = new Int32Array(wcap);
-  const wordPos = new Int32Array(wcap);
+  if (scratch !== undefined && scratch.ids.length < n * 3 + 8) {
+    const cap = Math.max(n * 3 + 8, 2 * scratch.ids.length);
+    scratch.ids = new Int32Array(cap);
+    scratch.pos = new Int32Array(cap);
+  }
+  if (scratch !== undefined && scratch.wordIds.length < wcap) {
+    scratch.wordIds = new Int32Array(wcap);
+    scratch.wordPos = new Int32Array(wcap);
+  }
+  const ids = scratch?.ids ?? new Int32Array(n * 3 + 8);
+  const pos = scratch?.pos ?? new Int32Array(n * 3 + 8);
+  const wordIds = scratch?.wordIds ?? new Int32Array(wcap);
+  const wordPos = scratch?.wordPos ?? new Int32Array(wcap);
   let k = 0;
   let kw = 0;
   let wordHash = SEED_WORD;
@@ -87,13 +127,29 @@ export function hashFeatures(text: string, mask: number, dataContext = false): H
   let prevWord = 0;
   let hasPrev = false;
   for (let i = 0; i < n; i++) {
-    let h = SEED_CHAR;
-    const lim = i + 5 <= n ? 5 : n - i;
-    for (let j = 0; j < lim; j++) {
-      h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
-      if (j >= 2) {
-        ids[k] = mix(h + j, mask);
-        pos[k++] = i;
+    // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
+    // V8 fall back to float arithmetic for the whole loop). The common case is unrolled.
+    if (i + 5 <= n) {
+      let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
+      ids[k] = mix((h + 2) | 0, mask);
+      h = Math.imul(h ^ (units[i + 3] as number), FNV_PRIME);
+      ids[k + 1] = mix((h + 3) | 0, mask);
+      h = Math.imul(h ^ (units[i + 4] as number), FNV_PRIME);
+      ids[k + 2] = mix((h + 4) | 0, mask);
+      pos[k] = i;
+      pos[k + 1] = i;
+      pos[k + 2] = i;
+      k += 3;
+    } else {
+      let h = SEED_CHAR;
+      for (let j = 0; j < n - i; j++) {
+        h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
+        if (j >= 2) {
+          ids[k] = mix((h + j) | 0, mask);
+          pos[k++] = i;
+        }
       }
     }
     const c = units[i] as number;

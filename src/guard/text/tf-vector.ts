@@ -87,6 +87,13 @@ export function dot(w: Float32Array, v: SparseVec): number {
   return z;
 }
 
+/** 1 + ln(c) for small counts, the same doubles `Math.log` gives: most repeated n-grams repeat a few times. */
+const SUBLINEAR = Float64Array.from({ length: 1024 }, (_, c) => (c === 0 ? 0 : 1 + Math.log(c)));
+
+function sublinear(c: number): number {
+  return c < 1024 ? (SUBLINEAR[c] as number) : 1 + Math.log(c);
+}
+
 /** Scratch for `tfDot`: a saturating count per id and the list of ids touched. */
 export type DotScratch = { cnt: Uint16Array; touched: Int32Array };
 
@@ -123,7 +130,7 @@ export function tfDot(f: HashedFeatures, r: TfRange, w: Float32Array, s: DotScra
     const id = touched[i] as number;
     const c = cnt[id] as number;
     cnt[id] = 0;
-    const v = c === 1 ? 1 : 1 + Math.log(c);
+    const v = c === 1 ? 1 : sublinear(c);
     sum += (w[id] as number) * v;
     ss += v * v;
   }
@@ -134,7 +141,7 @@ export function tfDot(f: HashedFeatures, r: TfRange, w: Float32Array, s: DotScra
     const id = touched[i] as number;
     const c = cnt[id] as number;
     cnt[id] = 0;
-    const v = (c === 1 ? 1 : 1 + Math.log(c)) * wordWeight;
+    const v = (c === 1 ? 1 : sublinear(c)) * wordWeight;
     sum += (w[id] as number) * v;
     ss += v * v;
   }

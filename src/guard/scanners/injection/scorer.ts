@@ -2,8 +2,8 @@
 import type { Finding, TextOrigin } from '../../types.js';
 import { boundedRegions, type Region } from '../../text/bounded-regions.js';
 import { looksLikeData } from '../../text/data-context.js';
-import { decodedViews } from '../../text/decode.js';
-import { hashFeatures } from '../../text/hashed-features.js';
+import { DEFAULT_DECODE_LIMITS, decodedViews } from '../../text/decode.js';
+import { createHashScratch, hashFeatures } from '../../text/hashed-features.js';
 import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
 import { segmentRanges } from '../../text/segments.js';
 import { DEFAULT_STAGE2, STAGE2_CLAMP, stage2Logit, type Stage2 } from '../../text/stage2.js';
@@ -34,6 +34,12 @@ export type InjectionScorer = { score(text: string, origin: TextOrigin): Injecti
 const TRIGGER =
   /ignore|disregard|forget|instruction|system|prompt|assistant|jailbr|pretend|act as|you are|from now on|developer mode|anything now|override|bypass|important|todo|reveal|your (?:task|goal|response|answer)|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]|[A-Za-z0-9+/]{48}|(?:%[0-9A-Fa-f]{2}){6}|(?:[0-9a-fA-F]{2}){24}|[\u0400-\u04ff\u0370-\u03ff]/giu;
 
+/**
+ * Decoded characters per scanned text, across all its regions: each region alone is capped by the decode
+ * limits, but a huge text of encoded-looking runs has up to a hundred regions.
+ */
+const TEXT_DECODE_CHARS = 2 * DEFAULT_DECODE_LIMITS.maxChars;
+
 function isDataOrigin(origin: TextOrigin): boolean {
   return origin === 'tool' || origin === 'document';
 }
@@ -43,6 +49,7 @@ export function createInjectionScorer(
   calibration: InjectionCalibration = INJECTION_CALIBRATION,
 ): InjectionScorer {
   const scratch = createScratch(model.dim);
+  const hashScratch = createHashScratch();
   const mask = model.dim - 1;
   const stage = calibration.stage2 ?? DEFAULT_STAGE2;
   const sentHead = stage.wSent !== 0 ? model.heads[1] : undefined;
@@ -62,16 +69,21 @@ export function createInjectionScorer(
     return stage2Logit(stage, { zWhole, zSent, segments: segs.length });
   };
 
-  const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[]): number => {
+  const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[], decodeBudget: { chars: number }): number => {
     const norm = normalizeForScan(region.text);
     const identity = norm === region.text;
-    const views = [norm, ...decodedViews(norm)];
+    const decoded = decodeBudget.chars >= 16 ? decodedViews(norm, { ...DEFAULT_DECODE_LIMITS, maxChars: Math.min(DEFAULT_DECODE_LIMITS.maxChars, decodeBudget.chars) }) : [];
+    for (const v of decoded) decodeBudget.chars -= v.length;
+    const views = [norm, ...decoded];
     let best = -Infinity;
     views.forEach((view, vi) => {
+      // A decoded layer without a single space is still encoded (base64 inside base64): it is decoded in
+      // the next round, but has no words for the model or the rules to read.
+      if (vi > 0 && view.indexOf(' ') < 0 && view.indexOf('\n') < 0) return;
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(view, mask);
+      const f = hashFeatures(view, mask, false, hashScratch);
       const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
       const z = modelLogit(f, th) - th;
       if (z > best) best = z;
@@ -92,8 +104,12 @@ export function createInjectionScorer(
       const findings: Finding[] = [];
       const dataOrigin = isDataOrigin(origin);
       const { regions, exhausted } = boundedRegions(text, TRIGGER);
+      // An exhausted text scores 1 (unscanned) whatever its regions say: score its head and tail for the
+      // findings, not the hundred slices in between.
+      const scored = exhausted && regions.length > 2 ? [regions[0] as Region, regions[regions.length - 1] as Region] : regions;
+      const decodeBudget = { chars: TEXT_DECODE_CHARS };
       let z = -Infinity;
-      for (const r of regions) z = Math.max(z, scoreRegion(r, dataOrigin, findings));
+      for (const r of scored) z = Math.max(z, scoreRegion(r, dataOrigin, findings, decodeBudget));
       const modelScore = sigmoid(z);
       if (modelScore >= 0.5) findings.unshift({ type: 'injection.model', score: modelScore });
       if (exhausted) findings.push({ type: 'injection.unscanned', score: 1 });
