@@ -1,0 +1,135 @@
+/** @module The audit log's side of its writer thread: hands batches over a message port, restarts the thread if it dies. */
+import { Worker } from 'node:worker_threads';
+import type { BackendThreadSpec } from './backend.js';
+import type { ChainSink, SinkState } from './chain-sink.js';
+import type { BatchResult, Prepared, TailProblem } from './chain-writer.js';
+import type { CheckpointReason } from './checkpoint.js';
+import { GENESIS_PREV } from './event.js';
+import type { FromWriter, ToWriter, WriterData } from './writer-protocol.js';
+
+type Pending = { readonly resolve: (m: FromWriter) => void; readonly reject: (err: unknown) => void };
+
+/** Starts the writer thread. From source (vitest, tsx) the entry is TypeScript, loaded through writer-thread-dev.mjs. */
+function startWriter(data: WriterData): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return new Worker(new URL(fromSource ? './writer-thread-dev.mjs' : './writer-thread.js', import.meta.url), { workerData: data });
+}
+
+/**
+ * Appends on a writer thread: the request thread only queues and encodes; linking, hashing, Merkle
+ * frontier, signing and the store transaction run on the other core. Two batches may be in flight, so the
+ * thread starts on the next while the log encodes the one after.
+ */
+export class ThreadSink implements ChainSink {
+  readonly depth = 2;
+  readonly #data: WriterData;
+  readonly #pending = new Map<number, Pending>();
+  #worker: Worker | undefined;
+  #starting: Promise<Worker> | undefined;
+  #nextId = 1;
+  #gen = 0;
+  #closed = false;
+  #state: SinkState = { head: { seq: 0, hash: GENESIS_PREV }, lastCheckpoint: { size: 0, at: 0 }, tailProblem: undefined };
+
+  constructor(spec: BackendThreadSpec, chain: string, dataDir: string, every: number) {
+    this.#data = { spec, chain, dataDir, every };
+  }
+
+  get state(): SinkState {
+    return this.#state;
+  }
+
+  async open(now: number): Promise<TailProblem | undefined> {
+    const w = await this.#ensure(now);
+    // #ensure opened it; a restarted thread reports its own tail problem through state.
+    void w;
+    return this.#state.tailProblem;
+  }
+
+  async append(items: readonly Prepared[], forced: CheckpointReason | undefined, now: number): Promise<BatchResult> {
+    const gen = this.#gen;
+    const w = this.#worker ?? await this.#ensure(now);
+    let text = '';
+    const lengths = new Uint32Array(items.length);
+    const ats = new Float64Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Prepared;
+      text += it.json;
+      lengths[i] = it.json.length;
+      ats[i] = it.at;
+    }
+    const reply = await this.#request(w, { type: 'append', id: this.#nextId++, gen, text, lengths, ats, forced, now }, [lengths.buffer, ats.buffer]);
+    if (reply.type === 'appended') {
+      this.#state = reply.state;
+      return reply.result;
+    }
+    if (reply.type === 'failed') {
+      this.#gen = Math.max(this.#gen, gen + 1);
+      throw new Error(reply.message);
+    }
+    throw new Error('audit writer: batch not written because an earlier batch failed');
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const w = this.#worker;
+    if (!w) return;
+    await this.#request(w, { type: 'close', id: this.#nextId++ }).catch(() => undefined);
+    await w.terminate();
+    this.#worker = undefined;
+  }
+
+  /** The live thread, or a new one that has loaded the chain (a restarted thread reloads the head from the store). */
+  #ensure(now: number): Promise<Worker> {
+    if (this.#worker) return Promise.resolve(this.#worker);
+    if (this.#closed) return Promise.reject(new Error('audit writer is closed'));
+    this.#starting ??= (async () => {
+      const w = startWriter(this.#data);
+      w.on('message', (m: FromWriter) => this.#settle(m));
+      w.on('error', (err) => this.#lost(w, err));
+      w.on('exit', (code) => this.#lost(w, new Error(`audit writer thread exited with code ${code}`)));
+      w.unref();
+      this.#worker = w;
+      try {
+        const reply = await this.#request(w, { type: 'open', id: this.#nextId++, now });
+        if (reply.type !== 'opened') throw new Error(reply.type === 'failed' ? reply.message : `audit writer: unexpected ${reply.type}`);
+        this.#state = reply.state;
+        return w;
+      } catch (err) {
+        this.#worker = undefined;
+        await w.terminate();
+        throw err;
+      } finally {
+        this.#starting = undefined;
+      }
+    })();
+    return this.#starting;
+  }
+
+  #request(w: Worker, m: ToWriter, transfer: ArrayBuffer[] = []): Promise<FromWriter> {
+    return new Promise((resolve, reject) => {
+      // Referenced only while a reply is awaited: an idle log must not keep the process alive.
+      if (this.#pending.size === 0) w.ref();
+      this.#pending.set(m.id, { resolve, reject });
+      w.postMessage(m, transfer);
+    });
+  }
+
+  #settle(m: FromWriter): void {
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    this.#pending.delete(m.id);
+    if (this.#pending.size === 0) this.#worker?.unref();
+    p.resolve(m);
+  }
+
+  /** The thread died: what it had not acknowledged was not committed by it (one transaction per batch); fail it all. */
+  #lost(w: Worker, err: unknown): void {
+    if (this.#worker !== w) return;
+    this.#worker = undefined;
+    this.#gen++;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(err);
+  }
+}
