@@ -15,6 +15,33 @@ function startWriter(data: WriterData): Worker {
   return new Worker(new URL(fromSource ? './writer-thread-dev.mjs' : './writer-thread.js', import.meta.url), { workerData: data });
 }
 
+/** UTF-8 of every payload back to back in one buffer of its own (transferable), with byte lengths and times. */
+function pack(items: readonly Prepared[]): { bytes: ArrayBuffer; lengths: Uint32Array; ats: Float64Array } {
+  let chars = 0;
+  for (const it of items) chars += it.json.length;
+  // Canonical payloads are nearly always ASCII (one byte per UTF-16 unit); the buffer grows for the rest.
+  let buf = Buffer.allocUnsafeSlow(chars + 64);
+  const lengths = new Uint32Array(items.length);
+  const ats = new Float64Array(items.length);
+  let off = 0;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i] as Prepared;
+    if (buf.length - off < it.json.length * 3) {
+      const need = off + Buffer.byteLength(it.json, 'utf8');
+      if (need > buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(need, buf.length * 2));
+        buf.copy(bigger, 0, 0, off);
+        buf = bigger;
+      }
+    }
+    const n = buf.write(it.json, off, 'utf8');
+    lengths[i] = n;
+    ats[i] = it.at;
+    off += n;
+  }
+  return { bytes: buf.buffer as ArrayBuffer, lengths, ats };
+}
+
 /**
  * Appends on a writer thread: the request thread only queues and encodes; linking, hashing, Merkle
  * frontier, signing and the store transaction run on the other core. Two batches may be in flight, so the
@@ -24,7 +51,10 @@ export class ThreadSink implements ChainSink {
   readonly depth = 2;
   readonly #data: WriterData;
   readonly #pending = new Map<number, Pending>();
+  /** The thread started last, opened or still opening (what a death notice is checked against). */
   #worker: Worker | undefined;
+  /** The thread once it has loaded the chain: batches go straight to it. */
+  #opened: Worker | undefined;
   #starting: Promise<Worker> | undefined;
   #nextId = 1;
   #gen = 0;
@@ -40,25 +70,16 @@ export class ThreadSink implements ChainSink {
   }
 
   async open(now: number): Promise<TailProblem | undefined> {
-    const w = await this.#ensure(now);
-    // #ensure opened it; a restarted thread reports its own tail problem through state.
-    void w;
+    await this.#ensure(now);
     return this.#state.tailProblem;
   }
 
   async append(items: readonly Prepared[], forced: CheckpointReason | undefined, now: number): Promise<BatchResult> {
     const gen = this.#gen;
-    const w = this.#worker ?? await this.#ensure(now);
-    let text = '';
-    const lengths = new Uint32Array(items.length);
-    const ats = new Float64Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i] as Prepared;
-      text += it.json;
-      lengths[i] = it.json.length;
-      ats[i] = it.at;
-    }
-    const reply = await this.#request(w, { type: 'append', id: this.#nextId++, gen, text, lengths, ats, forced, now }, [lengths.buffer, ats.buffer]);
+    // While a thread opens, every batch waits for it, so they reach it in the order they were handed over.
+    const w = this.#opened ?? await this.#ensure(now);
+    const { bytes, lengths, ats } = pack(items);
+    const reply = await this.#request(w, { type: 'append', id: this.#nextId++, gen, bytes, lengths, ats, forced, now }, [bytes, lengths.buffer as ArrayBuffer, ats.buffer as ArrayBuffer]);
     if (reply.type === 'appended') {
       this.#state = reply.state;
       return reply.result;
@@ -75,13 +96,14 @@ export class ThreadSink implements ChainSink {
     const w = this.#worker;
     if (!w) return;
     await this.#request(w, { type: 'close', id: this.#nextId++ }).catch(() => undefined);
-    await w.terminate();
     this.#worker = undefined;
+    this.#opened = undefined;
+    await w.terminate();
   }
 
   /** The live thread, or a new one that has loaded the chain (a restarted thread reloads the head from the store). */
   #ensure(now: number): Promise<Worker> {
-    if (this.#worker) return Promise.resolve(this.#worker);
+    if (this.#opened) return Promise.resolve(this.#opened);
     if (this.#closed) return Promise.reject(new Error('audit writer is closed'));
     this.#starting ??= (async () => {
       const w = startWriter(this.#data);
@@ -94,9 +116,10 @@ export class ThreadSink implements ChainSink {
         const reply = await this.#request(w, { type: 'open', id: this.#nextId++, now });
         if (reply.type !== 'opened') throw new Error(reply.type === 'failed' ? reply.message : `audit writer: unexpected ${reply.type}`);
         this.#state = reply.state;
+        this.#opened = w;
         return w;
       } catch (err) {
-        this.#worker = undefined;
+        if (this.#worker === w) this.#worker = undefined;
         await w.terminate();
         throw err;
       } finally {
@@ -127,6 +150,7 @@ export class ThreadSink implements ChainSink {
   #lost(w: Worker, err: unknown): void {
     if (this.#worker !== w) return;
     this.#worker = undefined;
+    this.#opened = undefined;
     this.#gen++;
     const pending = [...this.#pending.values()];
     this.#pending.clear();

@@ -8,13 +8,14 @@ import type { SinkState } from './chain-sink.js';
 export type WriterData = { readonly spec: BackendThreadSpec; readonly chain: string; readonly dataDir: string; readonly every: number };
 
 /**
- * One batch: payload JSON texts concatenated (`lengths` in UTF-16 units cut them apart again), so the port
- * clones one string per batch, not one per event. `gen` counts failures: after a failed batch the thread
- * skips every batch of the same generation (they were handed over behind it and go back to the queue).
+ * One batch: the payloads' JSON as UTF-8, back to back in one transferred buffer (`lengths` in bytes cut them
+ * apart again), so nothing is copied or cloned per event on the way. `gen` counts failures: after a failed
+ * batch the thread skips every batch of the same generation (they were handed over behind it and go back to
+ * the queue).
  */
 export type AppendRequest = {
   readonly type: 'append'; readonly id: number; readonly gen: number;
-  readonly text: string; readonly lengths: Uint32Array; readonly ats: Float64Array;
+  readonly bytes: ArrayBuffer; readonly lengths: Uint32Array; readonly ats: Float64Array;
   readonly forced: CheckpointReason | undefined; readonly now: number;
 };
 

@@ -17,10 +17,11 @@ async function openBackend(data: WriterData): Promise<AuditBackend> {
 }
 
 function unpack(m: AppendRequest): Prepared[] {
+  const bytes = Buffer.from(m.bytes);
   const items = new Array<Prepared>(m.lengths.length);
   for (let i = 0, at = 0; i < items.length; i++) {
     const end = at + (m.lengths[i] as number);
-    items[i] = { json: m.text.slice(at, end), at: m.ats[i] as number };
+    items[i] = { json: bytes.toString('utf8', at, end), at: m.ats[i] as number };
     at = end;
   }
   return items;
