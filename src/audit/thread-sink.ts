@@ -1,19 +1,15 @@
 /** @module The audit log's side of its writer thread: hands batches over a message port, restarts the thread if it dies. */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendThreadSpec } from './backend.js';
 import type { ChainSink, SinkState } from './chain-sink.js';
 import type { BatchResult, Prepared, TailProblem } from './chain-writer.js';
 import type { CheckpointReason } from './checkpoint.js';
 import { GENESIS_PREV } from './event.js';
+import { startThread } from './start-thread.js';
 import type { FromWriter, ToWriter, WriterData } from './writer-protocol.js';
 
 type Pending = { readonly resolve: (m: FromWriter) => void; readonly reject: (err: unknown) => void };
 
-/** Starts the writer thread. From source (vitest, tsx) the entry is TypeScript, loaded through writer-thread-dev.mjs. */
-function startWriter(data: WriterData): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return new Worker(new URL(fromSource ? './writer-thread-dev.mjs' : './writer-thread.js', import.meta.url), { workerData: data });
-}
 
 /** UTF-8 of every payload back to back in one buffer of its own (transferable), with byte lengths and times. */
 function pack(items: readonly Prepared[]): { bytes: ArrayBuffer; lengths: Uint32Array; ats: Float64Array } {
@@ -106,7 +102,7 @@ export class ThreadSink implements ChainSink {
     if (this.#opened) return Promise.resolve(this.#opened);
     if (this.#closed) return Promise.reject(new Error('audit writer is closed'));
     this.#starting ??= (async () => {
-      const w = startWriter(this.#data);
+      const w = startThread('writer-thread', this.#data);
       w.on('message', (m: FromWriter) => this.#settle(m));
       w.on('error', (err) => this.#lost(w, err));
       w.on('exit', (code) => this.#lost(w, new Error(`audit writer thread exited with code ${code}`)));
