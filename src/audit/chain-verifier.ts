@@ -23,6 +23,8 @@ export type ChainReport = {
   /** Events after the last checkpoint: linked but not yet signed (their truncation cannot be detected). */
   readonly unsigned: number;
   readonly problem: VerifyProblem | null;
+  /** Verify threads that checked the events, when more than this one did (verify-threads.ts). */
+  readonly threads?: number;
 };
 
 export type ChainVerifierOptions = {

@@ -17,6 +17,8 @@ export type VerifyOptions = {
    * be reopened on another thread.
    */
   readonly threads?: number;
+  /** Fewest events for which verify threads are used (default PARALLEL_MIN; tests set 1 to exercise them on small chains). */
+  readonly minParallel?: number;
 };
 
 /** Below this many events, starting threads costs more than it saves. */
@@ -60,10 +62,10 @@ export async function verifyStore(backend: AuditBackend, opts: VerifyOptions = {
     const make = (): ChainVerifier => new ChainVerifier(chain, keys, checkpoints, { startSeq: start, requireRetention, ...(endSeq === undefined ? {} : { endSeq }) });
     let v = make();
     const threads = Math.max(1, Math.floor(opts.threads ?? 2));
-    const spec = threads > 1 && end !== undefined && end - start + 1 >= PARALLEL_MIN && !v.failed ? backend.threadSpec?.() : undefined;
+    const spec = threads > 1 && end !== undefined && end - start + 1 >= (opts.minParallel ?? PARALLEL_MIN) && !v.failed ? backend.threadSpec?.() : undefined;
     // A range that fails its own checks on a thread is verified again here, from the start, for the exact report.
     if (spec && end !== undefined && await feedFromThreads(spec, chain, v, start, end, threads, pageSize)) {
-      reports.push(v.finish());
+      reports.push({ ...v.finish(), threads });
       continue;
     }
     if (spec) v = make();
