@@ -78,9 +78,9 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
   }
 
   threadSpec(): BackendThreadSpec | undefined {
-    // Only a writable connection to DIR/warden.db can be reopened elsewhere (not an in-memory or read-only one).
-    if (this.db.readonly || this.db.memory || this.db.name !== join(this.dataDir, SQLITE_FILE)) return undefined;
-    return { module: import.meta.url, open: 'createSqliteAuditBackend', args: [this.dataDir] };
+    // Only a connection to DIR/warden.db can be reopened elsewhere (not an in-memory one, nor one on another file).
+    if (this.db.memory || this.db.name !== join(this.dataDir, SQLITE_FILE)) return undefined;
+    return { module: import.meta.url, open: 'createSqliteAuditBackend', args: [this.dataDir, { readonly: this.db.readonly }] };
   }
 
   async registerKey(k: PublicKeyRecord): Promise<void> {
