@@ -142,7 +142,11 @@ export class ThreadSink implements ChainSink {
     p.resolve(m);
   }
 
-  /** The thread died: what it had not acknowledged was not committed by it (one transaction per batch); fail it all. */
+  /**
+   * The thread died: fail everything unacknowledged, so the log queues it again. One transaction per batch, so
+   * nothing is half written; a batch committed in the instant between its commit and its reply is written a
+   * second time (recorded twice, never lost).
+   */
   #lost(w: Worker, err: unknown): void {
     if (this.#worker !== w) return;
     this.#worker = undefined;
