@@ -94,7 +94,7 @@ export function createAuditLog(opts: AuditLogOptions): AuditLog {
 }
 
 function makeSink(o: AuditLogOptions, every: number): { sink: ChainSink; hmacKey: Buffer } {
-  const spec = o.writer === 'inline' || o.secrets !== undefined ? undefined : o.backend.threadSpec?.();
+  const spec = o.writer === 'inline' || o.secrets !== undefined ? undefined : o.backend.threadSpec?.('write');
   if (spec) return { sink: new ThreadSink(spec, o.nodeId, o.backend.dataDir, every), hmacKey: loadHmacKey(o.backend.dataDir) };
   const secrets = o.secrets ?? loadAuditSecrets(o.backend.dataDir, o.nodeId);
   return { sink: new InlineSink(o.backend, o.nodeId, secrets.signer, every), hmacKey: secrets.hmacKey };

@@ -37,8 +37,11 @@ export interface AuditBackend {
   readonly kind: 'sqlite' | 'postgres';
   /** The local data directory holding this node's key files. */
   readonly dataDir: string;
-  /** How a writer thread opens its own connection to the same store; undefined: appends stay on this thread. */
-  threadSpec?(): BackendThreadSpec | undefined;
+  /**
+   * How another thread opens its own connection to the same store: 'write' for the writer thread, 'read' for
+   * verify threads. Undefined: the work stays on the calling thread.
+   */
+  threadSpec?(access: 'write' | 'read'): BackendThreadSpec | undefined;
 
   registerKey(k: PublicKeyRecord): Promise<void>;
   listKeys(): Promise<readonly PublicKeyRecord[]>;

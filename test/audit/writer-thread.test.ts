@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog, type AuditLog } from '../../src/audit/audit-log.js';
+import type { BackendThreadSpec } from '../../src/audit/backend.js';
 import { openEnvelope } from '../../src/audit/envelope.js';
 import { verifyStore } from '../../src/audit/verify-store.js';
 import { createSqliteAuditBackend } from '../../src/store/sqlite/audit-sqlite.js';
@@ -49,7 +50,7 @@ describe('audit writer thread', () => {
 
   it('keeps failed batches queued and writes them later, in order, without a gap', async () => {
     const backend = createSqliteAuditBackend(dir);
-    backend.threadSpec = () => ({ module: flaky, open: 'openFlaky', args: [dir, 'fail', 3, 2] });
+    backend.threadSpec = (): BackendThreadSpec => ({ module: flaky, open: 'openFlaky', args: [dir, 'fail', 3, 2] });
     const errors: unknown[] = [];
     const log = createAuditLog({ backend, nodeId: 'n1', maxBatch: 10, onError: (e) => errors.push(e) });
     await log.ready();
@@ -65,7 +66,7 @@ describe('audit writer thread', () => {
 
   it('restarts a writer thread that died and continues the chain from the stored head', async () => {
     const backend = createSqliteAuditBackend(dir);
-    backend.threadSpec = () => ({ module: flaky, open: 'openFlaky', args: [dir, 'exit', 4] });
+    backend.threadSpec = (): BackendThreadSpec => ({ module: flaky, open: 'openFlaky', args: [dir, 'exit', 4] });
     const log = createAuditLog({ backend, nodeId: 'n1', maxBatch: 10, checkpointEvery: 25 });
     await log.ready();
     for (let i = 0; i < 100; i++) log.record(requestEvent(i));

@@ -70,6 +70,7 @@ export class PostgresAuditBackend implements AuditBackend, IncidentBackend {
   }
 
   threadSpec(): BackendThreadSpec | undefined {
+    // Same pool settings for readers and the writer: PostgreSQL needs no read-only mode to keep them apart.
     return this.#threadSpec;
   }
 

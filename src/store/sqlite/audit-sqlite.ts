@@ -77,10 +77,11 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
     });
   }
 
-  threadSpec(): BackendThreadSpec | undefined {
+  threadSpec(access: 'write' | 'read'): BackendThreadSpec | undefined {
     // Only a connection to DIR/warden.db can be reopened elsewhere (not an in-memory one, nor one on another file).
-    if (this.db.memory || this.db.name !== join(this.dataDir, SQLITE_FILE)) return undefined;
-    return { module: import.meta.url, open: 'createSqliteAuditBackend', args: [this.dataDir, { readonly: this.db.readonly }] };
+    if (this.db.memory || this.db.name !== join(this.dataDir, SQLITE_FILE) || (access === 'write' && this.db.readonly)) return undefined;
+    // Readers open read-only: no migration check, so no write lock taken while a writer is busy.
+    return { module: import.meta.url, open: 'createSqliteAuditBackend', args: [this.dataDir, { readonly: access === 'read' }] };
   }
 
   async registerKey(k: PublicKeyRecord): Promise<void> {
