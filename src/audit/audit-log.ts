@@ -113,6 +113,7 @@ class QueuedAuditLog implements AuditLog {
   readonly #ready: Promise<void>;
   readonly #timer: NodeJS.Timeout;
   #opened = false;
+  #openFailed = false;
   #queue: Item[] = [];
   #inflight: InFlight[] = [];
   #enqueued = 0;
@@ -151,7 +152,10 @@ class QueuedAuditLog implements AuditLog {
       this.#push({ input: { kind: 'audit', action: problem ? 'chain.tail_mismatch' : 'chain.open', actor: 'system', detail }, now: this.#now() });
     });
     // A rejected open must not crash the process; it surfaces through flush() and stats().
-    this.#ready.catch((err: unknown) => this.#fail(err));
+    this.#ready.catch((err: unknown) => {
+      this.#openFailed = true;
+      this.#fail(err);
+    });
     const ms = Math.max(10, o.checkpointMs ?? 5_000);
     this.#timer = setInterval(() => {
       const st = this.#sink.state;
@@ -176,11 +180,13 @@ class QueuedAuditLog implements AuditLog {
 
   recordAndFlush(event: AuditEventInput): Promise<EventRef> {
     if (this.#closed) return Promise.reject(new Error('audit log is closed'));
+    // A chain that never opened writes nothing: say so now rather than leave the caller waiting.
+    if (this.#openFailed) return this.#ready.then(() => Promise.reject(new Error('audit log did not open')));
     return new Promise((done, fail) => this.#push({ input: event, now: this.#now(), done, fail }));
   }
 
   flush(): Promise<void> {
-    if (this.#written >= this.#enqueued) return this.#ready;
+    if (this.#written >= this.#enqueued || this.#openFailed) return this.#ready;
     return new Promise((resolve, reject) => {
       this.#waiters.push({ target: this.#enqueued, resolve, reject });
       this.#schedule();

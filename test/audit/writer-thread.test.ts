@@ -79,4 +79,17 @@ describe('audit writer thread', () => {
     expect(await verifyStore(backend)).toMatchObject({ ok: true, events: 102 });
     await backend.close();
   });
+
+  it('rejects flush, recordAndFlush and close instead of hanging when the writer thread cannot open the store', async () => {
+    const backend = createSqliteAuditBackend(dir);
+    backend.threadSpec = (): BackendThreadSpec => ({ module: flaky, open: 'openFlaky', args: [dir, 'unopenable'] });
+    const log = createAuditLog({ backend, nodeId: 'n1', onError: () => undefined });
+    await expect(log.ready()).rejects.toThrow('flaky: the store cannot be opened');
+    log.record(requestEvent(1));
+    await expect(log.flush()).rejects.toThrow('flaky: the store cannot be opened');
+    await expect(log.recordAndFlush({ kind: 'change', action: 'key.create', actor: 'admin' })).rejects.toThrow();
+    await expect(log.close()).rejects.toThrow('flaky: the store cannot be opened');
+    expect(log.stats().written).toBe(0);
+    await backend.close();
+  });
 });
