@@ -1,11 +1,13 @@
 /** @module The node's audit log: a bounded queue, drained in batches off the response path into the node's hash chain. */
 import type { AuditBackend, RetentionRecord } from './backend.js';
-import { ChainWriter, type Prepared, type TailProblem } from './chain-writer.js';
+import { InlineSink, type ChainSink } from './chain-sink.js';
+import type { BatchResult, Prepared, TailProblem } from './chain-writer.js';
 import type { CheckpointReason } from './checkpoint.js';
 import { eventId, type AuditEventInput, type SystemEventInput } from './event.js';
-import { loadAuditSecrets, type AuditSecrets } from './keys.js';
+import { loadAuditSecrets, loadHmacKey, type AuditSecrets } from './keys.js';
 import { PayloadEncoder } from './payload.js';
 import { pruneChain } from './retention.js';
+import { ThreadSink } from './thread-sink.js';
 
 export type AuditClock = (() => number) | { now(): number };
 
@@ -24,8 +26,13 @@ export type AuditLogOptions = {
   readonly onFull?: 'refuse' | 'drop';
   /** Events per transaction (default 4096). */
   readonly maxBatch?: number;
-  /** Keys; default: loaded or created in `backend.dataDir`. */
+  /** Keys; default: loaded or created in `backend.dataDir`. Given keys keep the writes on this thread (the signer cannot cross to another). */
   readonly secrets?: AuditSecrets;
+  /**
+   * 'worker' (default when the backend can be reopened, see AuditBackend.threadSpec): links, hashes, signs and
+   * commits on a writer thread with its own store connection. 'inline': all on the calling thread.
+   */
+  readonly writer?: 'worker' | 'inline';
   /** Called on write failures (the batch stays queued and is retried). */
   readonly onError?: (err: unknown) => void;
 };
@@ -74,6 +81,9 @@ type Item = {
   readonly fail?: (err: unknown) => void;
 };
 
+/** A batch handed to the sink and not yet acknowledged. */
+type InFlight = { readonly items: Item[]; readonly forced: CheckpointReason | undefined; abandoned: boolean };
+
 /** Longest an event waits in memory before its batch is written, when no flush asks for it sooner. */
 const DRAIN_DELAY_MS = 10;
 
@@ -83,21 +93,29 @@ export function createAuditLog(opts: AuditLogOptions): AuditLog {
   return new QueuedAuditLog(opts);
 }
 
+function makeSink(o: AuditLogOptions, every: number): { sink: ChainSink; hmacKey: Buffer } {
+  const spec = o.writer === 'inline' || o.secrets !== undefined ? undefined : o.backend.threadSpec?.('write');
+  if (spec) return { sink: new ThreadSink(spec, o.nodeId, o.backend.dataDir, every), hmacKey: loadHmacKey(o.backend.dataDir) };
+  const secrets = o.secrets ?? loadAuditSecrets(o.backend.dataDir, o.nodeId);
+  return { sink: new InlineSink(o.backend, o.nodeId, secrets.signer, every), hmacKey: secrets.hmacKey };
+}
+
 class QueuedAuditLog implements AuditLog {
   readonly nodeId: string;
   readonly #now: () => number;
   readonly #backend: AuditBackend;
-  readonly #secrets: AuditSecrets;
-  readonly #writer: ChainWriter;
+  readonly #sink: ChainSink;
   readonly #encoder: PayloadEncoder;
-  readonly #every: number;
   readonly #limit: number;
   readonly #maxBatch: number;
   readonly #onFull: 'refuse' | 'drop';
   readonly #onError: ((err: unknown) => void) | undefined;
   readonly #ready: Promise<void>;
   readonly #timer: NodeJS.Timeout;
+  #opened = false;
+  #openFailed = false;
   #queue: Item[] = [];
+  #inflight: InFlight[] = [];
   #enqueued = 0;
   #written = 0;
   #batches = 0;
@@ -108,9 +126,12 @@ class QueuedAuditLog implements AuditLog {
   #lastError: string | undefined;
   #scheduled = false;
   #delayTimer: NodeJS.Timeout | undefined;
-  #writing = false;
+  /** Set after a write failure until the retry: nothing is handed over meanwhile. */
+  #backoff = false;
   #closed = false;
   #force: CheckpointReason | undefined;
+  /** The forced reason carried by the newest batch handed over, so an empty forced batch is not sent twice. */
+  #forceSent: CheckpointReason | undefined;
   #waiters: Waiter[] = [];
 
   constructor(o: AuditLogOptions) {
@@ -118,23 +139,27 @@ class QueuedAuditLog implements AuditLog {
     const clock = o.clock ?? Date.now;
     this.#now = typeof clock === 'function' ? clock : () => clock.now();
     this.#backend = o.backend;
-    this.#secrets = o.secrets ?? loadAuditSecrets(o.backend.dataDir, o.nodeId);
-    this.#writer = new ChainWriter(o.backend, o.nodeId, this.#secrets.signer);
-    this.#encoder = new PayloadEncoder(o.nodeId, this.#secrets.hmacKey);
-    this.#every = Math.max(1, o.checkpointEvery ?? 4096);
+    const { sink, hmacKey } = makeSink(o, Math.max(1, o.checkpointEvery ?? 4096));
+    this.#sink = sink;
+    this.#encoder = new PayloadEncoder(o.nodeId, hmacKey);
     this.#limit = Math.max(1, o.queueLimit ?? 100_000);
     this.#maxBatch = Math.max(1, o.maxBatch ?? 4096);
     this.#onFull = o.onFull ?? 'refuse';
     this.#onError = o.onError;
-    this.#ready = this.#writer.open(this.#now()).then((problem) => {
-      const detail = { resumedFrom: this.#writer.head.seq, ...(problem ? { tailProblem: problem } : {}) };
+    this.#ready = this.#sink.open(this.#now()).then((problem) => {
+      this.#opened = true;
+      const detail = { resumedFrom: this.#sink.state.head.seq, ...(problem ? { tailProblem: problem } : {}) };
       this.#push({ input: { kind: 'audit', action: problem ? 'chain.tail_mismatch' : 'chain.open', actor: 'system', detail }, now: this.#now() });
     });
     // A rejected open must not crash the process; it surfaces through flush() and stats().
-    this.#ready.catch((err: unknown) => this.#fail(err));
+    this.#ready.catch((err: unknown) => {
+      this.#openFailed = true;
+      this.#fail(err);
+    });
     const ms = Math.max(10, o.checkpointMs ?? 5_000);
     this.#timer = setInterval(() => {
-      if (this.#writer.sinceCheckpoint > 0 || this.#queue.length > 0) this.#kick('periodic');
+      const st = this.#sink.state;
+      if (st.head.seq > st.lastCheckpoint.size || this.#queue.length > 0) this.#kick('periodic');
     }, ms);
     this.#timer.unref();
   }
@@ -155,11 +180,13 @@ class QueuedAuditLog implements AuditLog {
 
   recordAndFlush(event: AuditEventInput): Promise<EventRef> {
     if (this.#closed) return Promise.reject(new Error('audit log is closed'));
+    // A chain that never opened writes nothing: say so now rather than leave the caller waiting.
+    if (this.#openFailed) return this.#ready.then(() => Promise.reject(new Error('audit log did not open')));
     return new Promise((done, fail) => this.#push({ input: event, now: this.#now(), done, fail }));
   }
 
   flush(): Promise<void> {
-    if (this.#written >= this.#enqueued) return this.#ready;
+    if (this.#written >= this.#enqueued || this.#openFailed) return this.#ready;
     return new Promise((resolve, reject) => {
       this.#waiters.push({ target: this.#enqueued, resolve, reject });
       this.#schedule();
@@ -179,7 +206,7 @@ class QueuedAuditLog implements AuditLog {
 
   async prune(o: { readonly olderThanMs: number; readonly actor: string }): Promise<RetentionRecord | undefined> {
     await this.checkpoint();
-    return pruneChain(this.#backend, this.#writer.chain, this.#now() - o.olderThanMs, o.actor, {
+    return pruneChain(this.#backend, this.nodeId, this.#now() - o.olderThanMs, o.actor, {
       recordAndFlush: (input) => new Promise((done, fail) => this.#push({ input, now: this.#now(), done, fail })),
       checkpoint: () => this.#seal('retention'),
     }, this.#now);
@@ -192,18 +219,24 @@ class QueuedAuditLog implements AuditLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     clearInterval(this.#timer);
-    await this.#ready.catch(() => undefined);
-    this.#kick('close');
+    const opened = await this.#ready.then(() => true, () => false);
     this.#closed = true;
-    await this.flush();
-    await this.#idle();
+    try {
+      if (!opened) await this.#ready;
+      this.#kick('close');
+      await this.flush();
+      await this.#idle();
+    } finally {
+      await this.#sink.close();
+    }
   }
 
   stats(): AuditStats {
+    const st = this.#sink.state;
     return {
       nodeId: this.nodeId, queued: this.#queue.length, written: this.#written, batches: this.#batches, refused: this.#refused,
-      dropped: this.#dropped, writeErrors: this.#writeErrors, checkpoints: this.#checkpoints, head: this.#writer.head,
-      lastCheckpointSize: this.#writer.lastCheckpoint.size, tailProblem: this.#writer.tailProblem, lastError: this.#lastError,
+      dropped: this.#dropped, writeErrors: this.#writeErrors, checkpoints: this.#checkpoints, head: st.head,
+      lastCheckpointSize: st.lastCheckpoint.size, tailProblem: st.tailProblem, lastError: this.#lastError,
     };
   }
 
@@ -218,77 +251,92 @@ class QueuedAuditLog implements AuditLog {
     this.#schedule();
   }
 
+  /** Work the sink can take now: queued events, or a forced checkpoint not yet handed over. */
+  #hasWork(): boolean {
+    return this.#queue.length > 0 || (this.#force !== undefined && this.#force !== this.#forceSent);
+  }
+
   #schedule(): void {
     // Off the request path, and gathered: waiting a few milliseconds turns one transaction per request into one
     // per batch (the cost at low concurrency); a full batch, a forced checkpoint or someone waiting goes at once.
+    if (this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
     const urgent = this.#queue.length >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
       this.#queue[this.#queue.length - 1]?.done !== undefined;
-    if (this.#writing) return;
     if (this.#scheduled) {
       if (!urgent || this.#delayTimer === undefined) return;
       clearTimeout(this.#delayTimer);
     }
     this.#scheduled = true;
     this.#delayTimer = undefined;
-    if (urgent) setImmediate(() => void this.#drain());
-    else this.#delayTimer = setTimeout(() => void this.#drain(), DRAIN_DELAY_MS);
+    if (urgent) setImmediate(() => this.#dispatch());
+    else this.#delayTimer = setTimeout(() => this.#dispatch(), DRAIN_DELAY_MS);
   }
 
   async #idle(): Promise<void> {
-    while (this.#writing || this.#scheduled || this.#force !== undefined) {
-      if (this.#lastError !== undefined && !this.#writing) throw new Error(`audit log: ${this.#lastError}`);
+    while (this.#inflight.length > 0 || this.#scheduled || this.#force !== undefined || this.#backoff) {
+      if (this.#lastError !== undefined && this.#inflight.length === 0) throw new Error(`audit log: ${this.#lastError}`);
       await new Promise((r) => setImmediate(r));
     }
   }
 
-  async #drain(): Promise<void> {
+  /**
+   * Encodes one batch and hands it to the sink; one per event-loop turn, so a backlog never holds the loop
+   * for long. Up to `sink.depth` batches are in flight: the writer thread works on one while this thread
+   * encodes the next.
+   */
+  #dispatch(): void {
     this.#scheduled = false;
     this.#delayTimer = undefined;
-    if (this.#writing) return;
-    this.#writing = true;
-    let batch: Item[] = [];
-    let failed = false;
-    try {
-      await this.#ready;
-      while (this.#queue.length > 0 || this.#force !== undefined) {
-        batch = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
-        this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
-        const prepared = new Array<Prepared>(batch.length);
-        for (let i = 0; i < batch.length; i++) {
-          const it = batch[i] as Item;
-          prepared[i] = this.#encoder.encode(it.input, it.now);
-        }
-        const lastBatch = this.#queue.length === 0;
-        const forced = this.#force;
-        const due = this.#writer.sinceCheckpoint + batch.length >= this.#every;
-        const reason = lastBatch && forced ? forced : due ? 'periodic' : undefined;
-        const before = this.#writer.lastCheckpoint.size;
-        const rows = await this.#writer.append(prepared, reason, this.#now());
-        if (lastBatch && this.#force === forced) this.#force = undefined;
-        if (this.#writer.lastCheckpoint.size !== before) this.#checkpoints++;
-        this.#written += batch.length;
-        this.#batches++;
-        for (let i = 0; i < batch.length; i++) {
-          const done = batch[i]?.done;
-          const row = rows[i];
-          if (done && row) done({ chain: row.chain, seq: row.seq, id: eventId(row.chain, row.seq) });
-        }
-        batch = [];
-        this.#settleWaiters();
-        // Yield between batches so a backlog never holds the event loop for long.
-        if (this.#queue.length > 0) await new Promise((r) => setImmediate(r));
-      }
-    } catch (err) {
-      // Nothing of the failed batch was committed: put it back in front and retry later.
-      failed = true;
-      this.#queue = batch.concat(this.#queue);
-      this.#writeErrors++;
-      this.#fail(err);
-      setTimeout(() => this.#schedule(), 200).unref();
-    } finally {
-      this.#writing = false;
+    if (!this.#opened || this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
+    const items = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+    this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
+    const prepared = new Array<Prepared>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
+      prepared[i] = this.#encoder.encode(it.input, it.now);
     }
-    if (!failed && (this.#queue.length > 0 || this.#force !== undefined)) this.#schedule();
+    const forced = this.#queue.length === 0 ? this.#force : undefined;
+    if (forced !== undefined) this.#forceSent = forced;
+    const batch: InFlight = { items, forced, abandoned: false };
+    this.#inflight.push(batch);
+    this.#sink.append(prepared, forced, this.#now()).then((r) => this.#committed(batch, r), (err: unknown) => this.#failed(batch, err));
+    this.#schedule();
+  }
+
+  #committed(batch: InFlight, r: BatchResult): void {
+    if (batch.abandoned) return;
+    this.#inflight.shift();
+    if (batch.forced !== undefined) {
+      if (this.#force === batch.forced) this.#force = undefined;
+      if (this.#forceSent === batch.forced) this.#forceSent = undefined;
+    }
+    if (r.checkpointed) this.#checkpoints++;
+    this.#written += batch.items.length;
+    this.#batches++;
+    for (let i = 0; i < batch.items.length; i++) {
+      const done = batch.items[i]?.done;
+      if (done) done({ chain: this.nodeId, seq: r.firstSeq + i, id: eventId(this.nodeId, r.firstSeq + i) });
+    }
+    this.#settleWaiters();
+    this.#schedule();
+  }
+
+  #failed(batch: InFlight, err: unknown): void {
+    if (batch.abandoned) return;
+    // Nothing of the failed batch, nor of those handed over after it, was committed: put them all back in
+    // front, in order, and retry later.
+    const all = this.#inflight;
+    this.#inflight = [];
+    for (const b of all) b.abandoned = true;
+    this.#queue = all.flatMap((b) => b.items).concat(this.#queue);
+    this.#forceSent = undefined;
+    this.#writeErrors++;
+    this.#backoff = true;
+    this.#fail(err);
+    setTimeout(() => {
+      this.#backoff = false;
+      this.#schedule();
+    }, 200).unref();
   }
 
   #settleWaiters(): void {

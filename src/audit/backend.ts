@@ -26,10 +26,22 @@ export type ChainTail = {
 
 export type AppendResult = 'ok' | 'moved';
 
+/**
+ * How to open an equivalent backend on the audit writer thread: `module` (a file URL) exports a function
+ * `open` that takes `args` (plain, cloneable values) and returns the backend or a promise of it. The audit
+ * room names no driver: the driver describes itself.
+ */
+export type BackendThreadSpec = { readonly module: string; readonly open: string; readonly args: readonly unknown[] };
+
 export interface AuditBackend {
   readonly kind: 'sqlite' | 'postgres';
   /** The local data directory holding this node's key files. */
   readonly dataDir: string;
+  /**
+   * How another thread opens its own connection to the same store: 'write' for the writer thread, 'read' for
+   * verify threads. Undefined: the work stays on the calling thread.
+   */
+  threadSpec?(access: 'write' | 'read'): BackendThreadSpec | undefined;
 
   registerKey(k: PublicKeyRecord): Promise<void>;
   listKeys(): Promise<readonly PublicKeyRecord[]>;

@@ -23,6 +23,8 @@ export type ChainReport = {
   /** Events after the last checkpoint: linked but not yet signed (their truncation cannot be detected). */
   readonly unsigned: number;
   readonly problem: VerifyProblem | null;
+  /** Verify threads that checked the events, when more than this one did (verify-threads.ts). */
+  readonly threads?: number;
 };
 
 export type ChainVerifierOptions = {
@@ -99,7 +101,27 @@ export class ChainVerifier {
     }
     const hash = sha256(body);
     if (storedHash !== undefined && hash !== storedHash) return this.#fail(seq, 'modified', `event ${seq} was modified: its hash does not match its content`);
-    if (body.startsWith('{"e":{"action":"retention"')) this.#noteRetention(seq, openEnvelope(body)?.payload ?? '');
+    return this.#accept(seq, hash, body.startsWith('{"e":{"action":"retention"') ? openEnvelope(body)?.payload ?? '' : undefined);
+  }
+
+  /** The hash the next event must name as `prev`. */
+  get prev(): string {
+    return this.#prev;
+  }
+
+  /**
+   * Feeds the next event when its own checks (seq, link to `prev`, hash of its body) were already done
+   * elsewhere, on a verify thread (verify-threads.ts): only the Merkle tree and the checkpoints remain.
+   * `retentionPayload`: the payload, for an event that may be a retention event.
+   */
+  pushHashed(seq: number, hash: string, retentionPayload?: string): boolean {
+    if (this.#problem) return false;
+    if (seq !== this.#next) return this.#fail(this.#next, 'missing', `event ${this.#next} is missing (next present is ${seq})`);
+    return this.#accept(seq, hash, retentionPayload);
+  }
+
+  #accept(seq: number, hash: string, retentionPayload: string | undefined): boolean {
+    if (retentionPayload !== undefined) this.#noteRetention(seq, retentionPayload);
     this.#frontier.append(hash);
     this.#prev = hash;
     this.#next = seq + 1;
@@ -180,7 +202,7 @@ export class ChainVerifier {
  * True when `body` is `{"e":{...},"prev":"<prev>","seq":<seq>,"v":1}` as far as its fixed parts go: the same
  * test as `endsWith(\`,"prev":"${prev}","seq":${seq},"v":1}\`)`, without building that string per event.
  */
-function hasTail(body: string, prev: string, seq: number): boolean {
+export function hasTail(body: string, prev: string, seq: number): boolean {
   const seqText = String(seq);
   const at = body.length - 7 - seqText.length - 8 - prev.length - 9;
   return at > 6 && body.startsWith('{"e":{') && body.startsWith(',"prev":"', at) && body.startsWith(prev, at + 9) &&

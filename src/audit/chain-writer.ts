@@ -11,6 +11,17 @@ export type TailProblem = { readonly seq: number; readonly reason: string };
 
 export type Prepared = { readonly json: string; readonly at: number };
 
+/** What a batch append did, in plain data (it crosses the writer thread's message port). */
+export type BatchResult = {
+  /** Seq of the batch's first event; its events are firstSeq..firstSeq+count-1. */
+  readonly firstSeq: number;
+  readonly count: number;
+  readonly head: ChainHead;
+  readonly lastCheckpoint: { readonly size: number; readonly at: number };
+  /** A checkpoint was signed after the batch. */
+  readonly checkpointed: boolean;
+};
+
 const MAX_MOVED_RETRIES = 20;
 
 export class ChainWriter {
@@ -87,6 +98,20 @@ export class ChainWriter {
     this.#head = head;
     this.#frontier = frontier;
     this.#tailProblem = problem;
+  }
+
+  /**
+   * Appends a batch and signs a checkpoint after it when `forced` says so, or when `every` events would
+   * otherwise be unsigned. The decision is taken here, against the head the batch is appended to.
+   */
+  async appendBatch(items: readonly Prepared[], forced: CheckpointReason | undefined, every: number, now: number): Promise<BatchResult> {
+    const reason = forced ?? (this.sinceCheckpoint + items.length >= every ? 'periodic' : undefined);
+    const before = this.#lastCheckpoint.size;
+    const rows = await this.append(items, reason, now);
+    return {
+      firstSeq: rows[0]?.seq ?? this.#head.seq + 1, count: rows.length, head: this.#head, lastCheckpoint: this.#lastCheckpoint,
+      checkpointed: this.#lastCheckpoint.size !== before,
+    };
   }
 
   /**

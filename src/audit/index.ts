@@ -1,6 +1,6 @@
 /** @module Public face of the audit room: the log, its event types, verification, proofs, packs and the backend contract. */
 export { createAuditLog, type AuditClock, type AuditLog, type AuditLogOptions, type AuditStats, type EventRef } from './audit-log.js';
-export type { AuditBackend, ChainHead, ChainTail, RetentionRecord } from './backend.js';
+export type { AuditBackend, BackendThreadSpec, ChainHead, ChainTail, RetentionRecord } from './backend.js';
 export type { AuditEventInput, AuditFinding, ChangeEventInput, EventRow, RequestEventInput, RequestOutcome, SystemEventInput } from './event.js';
 export type { IncidentBackend, IncidentRecord, IncidentSeverity, SeriousKind, TimelineEntry } from './incident-types.js';
 export { loadAuditSecrets, type AuditSecrets, type PublicKeyRecord } from './keys.js';

@@ -2,6 +2,7 @@
 import type { AuditBackend } from './backend.js';
 import { ChainVerifier, type ChainReport, type VerifyProblem } from './chain-verifier.js';
 import type { CheckpointRow } from './checkpoint.js';
+import { feedFromThreads } from './verify-threads.js';
 
 export type VerifyOptions = {
   readonly fromMs?: number;
@@ -10,7 +11,18 @@ export type VerifyOptions = {
   /** Checkpoints kept elsewhere (`warden audit head --json`): the chain must still reach and match them. */
   readonly anchors?: readonly CheckpointRow[];
   readonly pageSize?: number;
+  /**
+   * Threads that check events (links, body hashes) while this one checks the Merkle tree and checkpoints
+   * (default 2; 1: all on this thread). Used for chains of PARALLEL_MIN events or more, when the backend can
+   * be reopened on another thread.
+   */
+  readonly threads?: number;
+  /** Fewest events for which verify threads are used (default PARALLEL_MIN; tests set 1 to exercise them on small chains). */
+  readonly minParallel?: number;
 };
+
+/** Below this many events, starting threads costs more than it saves (100,000 events: 0.43 s on one thread, 0.63 s with two, here). */
+const PARALLEL_MIN = 200_000;
 
 export type VerifyResult = {
   readonly ok: boolean;
@@ -47,7 +59,16 @@ export async function verifyStore(backend: AuditBackend, opts: VerifyOptions = {
       endSeq = end;
       requireRetention = requireRetention && start === (bounds?.first ?? 1);
     }
-    const v = new ChainVerifier(chain, keys, checkpoints, { startSeq: start, requireRetention, ...(endSeq === undefined ? {} : { endSeq }) });
+    const make = (): ChainVerifier => new ChainVerifier(chain, keys, checkpoints, { startSeq: start, requireRetention, ...(endSeq === undefined ? {} : { endSeq }) });
+    let v = make();
+    const threads = Math.max(1, Math.floor(opts.threads ?? 2));
+    const spec = threads > 1 && end !== undefined && end - start + 1 >= (opts.minParallel ?? PARALLEL_MIN) && !v.failed ? backend.threadSpec?.('read') : undefined;
+    // A range that fails its own checks on a thread is verified again here, from the start, for the exact report.
+    if (spec && end !== undefined && await feedFromThreads(spec, chain, v, start, end, threads, pageSize)) {
+      reports.push({ ...v.finish(), threads });
+      continue;
+    }
+    if (spec) v = make();
     for (let from = start; end !== undefined && from <= end && !v.failed;) {
       const rows = await backend.readEvents(chain, from, end, pageSize);
       if (rows.length === 0) break;

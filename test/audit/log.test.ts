@@ -111,6 +111,8 @@ describe('audit log', () => {
     const r = await verifyStore(backend);
     expect(r.ok).toBe(true);
     expect(r.chains[0]?.firstSeq).toBe((rec?.prunedThrough ?? 0) + 1);
+    // Verify threads pass the retention event's payload on, so the pruned prefix is authorised there too.
+    expect(await verifyStore(backend, { threads: 2, minParallel: 1 })).toMatchObject({ ok: true, events: r.events, chains: [{ threads: 2 }] });
     // Proofs still work for events after the pruned prefix.
     const proof = await buildProof(backend, 'n1', (rec?.prunedThrough ?? 0) + 2);
     expect(verifyProof(JSON.parse(JSON.stringify(proof)))).toMatchObject({ ok: true });

@@ -1,12 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { envelope, openEnvelope, sha256 } from '../../src/audit/envelope.js';
-import { verifyStore } from '../../src/audit/verify-store.js';
+import { verifyStore as verifyOn, type VerifyOptions } from '../../src/audit/verify-store.js';
 import type { SqliteAuditBackend } from '../../src/store/sqlite/audit-sqlite.js';
 import { tempDir, writeChain } from './helpers.js';
 
 type Row = { seq: number; hash: string; body: string };
 
-describe('audit verification catches tampering', () => {
+// Every case runs on one thread and with verify threads (forced on for this small chain; three, so ranges are uneven):
+// the threaded path must reach the same verdict, and report the same first problem.
+describe.each([
+  { path: 'one thread', threaded: { threads: 1 } },
+  { path: 'verify threads', threaded: { threads: 3, minParallel: 1 } },
+])('audit verification catches tampering ($path)', ({ threaded }) => {
+  const verifyStore = (b: SqliteAuditBackend, o: VerifyOptions = {}): ReturnType<typeof verifyOn> => verifyOn(b, { ...threaded, ...o });
   let dir: string;
   let cleanup: () => void;
   let backend: SqliteAuditBackend;
@@ -29,6 +35,7 @@ describe('audit verification catches tampering', () => {
     expect(r.ok).toBe(true);
     expect(r.events).toBe(101); // 100 requests + the chain.open event
     expect(r.chains[0]?.unsigned).toBe(0);
+    expect(r.chains[0]?.threads ?? 1).toBe(threaded.threads);
   });
 
   it('catches a modified event', async () => {

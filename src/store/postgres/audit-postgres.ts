@@ -1,6 +1,6 @@
 /** @module The audit and incident backend on PostgreSQL (cluster mode): one chain per node, written under a per-chain advisory lock. */
 import pg from 'pg';
-import type { AppendResult, AuditBackend, ChainHead, ChainTail, RetentionRecord } from '../../audit/backend.js';
+import type { AppendResult, AuditBackend, BackendThreadSpec, ChainHead, ChainTail, RetentionRecord } from '../../audit/backend.js';
 import type { CheckpointRow } from '../../audit/checkpoint.js';
 import type { EventRow } from '../../audit/event.js';
 import type { IncidentBackend, IncidentPatch, IncidentRecord, NewTimelineEntry, TimelineEntry } from '../../audit/incident-types.js';
@@ -52,17 +52,26 @@ export async function createPostgresAuditBackend(url: string, opts: PostgresAudi
     await pool.end().catch(() => undefined);
     throw err;
   }
-  return new PostgresAuditBackend(pool, opts.dataDir);
+  const reopen = { dataDir: opts.dataDir, ...(opts.poolSize === undefined ? {} : { poolSize: opts.poolSize }), queryTimeoutMs: timeout };
+  return new PostgresAuditBackend(pool, opts.dataDir, { module: import.meta.url, open: 'createPostgresAuditBackend', args: [url, reopen] });
 }
 
 export class PostgresAuditBackend implements AuditBackend, IncidentBackend {
   readonly kind = 'postgres' as const;
   readonly dataDir: string;
   readonly pool: pg.Pool;
+  readonly #threadSpec: BackendThreadSpec | undefined;
 
-  constructor(pool: pg.Pool, dataDir: string) {
+  /** `threadSpec`: how a writer thread opens its own pool to the same database (see AuditBackend.threadSpec). */
+  constructor(pool: pg.Pool, dataDir: string, threadSpec?: BackendThreadSpec) {
     this.pool = pool;
     this.dataDir = dataDir;
+    this.#threadSpec = threadSpec;
+  }
+
+  threadSpec(): BackendThreadSpec | undefined {
+    // Same pool settings for readers and the writer: PostgreSQL needs no read-only mode to keep them apart.
+    return this.#threadSpec;
   }
 
   async registerKey(k: PublicKeyRecord): Promise<void> {

@@ -1,5 +1,6 @@
 /** @module The audit and incident backend on better-sqlite3: chains, checkpoints, retention and incidents in warden.db. */
-import type { AppendResult, AuditBackend, ChainHead, ChainTail, RetentionRecord } from '../../audit/backend.js';
+import { join } from 'node:path';
+import type { AppendResult, AuditBackend, BackendThreadSpec, ChainHead, ChainTail, RetentionRecord } from '../../audit/backend.js';
 import type { CheckpointRow } from '../../audit/checkpoint.js';
 import type { EventRow } from '../../audit/event.js';
 import type { IncidentBackend, IncidentPatch, IncidentRecord, NewTimelineEntry, TimelineEntry } from '../../audit/incident-types.js';
@@ -9,7 +10,7 @@ import {
   keyFromRow, retentionFromRow, timelineFromRow,
   type CheckpointDbRow, type EventDbRow, type IncidentDbRow, type KeyDbRow, type RetentionDbRow, type TimelineDbRow,
 } from '../../audit/rows.js';
-import { openSqlite, type SqliteDb } from './open.js';
+import { openSqlite, SQLITE_FILE, type SqliteDb } from './open.js';
 
 // Rows per INSERT statement: binding 64 rows in one call costs about a third less per row than 64 single-row
 // calls (fewer statement steps and resets); 64 × 5 parameters stays well under SQLite's parameter limit.
@@ -74,6 +75,13 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
       if (cp) this.#insertCheckpoint.run(...checkpointToParams(cp));
       return 'ok';
     });
+  }
+
+  threadSpec(access: 'write' | 'read'): BackendThreadSpec | undefined {
+    // Only a connection to DIR/warden.db can be reopened elsewhere (not an in-memory one, nor one on another file).
+    if (this.db.memory || this.db.name !== join(this.dataDir, SQLITE_FILE) || (access === 'write' && this.db.readonly)) return undefined;
+    // Readers open read-only: no migration check, so no write lock taken while a writer is busy.
+    return { module: import.meta.url, open: 'createSqliteAuditBackend', args: [this.dataDir, { readonly: access === 'read' }] };
   }
 
   async registerKey(k: PublicKeyRecord): Promise<void> {
