@@ -9,7 +9,13 @@ import type { Change, ChangeMeta, ControlState, Store } from '../types.js';
 import { openSqlite, type SqliteDb } from './open.js';
 
 export function createSqliteStore(dataDir: string): SqliteStore {
-  return new SqliteStore(openSqlite(dataDir));
+  const db = openSqlite(dataDir);
+  // This connection lives on the request thread (heartbeats, changes). It never checkpoints the WAL it shares with
+  // the audit log: a checkpoint fsyncs the database file (tens of milliseconds on a busy disk), which would stall
+  // every request. The audit writer thread's connection checkpoints (every 4000 pages), and the last connection to
+  // close checkpoints what is left.
+  db.pragma('wal_autocheckpoint = 0');
+  return new SqliteStore(db);
 }
 
 export class SqliteStore implements Store {
