@@ -53,6 +53,16 @@ function vec(t: string): Vec {
     ids.push(fs.ids[i] as number);
     vals.push(fs.vals[i] as number);
   }
+  // Feature augmentation by length: long texts (content) also get every feature in a namespace of their own.
+  const aug = flagNumber(flags, 'aug', 0);
+  if (aug > 0) {
+    const long = norm.length > aug;
+    const m = ids.length;
+    for (let i = 0; i < m; i++) {
+      ids.push((Math.imul((ids[i] as number) ^ (long ? 0x5bd1e995 : 0x1b873593), 0x9e3779b1) >>> 0) & (dim - 1));
+      vals.push((vals[i] as number) * flagNumber(flags, 'aug-w', 1));
+    }
+  }
   return { ids: Int32Array.from(ids), vals: Float32Array.from(vals) };
 }
 
@@ -88,20 +98,24 @@ function catVec(t: string): Vec {
   return { ids: catFs.ids.slice(0, n), vals: catFs.vals.slice(0, n) };
 }
 /** Main score, then per-category "category k vs benign" heads; returns a function giving all logits. */
+const ens = flagNumber(flags, 'ens', 0);
+const ensL2 = flagNumber(flags, 'ens-l2', 0.01);
 function trainAll(rs: readonly Row[], vs: readonly Vec[], cvs: readonly Vec[]): (i: { v: Vec; c: Vec }) => number[] {
-  const main = train(rs, vs);
+  const m1 = train(rs, vs);
+  // Optional second model on the stem + lexicon blocks only, added with weight `ens`.
+  const m2 = ens > 0 ? trainWith(rs, cvs, ensL2) : undefined;
+  const main = (v: Vec, c?: Vec): number => m1(v) + (m2 && c ? ens * m2(c) : 0);
   const heads = catMode === 0 ? [] : CATS.map((c) => {
     const idx = rs.map((_, i) => i).filter((i) => (rs[i] as Row).y === 0 || (rs[i] as Row).cats.includes(c));
     const sub = idx.map((i) => ({ ...(rs[i] as Row), y: ((rs[i] as Row).y === 1 ? 1 : 0) as 0 | 1 }));
     return trainWith(sub, idx.map((i) => cvs[i] as Vec), catL2);
   });
-  return (x) => [main(x.v), ...heads.map((h) => h(x.c))];
+  return (x) => [main(x.v, x.c), ...heads.map((h) => h(x.c))];
 }
 function trainWith(rs: readonly Row[], vs: readonly Vec[], l2x: number): (v: Vec) => number {
-  const nPos = rs.filter((r) => r.y === 1).length;
-  const cw = [rs.length / (2 * (rs.length - nPos)), rs.length / (2 * nPos)] as const;
-  const inst: WeightedVec[] = rs.map((r, i) => ({ v: vs[i] as Vec, y: r.y, w: cw[r.y] }));
-  const h = trainInstances(inst, { ...cfg, l2: l2x, maxIter: 100 });
+  const w = weights(rs);
+  const inst: WeightedVec[] = rs.map((r, i) => ({ v: vs[i] as Vec, y: r.y, w: w[i] as number }));
+  const h = trainInstances(inst, { ...cfg, l2: l2x, maxIter: 150 });
   return (v) => {
     let z = h.bias;
     for (let i = 0; i < v.ids.length; i++) z += (h.weights[v.ids[i] as number] as number) * (v.vals[i] as number);
