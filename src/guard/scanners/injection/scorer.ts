@@ -32,7 +32,7 @@ export type InjectionScorer = { score(text: string, origin: TextOrigin): Injecti
  * happen inside the scored regions.
  */
 const TRIGGER =
-  /ignore|disregard|forget|instruction|system|prompt|assistant|jailbr|pretend|act as|you are|from now on|developer mode|anything now|override|bypass|important|todo|reveal|your (?:task|goal|response|answer)|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]|[A-Za-z0-9+/]{48}|(?:%[0-9A-Fa-f]{2}){6}|(?:[0-9a-fA-F]{2}){24}|[\u0400-\u04ff\u0370-\u03ff]/giu;
+  /ignore|disregard|forget|instruction|system|prompt|assistant|jailbr|pretend|act as|you are|from now on|developer mode|anything now|break character|override|bypass|important|todo|reveal|your (?:task|goal|response|answer)|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]|[A-Za-z0-9+/]{48}|(?:%[0-9A-Fa-f]{2}){6}|(?:[0-9a-fA-F]{2}){24}|[\u0400-\u04ff\u0370-\u03ff]/giu;
 
 /**
  * Decoded characters per scanned text, across all its regions: each region alone is capped by the decode
