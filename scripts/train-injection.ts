@@ -51,6 +51,7 @@ const STAGE_ITERS = flagNumber(flags, 'stage-iters', 4000);
  * - Other second-stage features over the sentence logits, by the same python check (in-sample / 5-fold):
  *   best minus median 0.924 / 0.915; hinges at 2 and 5 0.906 / 0.902; log(segments) 0.905 / 0.908;
  *   share of positive sentences 0.916 / 0.911; all of them 0.920 / 0.915; mean + gap (adopted) 0.924 / 0.922.
+ * - With the mean + gap stage (0.925): --l2 0.02: 0.923; --seg-l2 0.02: 0.923.
  * Model + rules (a row flagged when its out-of-fold logit passes the user threshold or any rule fires; rules
  * are hand-written, not fitted): before F1 0.916 (R 0.855, FPR 0.93%, jailbreak_llms 394/458), with the
  * mean + gap stage 0.930, and with rules forget_everything + never_break_character 0.933 (R 0.885, FPR 0.93%,
