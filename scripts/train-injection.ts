@@ -6,7 +6,7 @@ import { flagNumber, parseFlags, readClassRows, REPO_ROOT } from './eval/dataset
 import { binaryMetrics, round, thresholdForFpr } from './eval/metrics.js';
 import { featurizeRows, rowLogit, toModel, trainHead, trainingSetup, trainInstances, type BinaryRow, type RowVecs, type TrainConfig, type TrainedHead } from './eval/train-binary.js';
 import { CARRIER_SOURCES, labelSegments, segmentRow, type RowSegments } from './eval/segments-data.js';
-import { fitStage2, DEFAULT_STAGE2, stage2Logit, type Stage2, type StageInput } from '../src/guard/text/stage2.js';
+import { fitStage2, DEFAULT_STAGE2, sentenceSummary, stage2Logit, type Stage2, type StageInput } from '../src/guard/text/stage2.js';
 import { dot as dotVecRaw } from '../src/guard/text/tf-vector.js';
 import { foldOf, groupByLongLines } from './eval/groups.js';
 
@@ -28,6 +28,15 @@ const EXTRA = flagNumber(flags, 'extra', 0) === 1;
  * more than position, so expect less on unseen attack strings. `--stage2 0` for the whole-text head only.
  */
 const STAGE2 = flagNumber(flags, 'stage2', 1) === 1;
+/**
+ * Second stage also over the mean segment logit and the gap between the best two (`--stage-ext 0` for the
+ * three-feature stage): an inserted instruction stands out from the sentences around it, while a request
+ * that is instructions throughout does not. CV F1 0.911 -> 0.925 at FPR 0.78% (P 0.989, R 0.845 -> 0.869;
+ * bipia recall 238 -> 272 of 295, agentdojo 115 -> 113 of 125, jailbreak_llms 391 -> 387 of 458). Fitting
+ * the stage itself by 5-fold CV over the out-of-fold inputs (python check): 0.908 -> 0.922.
+ */
+const STAGE_EXT = flagNumber(flags, 'stage-ext', 1) === 1;
+const STAGE_ITERS = flagNumber(flags, 'stage-iters', 4000);
 /*
  * Tried and not adopted (5-fold CV over train+dev at FPR 0.78%, against F1 0.911 with the flags' defaults):
  * - additive features, raw counts / sqrt(feature count) instead of sublinear tf + L2 (every span's score a
@@ -35,6 +44,19 @@ const STAGE2 = flagNumber(flags, 'stage2', 1) === 1;
  *   0.748; repeated n-grams weigh sqrt(k) times more and dominate long texts;
  * - windows of 400 characters, stride 200, benign windows as negatives at 0.3: F1 0.907;
  * - --l2 0.003: 0.900; --l2 0.03: 0.911 (whole-text head 0.897); --seg-l2 0.003: 0.900; --word-weight 2: 0.912.
+ * - NB-LR scaling (Wang & Manning 2012: features times |log-count ratio|^g, from each fold's training rows,
+ *   folded into the weights so scoring is unchanged; `--nb g --nb-alpha a`): --nb 1: 0.848 (whole-text head
+ *   0.817, bipia recall 0.54); --nb 0.5: 0.883 (0.861). It sharpens the n-grams that name the training
+ *   attacks and drops the weak evidence the sentence head relies on.
+ * - Other second-stage features over the sentence logits, by the same python check (in-sample / 5-fold):
+ *   best minus median 0.924 / 0.915; hinges at 2 and 5 0.906 / 0.902; log(segments) 0.905 / 0.908;
+ *   share of positive sentences 0.916 / 0.911; all of them 0.920 / 0.915; mean + gap (adopted) 0.924 / 0.922.
+ * - With the mean + gap stage (0.925): --l2 0.02: 0.923; --seg-l2 0.02: 0.923.
+ * Model + rules (a row flagged when its out-of-fold logit passes the user threshold or any rule fires; rules
+ * are hand-written, not fitted): before F1 0.916 (R 0.855, FPR 0.93%, jailbreak_llms 394/458), with the
+ * mean + gap stage 0.930, and with rules forget_everything + never_break_character 0.933 (R 0.885, FPR 0.93%,
+ * jailbreak_llms 395/458 = 0.862). The two rules fire on 37 jailbreaks and no benign row of either task.
+ * `--dump FILE` writes the out-of-fold stage inputs and segment logits of every row, one JSON line each.
  */
 
 function injectionRows(split: string): BinaryRow[] {
@@ -77,9 +99,8 @@ function trainBoth(rows: readonly BinaryRow[], feats: readonly RowVecs[], segs: 
 }
 
 function stageFeatures(whole: TrainedHead, sent: TrainedHead, rv: RowVecs, rs: RowSegments): StageInput {
-  let zs = -Infinity;
-  if (STAGE2) for (const v of rs.vecs) zs = Math.max(zs, sent.bias + dotVec(sent.weights, v));
-  return { zWhole: rowLogit(whole, rv), zSent: zs, segments: rs.vecs.length };
+  const scores = STAGE2 ? rs.vecs.map((v) => sent.bias + dotVec(sent.weights, v)) : [];
+  return { zWhole: rowLogit(whole, rv), segments: rs.vecs.length, ...sentenceSummary(scores), ...(typeof flags['dump'] === 'string' ? { segScores: scores } : {}) } as StageInput;
 }
 
 let cvReport: Record<string, unknown> = {};
@@ -103,10 +124,11 @@ if (folds > 1) {
     log(`fold ${k + 1}/${folds} done`);
   }
   const inputs = oof as StageInput[];
-  if (STAGE2) stage = fitStage2(inputs, all.map((r) => r.y), all.map((r) => (isTask(r) ? 1 : 0.5)));
+  if (STAGE2) stage = fitStage2(inputs, all.map((r) => r.y), all.map((r) => (isTask(r) ? 1 : 0.5)), 3, STAGE_ITERS, STAGE_EXT);
   log(`stage 2: ${JSON.stringify(stage)}`);
   const scored = all.map((r, i) => ({ r, z: stage2Logit(stage, inputs[i] as StageInput), w: (inputs[i] as StageInput).zWhole - 0 }));
   const task = scored.filter((x) => isTask(x.r));
+  if (typeof flags['dump'] === 'string') writeFileSync(flags['dump'], scored.map((x, i) => JSON.stringify({ ...x.r, z: x.z, ...(inputs[i] as StageInput) })).join('\n'));
   const negTask = task.filter((x) => x.r.y === 0);
   threshold = thresholdForFpr(negTask.map((x) => x.z), USER_FPR);
   const carriers = negTask.filter((x) => CARRIER_SOURCES.has(x.r.source));

@@ -21,6 +21,10 @@ export type TrainConfig = {
   readonly negWindowWeight: number;
   /** Factor on word n-gram values against character n-grams, before normalisation. */
   readonly wordWeight: number;
+  /** NB-LR feature scaling (Wang & Manning 2012): 0 = off, else the exponent on the log-count ratio's magnitude. */
+  readonly nb?: number;
+  /** Smoothing of the NB counts (added to each feature's summed values per class). */
+  readonly nbAlpha?: number;
   readonly log?: (m: string) => void;
 };
 
@@ -37,6 +41,8 @@ export function trainingSetup(name: string, flags: Flags, defaults: { readonly w
     seed,
     negWindowWeight: flagNumber(flags, 'neg-window-weight', 0),
     wordWeight: flagNumber(flags, 'word-weight', defaults.wordWeight),
+    nb: flagNumber(flags, 'nb', 0),
+    nbAlpha: flagNumber(flags, 'nb-alpha', 1),
     log,
   };
   return { dir: dataDir(flags), seed, folds: flagNumber(flags, 'folds', 5), log, cfg };
@@ -92,7 +98,54 @@ export function trainHead(rows: readonly BinaryRow[], feats: readonly RowVecs[],
 
 export type WeightedVec = { readonly v: Vec; readonly y: 0 | 1; readonly w: number };
 
+/**
+ * Per-feature scale |log((p_j/|p|) / (q_j/|q|))|^gamma from the class-weighted summed feature values
+ * (p positive, q negative, each smoothed by alpha), normalised to mean 1 over the features seen.
+ */
+function nbScale(inst: readonly WeightedVec[], dim: number, gamma: number, alpha: number): Float32Array {
+  const p = new Float64Array(dim);
+  const q = new Float64Array(dim);
+  const seen = new Uint8Array(dim);
+  for (const x of inst) {
+    const t = x.y === 1 ? p : q;
+    for (let i = 0; i < x.v.ids.length; i++) {
+      const id = x.v.ids[i] as number;
+      t[id] = (t[id] as number) + x.w * (x.v.vals[i] as number);
+      seen[id] = 1;
+    }
+  }
+  let sp = 0;
+  let sq = 0;
+  for (let j = 0; j < dim; j++) {
+    if (seen[j] === 0) continue;
+    sp += (p[j] as number) + alpha;
+    sq += (q[j] as number) + alpha;
+  }
+  const s = new Float32Array(dim);
+  let sum = 0;
+  let n = 0;
+  for (let j = 0; j < dim; j++) {
+    if (seen[j] === 0) continue;
+    const r = Math.abs(Math.log((((p[j] as number) + alpha) / sp) / (((q[j] as number) + alpha) / sq)));
+    const v = Math.pow(r, gamma);
+    s[j] = v;
+    sum += v;
+    n++;
+  }
+  const inv = n > 0 && sum > 0 ? n / sum : 1;
+  for (let j = 0; j < dim; j++) s[j] = (s[j] as number) * inv;
+  return s;
+}
+
 export function trainInstances(inst: readonly WeightedVec[], cfg: TrainConfig): TrainedHead {
+  const nb = cfg.nb ?? 0;
+  if (nb > 0) {
+    const scale = nbScale(inst, cfg.dim, nb, cfg.nbAlpha ?? 1);
+    const scaled = inst.map((x) => ({ ...x, v: { ids: x.v.ids, vals: x.v.vals.map((v, i) => v * (scale[x.v.ids[i] as number] as number)) } }));
+    const h = trainInstances(scaled, { ...cfg, nb: 0 });
+    const weights = h.weights.map((w, j) => w * (scale[j] as number));
+    return { bias: h.bias, weights };
+  }
   let nnz = 0;
   for (const x of inst) nnz += x.v.ids.length;
   const ptr = new Int32Array(inst.length + 1);

@@ -59,6 +59,21 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     score: 0.93,
   },
   {
+    // Wiping the slate before a persona ("Forget everything you have been told before this"). Only
+    // "everything": "forget all previous ..." is ignore_previous's, or ordinary prose.
+    name: 'forget_everything',
+    needs: ['everything'],
+    re: rx(`\\b(?:ignore|disregard|forget)\\s+(?:about\\s+)?everything\\b${GAP}\\b(?:before|you(?:'ve|\\s+have)?\\s+(?:been\\s+told|learned|learnt)|so\\s+far|previous(?:ly)?|chat\\s*gpt|openai)\\b`),
+    score: 0.93,
+  },
+  {
+    // The persona must survive every refusal: the tail of most role-play jailbreaks.
+    name: 'never_break_character',
+    needs: ['character'],
+    re: rx(`\\b(?:never|don't|do\\s+not|must\\s+not|cannot|can't)\\s+(?:ever\\s+)?break\\s+(?:out\\s+of\\s+)?character\\b`),
+    score: 0.93,
+  },
+  {
     name: 'fake_system_turn',
     needs: ['system', '[inst]', '[/inst]', '<<sys>>'],
     re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n\\s*system\\s*(?:override|message|prompt)\\s*:)`),

@@ -6,7 +6,7 @@ import { DEFAULT_DECODE_LIMITS, decodedViews } from '../../text/decode.js';
 import { createHashScratch, hashFeatures } from '../../text/hashed-features.js';
 import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
 import { segmentRanges } from '../../text/segments.js';
-import { DEFAULT_STAGE2, STAGE2_CLAMP, stage2Logit, type Stage2 } from '../../text/stage2.js';
+import { DEFAULT_STAGE2, sentenceSummary, stage2Bounds, stage2Logit, type Stage2 } from '../../text/stage2.js';
 import { tfDot } from '../../text/tf-vector.js';
 import { decodeModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
@@ -32,7 +32,7 @@ export type InjectionScorer = { score(text: string, origin: TextOrigin): Injecti
  * happen inside the scored regions.
  */
 const TRIGGER =
-  /ignore|disregard|forget|instruction|system|prompt|assistant|jailbr|pretend|act as|you are|from now on|developer mode|anything now|override|bypass|important|todo|reveal|your (?:task|goal|response|answer)|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]|[A-Za-z0-9+/]{48}|(?:%[0-9A-Fa-f]{2}){6}|(?:[0-9a-fA-F]{2}){24}|[\u0400-\u04ff\u0370-\u03ff]/giu;
+  /ignore|disregard|forget|instruction|system|prompt|assistant|jailbr|pretend|act as|you are|from now on|developer mode|anything now|break character|override|bypass|important|todo|reveal|your (?:task|goal|response|answer)|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]|[A-Za-z0-9+/]{48}|(?:%[0-9A-Fa-f]{2}){6}|(?:[0-9a-fA-F]{2}){24}|[\u0400-\u04ff\u0370-\u03ff]/giu;
 
 /**
  * Decoded characters per scanned text, across all its regions: each region alone is capped by the decode
@@ -52,21 +52,22 @@ export function createInjectionScorer(
   const hashScratch = createHashScratch();
   const mask = model.dim - 1;
   const stage = calibration.stage2 ?? DEFAULT_STAGE2;
+  let segScores = new Float64Array(64);
   const sentHead = stage.wSent !== 0 ? model.heads[1] : undefined;
   /** Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier. */
   const modelLogit = (f: ReturnType<typeof hashFeatures>, threshold: number): number => {
     const zWhole = maxWindowScore(f, model, scratch).logit;
     const segs = sentHead === undefined ? [] : segmentRanges(f);
     if (sentHead === undefined || segs.length < stage.minSegments) return stage2Logit(stage, { zWhole, zSent: -Infinity, segments: segs.length });
-    // The sentence term is bounded (clamped logit): when no sentence score can move the verdict, skip
+    // The sentence terms are bounded (clamped logits): when no sentence scores can move the verdict, skip
     // the pass and report the bound on the verdict's side. Most benign traffic stops here.
-    const lo = stage2Logit(stage, { zWhole, zSent: -STAGE2_CLAMP, segments: segs.length });
-    const hi = stage2Logit(stage, { zWhole, zSent: STAGE2_CLAMP, segments: segs.length });
+    const { lo, hi } = stage2Bounds(stage, zWhole, segs.length);
     if (hi < threshold) return hi;
     if (lo >= threshold) return lo;
-    let zSent = -Infinity;
-    for (const r of segs) zSent = Math.max(zSent, sentHead.bias + tfDot(f, r, sentHead.weights, scratch));
-    return stage2Logit(stage, { zWhole, zSent, segments: segs.length });
+    if (segScores.length < segs.length) segScores = new Float64Array(Math.max(segs.length, 2 * segScores.length));
+    const scores = segScores.subarray(0, segs.length);
+    segs.forEach((r, i) => (scores[i] = sentHead.bias + tfDot(f, r, sentHead.weights, scratch)));
+    return stage2Logit(stage, { zWhole, segments: segs.length, ...sentenceSummary(scores) });
   };
 
   const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[], decodeBudget: { chars: number }): number => {
