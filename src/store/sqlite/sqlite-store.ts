@@ -12,8 +12,8 @@ export function createSqliteStore(dataDir: string): SqliteStore {
   const db = openSqlite(dataDir);
   // This connection lives on the request thread (heartbeats, changes). It never checkpoints the WAL it shares with
   // the audit log: a checkpoint fsyncs the database file (tens of milliseconds on a busy disk), which would stall
-  // every request. The audit writer thread's connection checkpoints (every 4000 pages), and the last connection to
-  // close checkpoints what is left.
+  // every request more often than needed. The audit log's connection checkpoints (every 4000 pages; on its writer
+  // thread when it has one, see WARDEN_AUDIT_WRITER), and the last connection to close checkpoints what is left.
   db.pragma('wal_autocheckpoint = 0');
   return new SqliteStore(db);
 }
