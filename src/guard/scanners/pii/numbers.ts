@@ -123,6 +123,12 @@ function validDate(c: Chunk): boolean {
 function classify(text: string, c: Chunk, out: Entity[]): void {
   const d = c.digits;
   const g = c.groups;
+  if (d.length < 7) {
+    // Too short for an SSN, a card or a phone (the checks below need 7+ digits; a dotted quad is never date-like):
+    // only a date remains, and no context window is needed. Most numbers in prose end here.
+    if (isDateLike(c) && validDate(c)) out.push({ type: 'DATE_TIME', start: c.start, end: c.end, score: 0.6 });
+    return;
+  }
   const before = windowBefore(text, c.start, 40);
   if (!c.plus && !c.paren && !c.ext && g.length === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4 && (c.seps === '--' || c.seps === '  ')) {
     const ok = ssnValid(Number(d.slice(0, 3)), Number(d.slice(3, 5)), Number(d.slice(5)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPiiDetector, detectEntities } from './detect.js';
+import { createPiiDetector, detectEntities, type Entity } from './detect.js';
 import { loadLexicon, lexiconClasses } from './lexicon.js';
 import { decodeTokens, tagEntities, taggerScratch, tokenClasses } from './tagger.js';
 import { decodeModel } from './tagger-model.js';
@@ -34,8 +34,8 @@ describe('tagger fast paths', () => {
   it('tags the same with reused work arrays as with fresh ones, whatever was tagged before', () => {
     const scratch = taggerScratch();
     for (const text of [...TEXTS, ...TEXTS.reverse()]) {
-      const fresh: unknown[] = [];
-      const reused: unknown[] = [];
+      const fresh: Entity[] = [];
+      const reused: Entity[] = [];
       tagEntities(model, lexicon, text, [], fresh);
       tagEntities(model, lexicon, text, [], reused, scratch);
       expect(reused).toEqual(fresh);
