@@ -60,10 +60,12 @@ function slowest(r: unknown): string {
   if (threw !== undefined) return `THREW ${threw}`;
   const failed = (r as { findings?: readonly { type: string; scannerId: string }[] }).findings?.find((f) => f.type === 'GW_GUARD_SCANNER_FAILED');
   if (failed !== undefined) return `FAILED ${failed.scannerId}`;
+  const blocked = (r as { outcome?: string; blockedBy?: readonly { scannerId: string }[] }).blockedBy?.[0];
+  const stop = blocked === undefined ? '' : `blocked by ${blocked.scannerId} (later scanners skipped); `;
   const t = (r as { timings?: readonly { scannerId: string; ms: number }[] }).timings;
   if (t === undefined || t.length === 0) return '';
   const top = [...t].sort((a, b) => b.ms - a.ms)[0];
-  return top === undefined ? '' : `slowest ${top.scannerId} ${top.ms.toFixed(1)} ms`;
+  return top === undefined ? stop : `${stop}slowest ${top.scannerId} ${top.ms.toFixed(1)} ms`;
 }
 
 /** A direct call; a throw is reported (the runner would turn it into a fail-closed block). */

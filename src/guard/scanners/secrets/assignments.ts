@@ -146,9 +146,10 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
       const v = readValue(text, op, lineEnd, inQuery);
       if (v === undefined) continue;
       const value = text.slice(v.start, v.end);
-      if (!plausible(value, type, v.quoted)) continue;
-      // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`).
+      // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`). Tested
+      // first: it is cheap and rejects the prose hits ("the API returned") before the value checks.
       if (op === e && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) continue;
+      if (!plausible(value, type, v.quoted)) continue;
       out.push({ type, start: v.start, end: v.end, score: type === 'PASSWORD' ? 0.85 : 0.8 });
     }
   }

@@ -141,6 +141,17 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
       continue;
     }
     asciiRun = 0;
+    if (c0 >= 0x2070 && c0 < 0xd800 && c0 !== 0x3164) {
+      // CJK, symbols and the other BMP blocks from here to the surrogates hold no tag, selector, invisible, bidi or
+      // look-alike letter: such a character only ends a word (what the last branch below does for it).
+      if (wStart >= 0) {
+        if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
+        wStart = -1;
+      }
+      prev = c0;
+      i++;
+      continue;
+    }
     const cp = cpAt(text, i);
     const len = cp > 0xffff ? 2 : 1;
     if (cp >= TAG_FIRST && cp <= TAG_LAST) {
