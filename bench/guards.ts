@@ -1,6 +1,14 @@
-/** @module `npm run bench:guards`: µs per prompt (median, p99) and MB/s for each guard scanner and the input pipeline, one thread. */
+/**
+ * @module `npm run bench:guards`: µs per prompt (median, p99, CPU) and MB/s for each guard scanner and the default input
+ * pipeline through the runner, one thread; then the worst cases at the 4 MiB body limit (median and max ms).
+ */
+import { resolveGuardPolicy } from '../src/guard/policy.js';
+import { runGuards, type GuardRunContext, type ScanText } from '../src/guard/runner.js';
 import { harmfulScanner } from '../src/guard/scanners/harmful/index.js';
 import { injectionScanner } from '../src/guard/scanners/injection/index.js';
+import { piiScanner } from '../src/guard/scanners/pii/index.js';
+import { secretsScanner } from '../src/guard/scanners/secrets/index.js';
+import { smuggling } from '../src/guard/scanners/smuggling/index.js';
 import type { Scanner, ScanContext, ScannerDefinition } from '../src/guard/types.js';
 
 const SENTENCES = [
@@ -14,96 +22,164 @@ const SENTENCES = [
   'In the table below, the second column lists population figures for each district in 2019.',
 ];
 
+/**
+ * A flat (sequential) string, as JSON.parse hands the gateway: a string built by `+=` and `slice` is a rope or a
+ * slice, whose character reads cost more and would misstate what scanning a request body costs.
+ */
+function flat(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
 function prompt(chars: number, seed: number): string {
   let s = '';
   for (let i = seed; s.length < chars; i++) s += `${SENTENCES[(i * 7) % SENTENCES.length] ?? ''} `;
-  return s.slice(0, chars);
+  return flat(s.slice(0, chars));
 }
 
-const ctx: ScanContext = { signal: new AbortController().signal, now: () => Date.now(), logger: { warn: () => undefined } };
+function repeat(unit: string, chars: number): string {
+  return flat(unit.repeat(Math.ceil(chars / unit.length)).slice(0, chars));
+}
 
-type Named = { name: string; scanners: Scanner[] };
+const ctx: ScanContext = { signal: new AbortController().signal, now: () => performance.now(), logger: { warn: () => undefined } };
+const runCtx: GuardRunContext = { now: () => performance.now(), logger: { warn: () => undefined } };
 
 function instantiate(def: ScannerDefinition<unknown>): Scanner {
   return def.create(def.parseOptions(undefined));
 }
 
-/** Other scanners of the default input pipeline, if their folders exist yet. */
-async function optional(path: string, exportName: string): Promise<Scanner | undefined> {
-  try {
-    const m = (await import(path)) as Record<string, unknown>;
-    const def = m[exportName] as ScannerDefinition<unknown> | undefined;
-    return def && typeof def.create === 'function' ? instantiate(def) : undefined;
-  } catch {
-    return undefined;
-  }
+/** Process CPU time in µs (all threads: includes V8's GC helpers, which are part of the cost). */
+function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
-async function time(s: Named, text: string, iters: number): Promise<{ median: number; p99: number; mbps: number }> {
-  for (let i = 0; i < Math.min(200, iters); i++) for (const sc of s.scanners) await sc.scan({ text, stage: 'input', origin: 'user' }, ctx);
-  const ts: number[] = [];
+type Subject = { name: string; run: (text: string) => Promise<unknown> };
+
+function slowest(r: unknown): string {
+  const threw = (r as { threw?: string }).threw;
+  if (threw !== undefined) return `THREW ${threw}`;
+  const failed = (r as { findings?: readonly { type: string; scannerId: string }[] }).findings?.find((f) => f.type === 'GW_GUARD_SCANNER_FAILED');
+  if (failed !== undefined) return `FAILED ${failed.scannerId}`;
+  const blocked = (r as { outcome?: string; blockedBy?: readonly { scannerId: string }[] }).blockedBy?.[0];
+  const stop = blocked === undefined ? '' : `blocked by ${blocked.scannerId} (later scanners skipped); `;
+  const t = (r as { timings?: readonly { scannerId: string; ms: number }[] }).timings;
+  if (t === undefined || t.length === 0) return '';
+  const top = [...t].sort((a, b) => b.ms - a.ms)[0];
+  return top === undefined ? stop : `${stop}slowest ${top.scannerId} ${top.ms.toFixed(1)} ms`;
+}
+
+/** A direct call; a throw is reported (the runner would turn it into a fail-closed block). */
+const direct = (name: string, s: Scanner): Subject => ({
+  name,
+  run: async (text) => {
+    try {
+      return await s.scan({ text, stage: 'input', origin: 'user' }, ctx);
+    } catch (e) {
+      return { threw: e instanceof Error ? e.message : String(e) };
+    }
+  },
+});
+
+/** Through runGuards, as the gateway calls it: policy lookups, per-scanner timing, findings, redactions threaded on. */
+function pipeline(name: string, scanners: Scanner[]): Subject {
+  // The default 50 ms per-scanner limit would fail a 4 MiB run closed at the first slow scanner and hide the rest:
+  // the limit is raised here and each scanner's own time is reported next to the total instead.
+  const rule = (action: 'block' | 'redact') => ({ action, timeoutMs: 60_000 });
+  const policy = resolveGuardPolicy({ input: { injection: rule('block'), pii: rule('redact'), secrets: rule('redact'), smuggling: rule('redact') } });
+  return {
+    name: `${name} (${scanners.map((s) => s.id).join('+')})`,
+    run: (text) => runGuards('input', [{ text, origin: 'user', ref: 0 }] as ScanText<number>[], scanners, policy, runCtx),
+  };
+}
+
+async function time(s: Subject, text: string, iters: number): Promise<{ median: number; p99: number; cpu: number; mbps: number }> {
+  for (let i = 0; i < Math.min(200, iters); i++) await s.run(text);
+  const ts = new Float64Array(iters);
+  const c0 = cpuUs();
   for (let i = 0; i < iters; i++) {
-    const t0 = process.hrtime.bigint();
-    for (const sc of s.scanners) await sc.scan({ text, stage: 'input', origin: 'user' }, ctx);
-    ts.push(Number(process.hrtime.bigint() - t0) / 1000);
+    const t0 = performance.now();
+    await s.run(text);
+    ts[i] = (performance.now() - t0) * 1000;
   }
-  ts.sort((a, b) => a - b);
-  const median = ts[Math.floor(ts.length / 2)] ?? 0;
-  const p99 = ts[Math.min(ts.length - 1, Math.floor(ts.length * 0.99))] ?? 0;
-  return { median, p99, mbps: text.length / median };
+  const cpu = (cpuUs() - c0) / iters;
+  ts.sort();
+  const median = ts[Math.floor(iters / 2)] ?? 0;
+  const p99 = ts[Math.min(iters - 1, Math.floor(iters * 0.99))] ?? 0;
+  return { median, p99, cpu, mbps: text.length / median };
 }
 
+const smug = instantiate(smuggling as ScannerDefinition<unknown>);
 const injection = instantiate(injectionScanner as ScannerDefinition<unknown>);
 const harmful = instantiate(harmfulScanner as ScannerDefinition<unknown>);
-const pipeline: Scanner[] = [injection];
-const missing: string[] = [];
-for (const [path, name] of [
-  ['../src/guard/scanners/pii/index.js', 'piiScanner'],
-  ['../src/guard/scanners/secrets/index.js', 'secretsScanner'],
-  ['../src/guard/scanners/smuggling/index.js', 'smugglingScanner'],
-] as const) {
-  const sc = await optional(path, name);
-  if (sc) pipeline.push(sc);
-  else missing.push(name);
-}
+const pii = instantiate(piiScanner as ScannerDefinition<unknown>);
+const secrets = instantiate(secretsScanner as ScannerDefinition<unknown>);
 
-const subjects: Named[] = [
-  { name: 'injection', scanners: [injection] },
-  { name: 'harmful', scanners: [harmful] },
-  { name: `input pipeline (${pipeline.map((p) => p.id).join('+')})`, scanners: pipeline },
-];
+const only = process.env.BENCH_ONLY?.split(',');
+const subjects: Subject[] = [
+  direct('injection', injection),
+  direct('harmful', harmful),
+  direct('pii', pii),
+  direct('secrets', secrets),
+  direct('smuggling', smug),
+  // Registry order (scanners/index.ts): smuggling first, so later scanners see what it left.
+  pipeline('input pipeline', [smug, injection, pii, secrets]),
+  pipeline('pipeline w/o injection', [smug, pii, secrets]),
+].filter((s) => only === undefined || only.some((o) => s.name.startsWith(o)));
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
 const sizes = [
   { label: '200 B', chars: 200, iters: 5000 },
   { label: '2 KB', chars: 2048, iters: 3000 },
   { label: '32 KB', chars: 32 * 1024, iters: 300 },
 ];
 
-const rows: { scanner: string; size: string; medianUs: number; p99Us: number; mbPerS: number }[] = [];
+const rows: { scanner: string; size: string; medianUs: number; p99Us: number; cpuUs: number; mbPerS: number }[] = [];
+const r1 = (x: number): number => Math.round(x * 10) / 10;
 for (const s of subjects) {
   for (const z of sizes) {
-    const r = await time(s, prompt(z.chars, z.chars), z.iters);
-    rows.push({ scanner: s.name, size: z.label, medianUs: Math.round(r.median * 10) / 10, p99Us: Math.round(r.p99 * 10) / 10, mbPerS: Math.round(r.mbps * 10) / 10 });
+    const r = await time(s, prompt(z.chars, z.chars), Math.max(20, Math.round(z.iters * scale)));
+    rows.push({ scanner: s.name, size: z.label, medianUs: r1(r.median), p99Us: r1(r.p99), cpuUs: r1(r.cpu), mbPerS: r1(r.mbps) });
   }
 }
 
-// Worst cases at the body limit: one run each, wall time in ms.
+// The body limit: prose, and inputs built to hit each scanner's slow path (anchors, near-matches, non-Latin text).
+const MiB4 = 4 * 1024 * 1024;
 const huge = [
-  { label: '4 MiB benign prose', text: prompt(4 * 1024 * 1024, 3) },
-  { label: '4 MiB repeated near-matches', text: 'ignore the previous rows of this table and '.repeat(100_000).slice(0, 4 * 1024 * 1024) },
-  { label: '4 MiB base64-ish run', text: 'QUJD'.repeat(1024 * 1024) },
+  { label: 'prose', text: prompt(MiB4, 3) },
+  { label: 'near-matches', text: repeat('ignore the previous rows of this table and ', MiB4) },
+  { label: 'base64-ish run', text: repeat('QUJD', MiB4) },
+  { label: 'digits and dates', text: repeat('call 555 0100 or 4111 1111 1111 1112 on 2024-01-02, ', MiB4) },
+  { label: 'emails and urls', text: repeat('a.b@c.de x@y http://h.io/p?q=1 www.x.com ', MiB4) },
+  { label: 'key-like assignments', text: repeat('api_key = "sk-abc" password: hunter2 token=xyz ', MiB4) },
+  { label: 'Cyrillic/CJK mix', text: repeat('Привет мир, это тест. 你好世界。 ', MiB4) },
+  { label: 'invisible chars', text: repeat('a\u200bb\u202ec\u{e0041}', MiB4) },
 ];
-const worst: { scanner: string; input: string; ms: number }[] = [];
+const hugeRuns = Math.max(1, Number(process.env.BENCH_HUGE_RUNS ?? 5));
+const worst: { scanner: string; input: string; medianMs: number; maxMs: number; cpuMs: number; note: string }[] = [];
 for (const s of subjects) {
+  if (s.name.startsWith('harmful')) continue; // not in the input pipeline
   for (const h of huge) {
-    const t0 = process.hrtime.bigint();
-    for (const sc of s.scanners) await sc.scan({ text: h.text, stage: 'input', origin: 'user' }, ctx);
-    worst.push({ scanner: s.name, input: h.label, ms: Math.round(Number(process.hrtime.bigint() - t0) / 1e4) / 100 });
+    const ms: number[] = [];
+    let note = '';
+    const c0 = cpuUs();
+    for (let i = 0; i < hugeRuns; i++) {
+      const t0 = performance.now();
+      const r = await s.run(h.text);
+      ms.push(performance.now() - t0);
+      note = slowest(r);
+    }
+    const cpu = (cpuUs() - c0) / hugeRuns / 1000;
+    ms.sort((a, b) => a - b);
+    worst.push({ scanner: s.name, input: h.label, medianMs: r1(ms[Math.floor(ms.length / 2)] ?? 0), maxMs: r1(ms[ms.length - 1] ?? 0), cpuMs: r1(cpu), note });
   }
 }
 
 const out = (l: string): void => void process.stdout.write(`${l}\n`);
-out(`node ${process.version}, single thread${missing.length > 0 ? `; not present yet: ${missing.join(', ')}` : ''}`);
-out(`${'scanner'.padEnd(44)} ${'size'.padEnd(6)} ${'median µs'.padStart(10)} ${'p99 µs'.padStart(10)} ${'MB/s'.padStart(8)}`);
-for (const r of rows) out(`${r.scanner.padEnd(44)} ${r.size.padEnd(6)} ${r.medianUs.toFixed(1).padStart(10)} ${r.p99Us.toFixed(1).padStart(10)} ${r.mbPerS.toFixed(1).padStart(8)}`);
-for (const w of worst) out(`${w.scanner.padEnd(44)} ${w.input.padEnd(30)} ${w.ms.toFixed(1)} ms`);
+out(`node ${process.version}, single thread, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+out(`${'scanner'.padEnd(52)} ${'size'.padEnd(6)} ${'median µs'.padStart(10)} ${'p99 µs'.padStart(10)} ${'cpu µs'.padStart(10)} ${'MB/s'.padStart(8)}`);
+for (const r of rows) {
+  out(`${r.scanner.padEnd(52)} ${r.size.padEnd(6)} ${r.medianUs.toFixed(1).padStart(10)} ${r.p99Us.toFixed(1).padStart(10)} ${r.cpuUs.toFixed(1).padStart(10)} ${r.mbPerS.toFixed(1).padStart(8)}`);
+}
+out(`\n4 MiB inputs, ${hugeRuns} runs each: ${'median ms'.padStart(10)} ${'max ms'.padStart(8)} ${'cpu ms'.padStart(8)}`);
+for (const w of worst) out(`${w.scanner.padEnd(52)} ${w.input.padEnd(22)} ${w.medianMs.toFixed(1).padStart(10)} ${w.maxMs.toFixed(1).padStart(8)} ${w.cpuMs.toFixed(1).padStart(8)}  ${w.note}`);
 out(JSON.stringify({ rows, worst }));

@@ -20,13 +20,16 @@ const PUBLIC_HOST_SUFFIXES: readonly string[] = [
   'npmjs.org', 'pypi.org', 'python.org', 'mozilla.org', 'xxx.com', 'domain.com', 'yourdomain.com',
 ];
 
+/** A host equal to a suffix (without its leading dot), or ending in `.suffix`: derived once, not per host. */
+const PUBLIC_HOSTS: ReadonlySet<string> = new Set(PUBLIC_HOST_SUFFIXES.flatMap((s) => [s, s.replace(/^\./, '')]));
+const PUBLIC_ENDINGS: readonly string[] = PUBLIC_HOST_SUFFIXES.map((s) => (s.startsWith('.') ? s : `.${s}`));
+
 export function isPublicHost(host: string): boolean {
   const h = host.toLowerCase();
   // Documentation sites (docs.aws.amazon.com, learn.microsoft.com, developer.mozilla.org).
   if (h.startsWith('docs.') || h.startsWith('learn.') || h.startsWith('developer.')) return true;
-  for (const s of PUBLIC_HOST_SUFFIXES) {
-    if (h === s || h === s.replace(/^\./, '') || h.endsWith(s.startsWith('.') ? s : `.${s}`)) return true;
-  }
+  if (PUBLIC_HOSTS.has(h)) return true;
+  for (const e of PUBLIC_ENDINGS) if (h.endsWith(e)) return true;
   return false;
 }
 

@@ -1,5 +1,5 @@
 /** @module IBAN recogniser: country letters + check digits at a word start, compact or in groups of four, mod-97 checked. */
-import { boundaryAfter, boundaryBefore, isAsciiAlnum, isAsciiLetter, isDigit } from './chars.js';
+import { boundaryAfter, boundaryBefore, isAsciiAlnum } from './chars.js';
 import { ibanValid } from './checksums.js';
 import type { Entity } from './entity.js';
 
@@ -7,10 +7,14 @@ const MAX_IBAN = 34;
 
 export function findIbans(text: string, out: Entity[]): void {
   const n = text.length;
+  // Candidates (two letters, two digits) come from the regex engine, several times faster than a charCodeAt loop.
+  const candidate = /[A-Za-z]{2}[0-9]{2}/g;
   let i = 0;
   while (i + 4 <= n) {
-    const c = text.charCodeAt(i);
-    if (!isAsciiLetter(c) || !isAsciiLetter(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3)) || !boundaryBefore(text, i)) {
+    candidate.lastIndex = i;
+    if (!candidate.test(text)) return;
+    i = candidate.lastIndex - 4;
+    if (!boundaryBefore(text, i)) {
       i++;
       continue;
     }

@@ -14,9 +14,9 @@ export function loadLexicon(): Lexicon {
   return { common: decodeHashes(LEXICON_COMMON), proper: decodeHashes(LEXICON_PROPER) };
 }
 
-/** Per token: 0 unknown, 1 common lower-case word, 2 usually capitalised (proper noun). */
-export function lexiconClasses(lex: Lexicon, t: Tokens): Uint8Array {
-  const out = new Uint8Array(t.count);
+/** Per token: 0 unknown, 1 common lower-case word, 2 usually capitalised (proper noun). `into` is reused when given. */
+export function lexiconClasses(lex: Lexicon, t: Tokens, into?: Uint8Array): Uint8Array {
+  const out = into ?? new Uint8Array(t.count);
   for (let i = 0; i < t.count; i++) {
     const w = t.word[i] ?? 0;
     out[i] = lex.common.has(w) ? 1 : lex.proper.has(w) ? 2 : 0;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Finding } from '../../../core/finding.js';
 import { defineScanner, type Scanner, type ScannerDefinition } from '../../types.js';
-import { detectEntities } from './detect.js';
+import { createPiiDetector } from './detect.js';
 import { PII_TYPES, type PiiType } from './entity.js';
 import { numberPerText, replaceSpans } from './placeholders.js';
 
@@ -17,6 +17,8 @@ const optionsSchema = z
   })
   .strict();
 
+const FINDING_TYPE = Object.fromEntries(PII_TYPES.map((t) => [t, `pii.${t.toLowerCase()}`])) as Readonly<Record<PiiType, string>>;
+
 export type PiiOptions = { readonly types: ReadonlySet<PiiType>; readonly pseudonymise: boolean };
 
 export type PiiScanner = Scanner & { readonly options: PiiOptions };
@@ -27,17 +29,24 @@ function parseOptions(raw: unknown): PiiOptions {
 }
 
 function create(options: PiiOptions): PiiScanner {
+  const detect = createPiiDetector();
   return {
     id: 'pii',
     stages: ['input', 'output'],
     mode: 'cpu',
     options,
     scan(input) {
-      const entities = detectEntities(input.text, options.types);
+      const entities = detect(input.text, options.types);
       if (entities.length === 0) return Promise.resolve({ verdict: 'pass', score: 0, findings: [] });
-      const findings: Finding[] = entities.map((e) => ({ type: `pii.${e.type.toLowerCase()}`, score: e.score, start: e.start, end: e.end }));
+      // A loop, not Math.max(...spread): a 4 MiB text can hold more entities than the call stack takes arguments.
+      const findings: Finding[] = new Array<Finding>(entities.length);
+      let score = 0;
+      for (let i = 0; i < entities.length; i++) {
+        const e = entities[i] as (typeof entities)[number];
+        findings[i] = { type: FINDING_TYPE[e.type], score: e.score, start: e.start, end: e.end };
+        if (e.score > score) score = e.score;
+      }
       const text = replaceSpans(input.text, entities, numberPerText());
-      const score = Math.max(...entities.map((e) => e.score));
       return Promise.resolve({ verdict: 'redact', score, findings, text });
     },
   };

@@ -20,6 +20,16 @@ function mix3(a: number, b: number, c: number): number {
   return mix(mix(a, b), c);
 }
 
+/** The second half of `mix`; `mix(a, b) === fin(K[a] ^ b)` with `K[a] = imul(a ^ 0x5bd1e995, 0x27d4eb2d)`. */
+function fin(h: number): number {
+  const x = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  return (x ^ (x >>> 13)) | 0;
+}
+
+/** `mix(a, ·)`'s first multiplication for each feature number, computed once: the features below inline `mix`. */
+const K = Int32Array.from({ length: 23 }, (_, a) => Math.imul(a ^ 0x5bd1e995, 0x27d4eb2d));
+const BIAS = mix(1, 0);
+
 function isSentenceEnd(shape: number): boolean {
   return shape === PUNCT_BASE + 46 || shape === PUNCT_BASE + 33 || shape === PUNCT_BASE + 63;
 }
@@ -32,52 +42,73 @@ function coarse(shape: number): number {
 /**
  * Writes the tag-independent feature hashes of token `i` into `out` (exactly STATIC_FEATURES entries).
  * `cls` holds each token's structured class (0 = none), `lex` its lexicon class (see lexicon.ts).
+ * Feature f is `mix(f + 1, x)` or `mix3(f + 1, x, y)` of the token's neighbourhood (numbers 17-19 are the history
+ * features); the hashing is written out inline with precomputed constants because this runs for every scored token
+ * (as calls it was a third of the tagger's cost), and training calls the same function, so both see the same hashes.
  */
-function wordAt(t: Tokens, cls: Uint8Array, k: number): number {
-  if (k < 0 || k >= t.count) return NONE;
-  const c = cls[k] ?? 0;
-  return c !== 0 ? 0x51c0 + c : (t.word[k] ?? NONE);
-}
-
-function shapeAt(t: Tokens, cls: Uint8Array, k: number): number {
-  if (k < 0 || k >= t.count) return NONE;
-  return (cls[k] ?? 0) !== 0 ? 0x51c0 : coarse(t.shape[k] ?? 0);
-}
-
 export function staticFeatures(t: Tokens, cls: Uint8Array, lex: Uint8Array, i: number, out: Int32Array): void {
   const n = t.count;
-  const c0 = cls[i] ?? 0;
-  const sh0 = c0 !== 0 ? 0x51c0 + c0 : (t.shape[i] ?? 0);
-  const w0 = wordAt(t, cls, i);
-  const nl = t.newline[i] ?? 0;
-  const sentStart = i === 0 || nl === 1 || isSentenceEnd(t.shape[i - 1] ?? 0) ? 1 : 0;
-  out[0] = mix(1, 0);
-  out[1] = mix(2, w0);
-  out[2] = mix(3, c0 !== 0 ? w0 : (t.suffix[i] ?? 0));
-  out[3] = mix(4, sh0);
-  out[4] = mix(5, wordAt(t, cls, i - 1));
-  out[5] = mix(6, wordAt(t, cls, i + 1));
-  out[6] = mix(7, wordAt(t, cls, i - 2));
-  out[7] = mix(8, wordAt(t, cls, i + 2));
-  out[8] = mix3(9, shapeAt(t, cls, i - 1), sh0);
-  out[9] = mix3(10, sh0, shapeAt(t, cls, i + 1));
-  out[10] = mix3(11, nl * 2 + sentStart, sh0);
-  out[11] = mix3(12, wordAt(t, cls, i - 1), sh0);
-  out[12] = mix3(13, sh0, wordAt(t, cls, i + 1));
-  out[13] = mix3(14, shapeAt(t, cls, i - 2), shapeAt(t, cls, i - 1));
-  out[14] = mix3(15, wordAt(t, cls, i - 1), w0);
-  out[15] = mix3(16, t.newline[i + 1] ?? 1, sh0);
-  const l0 = lex[i] ?? 0;
-  out[16] = mix3(20, l0, sh0);
-  out[17] = mix3(21, i > 0 ? (lex[i - 1] ?? 0) : 9, l0);
-  out[18] = mix3(22, l0, i + 1 < n ? (lex[i + 1] ?? 0) : 9);
+  const word = t.word;
+  const shape = t.shape;
+  // Word (or structured class) and coarse shape of the neighbours; NONE outside the sequence.
+  const c0 = cls[i] as number;
+  const w0 = c0 !== 0 ? 0x51c0 + c0 : (word[i] as number);
+  const sh0 = c0 !== 0 ? 0x51c0 + c0 : (shape[i] as number);
+  let wm1 = NONE;
+  let wm2 = NONE;
+  let wp1 = NONE;
+  let wp2 = NONE;
+  let sm1 = NONE;
+  let sm2 = NONE;
+  let sp1 = NONE;
+  if (i >= 1) {
+    const c = cls[i - 1] as number;
+    wm1 = c !== 0 ? 0x51c0 + c : (word[i - 1] as number);
+    sm1 = c !== 0 ? 0x51c0 : coarse(shape[i - 1] as number);
+    if (i >= 2) {
+      const c2 = cls[i - 2] as number;
+      wm2 = c2 !== 0 ? 0x51c0 + c2 : (word[i - 2] as number);
+      sm2 = c2 !== 0 ? 0x51c0 : coarse(shape[i - 2] as number);
+    }
+  }
+  if (i + 1 < n) {
+    const c = cls[i + 1] as number;
+    wp1 = c !== 0 ? 0x51c0 + c : (word[i + 1] as number);
+    sp1 = c !== 0 ? 0x51c0 : coarse(shape[i + 1] as number);
+    if (i + 2 < n) {
+      const c2 = cls[i + 2] as number;
+      wp2 = c2 !== 0 ? 0x51c0 + c2 : (word[i + 2] as number);
+    }
+  }
+  const nl = t.newline[i] as number;
+  const sentStart = i === 0 || nl === 1 || isSentenceEnd(shape[i - 1] as number) ? 1 : 0;
+  const l0 = lex[i] as number;
+  out[0] = BIAS;
+  out[1] = fin((K[2] as number) ^ w0);
+  out[2] = fin((K[3] as number) ^ (c0 !== 0 ? w0 : (t.suffix[i] as number)));
+  out[3] = fin((K[4] as number) ^ sh0);
+  out[4] = fin((K[5] as number) ^ wm1);
+  out[5] = fin((K[6] as number) ^ wp1);
+  out[6] = fin((K[7] as number) ^ wm2);
+  out[7] = fin((K[8] as number) ^ wp2);
+  out[8] = fin(Math.imul(fin((K[9] as number) ^ sm1) ^ 0x5bd1e995, 0x27d4eb2d) ^ sh0);
+  out[9] = fin(Math.imul(fin((K[10] as number) ^ sh0) ^ 0x5bd1e995, 0x27d4eb2d) ^ sp1);
+  out[10] = fin(Math.imul(fin((K[11] as number) ^ (nl * 2 + sentStart)) ^ 0x5bd1e995, 0x27d4eb2d) ^ sh0);
+  out[11] = fin(Math.imul(fin((K[12] as number) ^ wm1) ^ 0x5bd1e995, 0x27d4eb2d) ^ sh0);
+  out[12] = fin(Math.imul(fin((K[13] as number) ^ sh0) ^ 0x5bd1e995, 0x27d4eb2d) ^ wp1);
+  out[13] = fin(Math.imul(fin((K[14] as number) ^ sm2) ^ 0x5bd1e995, 0x27d4eb2d) ^ sm1);
+  out[14] = fin(Math.imul(fin((K[15] as number) ^ wm1) ^ 0x5bd1e995, 0x27d4eb2d) ^ w0);
+  out[15] = fin(Math.imul(fin((K[16] as number) ^ (t.newline[i + 1] ?? 1)) ^ 0x5bd1e995, 0x27d4eb2d) ^ sh0);
+  out[16] = fin(Math.imul(fin((K[20] as number) ^ l0) ^ 0x5bd1e995, 0x27d4eb2d) ^ sh0);
+  out[17] = fin(Math.imul(fin((K[21] as number) ^ (i > 0 ? (lex[i - 1] as number) : 9)) ^ 0x5bd1e995, 0x27d4eb2d) ^ l0);
+  out[18] = fin(Math.imul(fin((K[22] as number) ^ l0) ^ 0x5bd1e995, 0x27d4eb2d) ^ (i + 1 < n ? (lex[i + 1] as number) : 9));
 }
 
 /** Tag-history features: previous tag, the two previous tags, previous tag with the current shape. */
 export function historyFeatures(prev: number, prev2: number, shape0: number, out: Int32Array, at: number): void {
-  out[at] = mix(17, prev);
-  out[at + 1] = mix3(18, prev2, prev);
-  out[at + 2] = mix3(19, prev, shape0);
+  out[at] = fin((K[17] as number) ^ prev);
+  out[at + 1] = fin(Math.imul(fin((K[18] as number) ^ prev2) ^ 0x5bd1e995, 0x27d4eb2d) ^ prev);
+  out[at + 2] = fin(Math.imul(fin((K[19] as number) ^ prev) ^ 0x5bd1e995, 0x27d4eb2d) ^ shape0);
 }
 
 export const FEATURES_PER_TOKEN = STATIC_FEATURES + 3;

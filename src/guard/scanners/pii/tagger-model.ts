@@ -6,7 +6,22 @@ export type TaggerModel = {
   readonly mask: number;
   /** Dense int8 weights, bucket-major: weights[bucket * TAG_COUNT + tag]. */
   readonly weights: Int8Array;
+  /**
+   * The same weights plus 128 as bytes, read four at a time (little-endian hosts only, else undefined): int32 `2b`
+   * holds tags 0-3 of bucket b, `2b + 1` tags 4-7. Summing two 16-bit lanes per int32 (`x & 0x00ff00ff` and
+   * `(x >> 8) & 0x00ff00ff`) takes 2 loads per feature instead of 8; 22 features of at most 255 cannot overflow a lane.
+   */
+  readonly packed: Int32Array | undefined;
 };
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function packWeights(weights: Int8Array): Int32Array | undefined {
+  if (!LITTLE_ENDIAN || TAG_COUNT !== 8) return undefined;
+  const bytes = new Uint8Array(weights.length);
+  for (let i = 0; i < weights.length; i++) bytes[i] = (weights[i] as number) + 128;
+  return new Int32Array(bytes.buffer);
+}
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -70,7 +85,7 @@ export function decodeModel(bits: number, data: string): TaggerModel {
       weights[bucket * TAG_COUNT + t] = b > 127 ? b - 256 : b;
     }
   }
-  return { bits, mask: size - 1, weights };
+  return { bits, mask: size - 1, weights, packed: packWeights(weights) };
 }
 
 /** Encodes dense int8 weights, keeping only buckets with a non-zero weight. */

@@ -1,5 +1,5 @@
 /** @module Single-pass tokeniser for the tagger: alphanumeric runs and single symbols, hashed features, no substrings. */
-import { isDigit, isWordUnit } from './chars.js';
+import { isWordUnit } from './chars.js';
 
 /** Word shapes; punctuation tokens use PUNCT_BASE + their code unit so the model sees which symbol it is. */
 export const SHAPE = { lower: 1, cap: 2, upper: 3, letter: 4, mixed: 5, alnum: 6, digit: 7 } as const;
@@ -35,15 +35,43 @@ function lowerUnit(c: number): number {
   return c;
 }
 
-/** Tokenises text[from, to). Capacity is bounded by the slice length, so memory is linear and per call. */
+/** Arrays `tokenizeInto` fills; reusable across calls (one per detector) so a scan allocates no token arrays. */
+export type TokenBuffer = {
+  readonly capacity: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly word: Int32Array;
+  readonly suffix: Int32Array;
+  readonly shape: Int32Array;
+  readonly newline: Uint8Array;
+};
+
+export function tokenBuffer(capacity: number): TokenBuffer {
+  const c = Math.max(1, capacity);
+  return {
+    capacity: c,
+    start: new Int32Array(c),
+    end: new Int32Array(c),
+    word: new Int32Array(c),
+    suffix: new Int32Array(c),
+    shape: new Int32Array(c),
+    newline: new Uint8Array(c + 1),
+  };
+}
+
+/** Tokenises text[from, to) into fresh arrays: what training keeps per row. */
 export function tokenize(text: string, from: number, to: number): Tokens {
-  const cap = Math.max(1, to - from);
-  const start = new Int32Array(cap);
-  const end = new Int32Array(cap);
-  const word = new Int32Array(cap);
-  const suffix = new Int32Array(cap);
-  const shape = new Int32Array(cap);
-  const newline = new Uint8Array(cap);
+  return tokenizeInto(text, from, to, tokenBuffer(to - from));
+}
+
+/**
+ * Tokenises text[from, to) into `buf` (capacity at least `to - from`; a token is at least one unit). Entries past
+ * `count` are stale except `newline[count]`, which is set as fresh arrays would read it: the features of the last
+ * token look one past it.
+ */
+export function tokenizeInto(text: string, from: number, to: number, buf: TokenBuffer): Tokens {
+  if (to - from > buf.capacity) throw new RangeError('token buffer too small');
+  const { start, end, word, suffix, shape, newline } = buf;
   let count = 0;
   let sawNewline = 1;
   let i = from;
@@ -70,13 +98,24 @@ export function tokenize(text: string, from: number, to: number): Tokens {
       let s3 = 0;
       while (i < to) {
         const u = text.charCodeAt(i);
-        if (!isWordUnit(u)) break;
-        const l = lowerUnit(u);
-        if (isDigit(u)) digits++;
-        else if (l !== u) {
-          uppers++;
-          if (i === s) firstUpper = true;
-        } else lowers++;
+        let l = u;
+        if (u < 128) {
+          // ASCII inline: most tokens are, and the general tests below cost several calls per character.
+          if (u >= 97 && u <= 122) lowers++;
+          else if (u >= 65 && u <= 90) {
+            l = u + 32;
+            uppers++;
+            if (i === s) firstUpper = true;
+          } else if (u >= 48 && u <= 57) digits++;
+          else break;
+        } else {
+          if (!isWordUnit(u)) break;
+          l = lowerUnit(u);
+          if (l !== u) {
+            uppers++;
+            if (i === s) firstUpper = true;
+          } else lowers++;
+        }
         h = Math.imul(h ^ l, FNV_PRIME);
         s1 = s2;
         s2 = s3;
@@ -112,6 +151,8 @@ export function tokenize(text: string, from: number, to: number): Tokens {
     sawNewline = 0;
     count++;
   }
+  // A fresh array of `max(1, to - from)` entries reads 0 past the last token, or undefined (taken as 1) when full.
+  newline[count] = count < Math.max(1, to - from) ? 0 : 1;
   return { count, start, end, word, suffix, shape, newline };
 }
 

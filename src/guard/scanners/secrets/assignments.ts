@@ -100,6 +100,12 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
 }
 
+/** True when text[from, to) is blanks only: the key and its value are separated by nothing but spaces. */
+function spacesOnly(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) return false;
+  return true;
+}
+
 /** Operator after the key at `p`: returns the index after it, or -1. `spaceOk` allows `--password value`. */
 function operatorEnd(text: string, p: number, lineEnd: number, spaceOk: boolean, inTag: boolean): number {
   while (p < lineEnd && (text.charCodeAt(p) === 34 || text.charCodeAt(p) === 39 || text.charCodeAt(p) === 93)) p++;
@@ -146,9 +152,11 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
       const v = readValue(text, op, lineEnd, inQuery);
       if (v === undefined) continue;
       const value = text.slice(v.start, v.end);
+      // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`). This
+      // compared `op === e`, which a space-only operator never gives (op is past the spaces), so it never applied and
+      // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
+      if (spacesOnly(text, e, op) && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) continue;
       if (!plausible(value, type, v.quoted)) continue;
-      // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`).
-      if (op === e && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) continue;
       out.push({ type, start: v.start, end: v.end, score: type === 'PASSWORD' ? 0.85 : 0.8 });
     }
   }

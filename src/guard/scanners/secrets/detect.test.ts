@@ -21,6 +21,7 @@ describe('secrets', () => {
     ['postgres://admin:s3cr3tP4ss@db.internal:5432/app', 'PASSWORD', 's3cr3tP4ss'],
     ['curl -H "Authorization: Bearer eyJGRpVu1c2VzY2-823r_db32hbf4W1lbj"', 'API_KEY', 'eyJGRpVu1c2VzY2-823r_db32hbf4W1lbj'],
     ['api_key: "DvMB_glvwjlEQ_uqIyn8k"', 'API_KEY', 'DvMB_glvwjlEQ_uqIyn8k'],
+    ['%define token 4b9aQ7Zx2LmP8vR3tY6uW1cE5', 'API_KEY', '4b9aQ7Zx2LmP8vR3tY6uW1cE5'],
   ];
   it.each(accepted)('finds a secret in %j', (text, type, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -30,6 +31,11 @@ describe('secrets', () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAL1/hJjtuMbjbVXo6wYT1SxiROOvwgffVSvOAk5aN2d4wYTC25k3\nsklfpdwxvkjh4iGB6==\n-----END RSA PRIVATE KEY-----';
     const types = found(pem).map(([t]) => t);
     expect(types).toEqual(['PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY']);
+  });
+
+  it('takes a word after a key name and a space as a value only when it is long and random', () => {
+    expect(found('diff --git a/dynatrace_api.zip b/dynatrace_api.zip')).toEqual([]);
+    expect(found('the auth token expired yesterday')).toEqual([]);
   });
 
   const placeholders = [

@@ -77,7 +77,19 @@ function jwtEnd(text: string, s: number, e: number): number {
 export function findKnownFormats(text: string, out: SecretEntity[]): void {
   const n = text.length;
   let i = 0;
+  let segEnd = -1;
   while (i < n) {
+    if (i > segEnd) {
+      // A run never crosses a space, so a space-delimited segment shorter than 16 (a word of prose) holds no run
+      // long enough to examine: indexOf finds the spaces far faster than this loop tests each character.
+      const sp = text.indexOf(' ', i);
+      const end = sp === -1 ? n : sp;
+      if (end - i < 16) {
+        i = end + 1;
+        continue;
+      }
+      segEnd = end;
+    }
     if (!isTokenChar(text.charCodeAt(i))) {
       i++;
       continue;

@@ -28,6 +28,9 @@ function cpAt(text: string, i: number): number {
   return c;
 }
 
+/** ASCII characters handled one by one before the scanner jumps over the rest of the run. */
+const ASCII_JUMP = 16;
+
 const isPrintable = (b: number): boolean => b >= 0x20 && b <= 0x7e;
 
 /** Findings and the strip/map mask, passed explicitly so the hot loop keeps its variables in registers. */
@@ -35,21 +38,27 @@ type Acc = {
   readonly findings: Finding[];
   readonly max: number;
   readonly n: number;
-  overflow: Set<string> | undefined;
+  overflow: string[] | undefined;
   mask: Uint8Array | undefined;
+  /** Ranges marked: how fragmented the cleaned text is (see clean). */
+  marks: number;
   score: number;
   payload: boolean;
 };
 
 function mark(a: Acc, start: number, end: number, how: number): void {
   a.mask ??= new Uint8Array(a.n);
-  a.mask.fill(how, start, end);
+  a.marks++;
+  if (end - start === 1) a.mask[start] = how;
+  else a.mask.fill(how, start, end);
 }
 
 function add(a: Acc, type: string, start: number, end: number, s: number, detail?: string): void {
   a.score = Math.max(a.score, s);
   if (a.findings.length >= a.max) {
-    (a.overflow ??= new Set()).add(type);
+    // A handful of types at most: a list with an identity check costs less than a Set per overflowing finding.
+    const o = (a.overflow ??= []);
+    if (!o.includes(type)) o.push(type);
     return;
   }
   a.findings.push(detail === undefined ? { type, score: s, start, end } : { type, score: s, start, end, detail });
@@ -60,9 +69,17 @@ function flagWord(a: Acc, text: string, start: number, end: number, confusables:
   for (let k = start; k < end; k++) if (isConfusable(confusables, text.charCodeAt(k))) mark(a, k, k + 1, MAP);
 }
 
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
 export function scanSmuggling(text: string, opts: SmugglingOptions, confusables: Confusables): ScanResult {
+  // Everything this scanner looks for is outside ASCII, and an all-ASCII text (most prompts) passes: the regex engine
+  // answers that several times faster than the loop below, which also jumps over long ASCII runs with it.
+  const wide = /[\u0080-\uffff]/g;
+  if (!wide.test(text)) return { verdict: 'pass', score: 0, findings: [] };
   const n = text.length;
-  const a: Acc = { findings: [], max: opts.maxFindings, n, overflow: undefined, mask: undefined, score: 0, payload: false };
+  const a: Acc = { findings: [], max: opts.maxFindings, n, overflow: undefined, mask: undefined, marks: 0, score: 0, payload: false };
   const homoglyphs = opts.homoglyphs;
   let wStart = -1;
   let wLatin = false;
@@ -71,8 +88,41 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
 
   let prev = -1; // previous visible code point, for context rules
   let i = 0;
+  let asciiRun = 0;
   while (i < n) {
     const c0 = text.charCodeAt(i);
+    if (c0 < 0x80 && ++asciiRun > ASCII_JUMP) {
+      // A long ASCII run: jump to the next non-ASCII character. Only the word open at the run's start (it may hold a
+      // look-alike letter) and the word open at its end matter; ASCII-only words in between can never be flagged.
+      wide.lastIndex = i;
+      const j = wide.test(text) ? wide.lastIndex - 1 : n;
+      let p = i;
+      if (wStart >= 0) {
+        for (; p < j; p++) {
+          const c = text.charCodeAt(p);
+          if (isAsciiLetter(c)) wLatin = true;
+          else if (c !== 0x27) break;
+        }
+        if (p < j) {
+          if (wLatin && wConf && !wOther) flagWord(a, text, wStart, p, confusables);
+          wStart = -1;
+        }
+      }
+      if (p < j && homoglyphs) {
+        let q = j;
+        while (q > p && (isAsciiLetter(text.charCodeAt(q - 1)) || text.charCodeAt(q - 1) === 0x27)) q--;
+        while (q < j && !isAsciiLetter(text.charCodeAt(q))) q++;
+        if (q < j) {
+          wStart = q;
+          wLatin = true;
+          wConf = wOther = false;
+        }
+      }
+      prev = text.charCodeAt(j - 1);
+      i = j;
+      asciiRun = 0;
+      continue;
+    }
     if (c0 < 0x80) {
       // ASCII fast path: most text is ASCII, and only word tracking applies to it.
       const letter = (c0 >= 0x41 && c0 <= 0x5a) || (c0 >= 0x61 && c0 <= 0x7a);
@@ -83,6 +133,18 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
         }
         wLatin = true;
       } else if (wStart >= 0 && c0 !== 0x27) {
+        if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
+        wStart = -1;
+      }
+      prev = c0;
+      i++;
+      continue;
+    }
+    asciiRun = 0;
+    if (c0 >= 0x2070 && c0 < 0xd800 && c0 !== 0x3164) {
+      // CJK, symbols and the other BMP blocks from here to the surrogates hold no tag, selector, invisible, bidi or
+      // look-alike letter: such a character only ends a word (what the last branch below does for it).
+      if (wStart >= 0) {
         if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
         wStart = -1;
       }
@@ -103,7 +165,7 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
         const b = t - TAG_FIRST;
         if (isPrintable(b)) {
           printable++;
-          if (decoded.length < DETAIL_MAX) decoded += String.fromCharCode(b);
+          if (decoded.length < DETAIL_MAX && a.findings.length < a.max) decoded += String.fromCharCode(b);
         }
         last = t;
         j += 2;
@@ -190,10 +252,14 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
   if (findings.length === 0 && overflow === undefined) return { verdict: 'pass', score: 0, findings: [] };
   if (overflow !== undefined) for (const type of overflow) findings.push({ type, score });
   if (payload) return { verdict: 'block', score, findings };
-  return { verdict: 'redact', score, findings, text: mask === undefined ? text : clean(text, mask, confusables) };
+  return { verdict: 'redact', score, findings, text: mask === undefined ? text : clean(text, mask, a.marks, confusables) };
 }
 
-function clean(text: string, mask: Uint8Array, confusables: Confusables): string {
+/** Above this many marked ranges, the cleaned text is assembled in a code-unit buffer rather than from slices. */
+const MANY_MARKS = 1024;
+
+function clean(text: string, mask: Uint8Array, marks: number, confusables: Confusables): string {
+  if (marks > MANY_MARKS) return cleanFragmented(text, mask, confusables);
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
@@ -204,4 +270,27 @@ function clean(text: string, mask: Uint8Array, confusables: Confusables): string
     from = i + 1;
   }
   return out + text.slice(from);
+}
+
+/**
+ * The same result for a text with many marks (4 MiB of interleaved invisible characters): one string per slice
+ * there made millions of short-lived strings and most of the scan's time went to collecting them.
+ */
+function cleanFragmented(text: string, mask: Uint8Array, confusables: Confusables): string {
+  const n = text.length;
+  const buf = new Uint16Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const m = mask[i];
+    if (m === 0) buf[k++] = text.charCodeAt(i);
+    else if (m === MAP) {
+      const c = text.charCodeAt(i);
+      const l = c < 0x2000 ? (confusables[c] ?? 0) : 0;
+      buf[k++] = l === 0 ? c : l;
+    }
+  }
+  let out = '';
+  const CHUNK = 8192;
+  for (let p = 0; p < k; p += CHUNK) out += String.fromCharCode.apply(null, buf.subarray(p, Math.min(k, p + CHUNK)) as unknown as number[]);
+  return out;
 }
