@@ -133,12 +133,22 @@ const sizes = [
   { label: '32 KB', chars: 32 * 1024, iters: 300 },
 ];
 
-const rows: { scanner: string; size: string; medianUs: number; p99Us: number; cpuUs: number; mbPerS: number }[] = [];
+/** What a run decided: a scanner's verdict, or the pipeline's outcome (a block skips the later scanners, so say so). */
+function outcome(r: unknown): string {
+  const v = (r as { verdict?: string }).verdict;
+  if (v !== undefined) return v;
+  const blocked = (r as { blockedBy?: readonly { scannerId: string }[] }).blockedBy?.[0];
+  if (blocked !== undefined) return `blocked by ${blocked.scannerId}: later scanners skipped`;
+  return (r as { outcome?: string }).outcome ?? (r as { threw?: string }).threw ?? '';
+}
+
+const rows: { scanner: string; size: string; medianUs: number; p99Us: number; cpuUs: number; mbPerS: number; outcome: string }[] = [];
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 for (const s of subjects) {
   for (const z of sizes) {
-    const r = await time(s, prompt(z.chars, z.chars), Math.max(20, Math.round(z.iters * scale)));
-    rows.push({ scanner: s.name, size: z.label, medianUs: r1(r.median), p99Us: r1(r.p99), cpuUs: r1(r.cpu), mbPerS: r1(r.mbps) });
+    const text = prompt(z.chars, z.chars);
+    const r = await time(s, text, Math.max(20, Math.round(z.iters * scale)));
+    rows.push({ scanner: s.name, size: z.label, medianUs: r1(r.median), p99Us: r1(r.p99), cpuUs: r1(r.cpu), mbPerS: r1(r.mbps), outcome: outcome(await s.run(text)) });
   }
 }
 
@@ -176,9 +186,9 @@ for (const s of subjects) {
 
 const out = (l: string): void => void process.stdout.write(`${l}\n`);
 out(`node ${process.version}, single thread, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-out(`${'scanner'.padEnd(52)} ${'size'.padEnd(6)} ${'median µs'.padStart(10)} ${'p99 µs'.padStart(10)} ${'cpu µs'.padStart(10)} ${'MB/s'.padStart(8)}`);
+out(`${'scanner'.padEnd(52)} ${'size'.padEnd(6)} ${'median µs'.padStart(10)} ${'p99 µs'.padStart(10)} ${'cpu µs'.padStart(10)} ${'MB/s'.padStart(8)}  outcome`);
 for (const r of rows) {
-  out(`${r.scanner.padEnd(52)} ${r.size.padEnd(6)} ${r.medianUs.toFixed(1).padStart(10)} ${r.p99Us.toFixed(1).padStart(10)} ${r.cpuUs.toFixed(1).padStart(10)} ${r.mbPerS.toFixed(1).padStart(8)}`);
+  out(`${r.scanner.padEnd(52)} ${r.size.padEnd(6)} ${r.medianUs.toFixed(1).padStart(10)} ${r.p99Us.toFixed(1).padStart(10)} ${r.cpuUs.toFixed(1).padStart(10)} ${r.mbPerS.toFixed(1).padStart(8)}  ${r.outcome}`);
 }
 out(`\n4 MiB inputs, ${hugeRuns} runs each: ${'median ms'.padStart(10)} ${'max ms'.padStart(8)} ${'cpu ms'.padStart(8)}`);
 for (const w of worst) out(`${w.scanner.padEnd(52)} ${w.input.padEnd(22)} ${w.medianMs.toFixed(1).padStart(10)} ${w.maxMs.toFixed(1).padStart(8)} ${w.cpuMs.toFixed(1).padStart(8)}  ${w.note}`);
