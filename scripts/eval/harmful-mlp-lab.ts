@@ -5,7 +5,24 @@
  * negatives for training only), then dev last. Deterministic given --seed.
  *
  *   npx tsx scripts/eval/harmful-mlp-lab.ts --data /work/shared/data [--hidden 32] [--mlp-bits 16]
- *     [--epochs 12] [--lr 0.003] [--wd 1e-5] [--batch 32] [--drop 0] [--fpr 0.025] [--dev]
+ *     [--epochs 12] [--lr 0.003] [--wd 1e-5] [--batch 32] [--drop 0] [--min-df 1] [--seed N] [--fpr 0.025]
+ *     [--linear 0] [--dev]
+ *
+ * Results (2026-11-27; 5 grouped folds on train, 3314 task rows + 230 injection-task benign rows for
+ * training only; threshold at 2.5% FPR on the out-of-fold benign task rows; Adam lr 0.003, batch 32, wd 1e-5):
+ *   linear (the committed model, same folds)       P .971 R .619 F1 .756
+ *   MLP 2^15 slots x 32, dropout .3                 F1 .759-.774 over epochs 2..12
+ *   MLP 2^16 x 32, no dropout                       F1 .767-.777 (epochs 2..10); + linear (standardised sum) .772-.777
+ *   MLP 2^16 x 32, wd 1e-4, lr 0.001                F1 .676-.787 (rising to epoch 16)
+ *   MLP 2^16 x 64, dropout .3                       F1 .761-.781
+ *   MLP 2^18 x 64, dropout .3                       F1 .770-.800 (best .800 at epoch 10: R .678); seed 7: .755-.790 (.790 at 10)
+ *   MLP 2^18 x 32, dropout .3, min-df 3 (~115k rows) F1 .742-.785 (best at epoch 12)
+ *   MLP 2^18 x 64, dropout .3, min-df 10 (~40k rows, epoch 10; via a train:harmful variant) F1 .751
+ * Only the unpruned 2^18 x 64 network (16.8M first-layer weights, ~208k slots seen in training: over 13 MB
+ * even as int8) clears +0.03 F1 over the linear model; pruned to a committable size (min-df 10, 2.5 MB) it
+ * is no better than the linear model, and min-df 3 x 32 (3.7 MB int8) gains +.029 at its best epoch of six.
+ * Not adopted. The gains are recall on donotanswer, harmbench, strongreject, gptfuzz questions; FPR on
+ * openai_moderation benign stays at 8-10%, as with the linear model.
  */
 import { resolve } from 'node:path';
 import { createFeatureScratch, harmfulVector } from '../../src/guard/scanners/harmful/features.js';
@@ -14,8 +31,7 @@ import { createTfScratch } from '../../src/guard/text/tf-vector.js';
 import { dataDir, flagNumber, parseFlags, readClassRows } from './dataset.js';
 import { foldOf, groupByLongLines } from './groups.js';
 import { binaryMetrics, thresholdForFpr } from './metrics.js';
-import { mlpLogit, type Mlp } from '../../src/guard/scanners/harmful/mlp.js';
-import { trainMlp, type MlpConfig } from './train-mlp.js';
+import { mlpLogit, pruneVec, slotsByDf, trainMlp, type Mlp, type MlpConfig } from './train-mlp.js';
 import { trainInstances, type Vec, type WeightedVec } from './train-binary.js';
 
 const flags = parseFlags(process.argv.slice(2));
@@ -32,6 +48,8 @@ const wd = flagNumber(flags, 'wd', 1e-5);
 const batch = flagNumber(flags, 'batch', 32);
 const drop = flagNumber(flags, 'drop', 0);
 const evalEvery = flagNumber(flags, 'eval-every', 2);
+/** Keep only feature rows present in at least this many training rows (the rest are zero: a small committed W1). */
+const minDf = flagNumber(flags, 'min-df', 1);
 const t0 = Date.now();
 const log = (m: string): void => void process.stderr.write(`[mlp ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
 
@@ -95,6 +113,13 @@ function standardise(rs: readonly Row[], z: readonly number[]): { mu: number; sd
   return { mu, sd };
 }
 
+function vocabulary(vs: readonly Vec[]): Uint8Array {
+  const keep = slotsByDf(vs, mlpBits, minDf);
+  log(`vocabulary: ${keep.reduce((a, b) => a + b, 0)} of ${keep.length} rows kept (min-df ${minDf})`);
+  return keep;
+}
+const prune = (v: Vec, keep: Uint8Array): Vec => (minDf <= 1 ? v : pruneVec(v, keep));
+
 const tr = rows('train');
 const vt = tr.map((r) => vec(r.text));
 log(`featurised ${tr.length} train rows; H ${H} bits ${mlpBits} epochs ${epochs} lr ${lr} wd ${wd} batch ${batch} drop ${drop}`);
@@ -107,14 +132,15 @@ for (let k = 0; k < folds; k++) {
   const idx = tr.map((_, i) => i).filter((i) => fold[i] !== k);
   const test = tr.map((_, i) => i).filter((i) => fold[i] === k);
   const sub = idx.map((i) => tr[i] as Row);
-  const subV = idx.map((i) => vt[i] as Vec);
+  const keepIds = vocabulary(idx.map((i) => vt[i] as Vec));
+  const subV = idx.map((i) => prune(vt[i] as Vec, keepIds));
   if (flagNumber(flags, 'linear', 1) === 1) {
     const lin = linear(sub, subV);
     for (const i of test) oofLin[i] = lin(vt[i] as Vec);
   }
   trainRows(sub, subV, (ep, m) => {
     const o = oofMlp.get(ep) ?? new Array<number>(tr.length).fill(NaN);
-    for (const i of test) o[i] = forward(m, vt[i] as Vec, hbuf);
+    for (const i of test) o[i] = forward(m, prune(vt[i] as Vec, keepIds), hbuf);
     oofMlp.set(ep, o);
   });
   log(`fold ${k + 1}/${folds}`);
@@ -139,8 +165,9 @@ if (flags['dev'] === true) {
   const th = thresholdForFpr(negOf(tr, zCv), fpr);
   const ep0 = bestEp;
   let zd: number[] = [];
-  trainRows(tr, vt, (ep, m) => {
-    if (ep === ep0) zd = vd.map((x) => forward(m, x, hbuf));
+  const keepAll = vocabulary(vt);
+  trainRows(tr, vt.map((v) => prune(v, keepAll)), (ep, m) => {
+    if (ep === ep0) zd = vd.map((x) => forward(m, prune(x, keepAll), hbuf));
   });
   show(`dev mlp ep${bestEp} cv-threshold`, dv, zd, th);
   show(`dev mlp oracle@${fpr}`, dv, zd, thresholdForFpr(negOf(dv, zd), fpr));

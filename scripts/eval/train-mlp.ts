@@ -1,10 +1,54 @@
 /**
- * @module Training the harmful scanner's MLP head (src/guard/scanners/harmful/mlp.ts): mini-batch Adam with
- * lazy moments for the W1 rows a batch touches, dropout on hidden units, class-balanced weighted logistic
+ * @module Experiment (not part of the product): a one-hidden-layer ReLU MLP over sparse hashed features
+ * (scripts/eval/harmful-mlp-lab.ts), trained by mini-batch Adam with lazy moments for the W1 rows a batch touches, dropout on hidden units, class-balanced weighted logistic
  * loss. Deterministic given the seed (one PRNG drives init, shuffling and dropout).
  */
-import type { Mlp } from '../../src/guard/scanners/harmful/mlp.js';
 import type { Vec } from './train-binary.js';
+
+export type Mlp = {
+  /** Feature slots, a power of two; a feature id uses slot `id & (inputs - 1)`. */
+  readonly inputs: number;
+  readonly hidden: number;
+  /** Row of W1 for each slot, -1 when the slot has none. */
+  readonly rowOf: Int32Array;
+  /** rows * hidden, row-major. */
+  readonly W1: Float32Array;
+  readonly b1: Float32Array;
+  readonly v: Float32Array;
+  readonly b2: number;
+};
+
+/** Adds the first-layer contribution of sparse entries `ids[0, n)`, `vals[0, n)` to `h` (start from `m.b1`). */
+export function mlpAccumulate(m: Mlp, ids: Int32Array, vals: Float32Array, n: number, h: Float32Array): void {
+  const H = m.hidden;
+  const mask = m.inputs - 1;
+  const W1 = m.W1;
+  const rowOf = m.rowOf;
+  for (let i = 0; i < n; i++) {
+    const r = rowOf[(ids[i] as number) & mask] as number;
+    if (r < 0) continue;
+    const o = r * H;
+    const x = vals[i] as number;
+    for (let j = 0; j < H; j++) h[j] = (h[j] as number) + (W1[o + j] as number) * x;
+  }
+}
+
+/** Output logit from the first-layer sums `h`. */
+export function mlpOutput(m: Mlp, h: Float32Array): number {
+  let z = m.b2;
+  for (let j = 0; j < m.hidden; j++) {
+    const a = h[j] as number;
+    if (a > 0) z += a * (m.v[j] as number);
+  }
+  return z;
+}
+
+/** Logit for sparse entries `ids[0, n)`, `vals[0, n)`; `h` is scratch of `hidden` floats. */
+export function mlpLogit(m: Mlp, ids: Int32Array, vals: Float32Array, n: number, h: Float32Array): number {
+  h.set(m.b1);
+  mlpAccumulate(m, ids, vals, n, h);
+  return mlpOutput(m, h);
+}
 
 export type MlpConfig = {
   /** log2 of the W1 rows. */
@@ -35,13 +79,14 @@ export function rng(seed: number): () => number {
 
 /** Trains; `probe(epoch, model)` is called after every `probeEvery`-th epoch and the last. */
 export function trainMlp(inst: readonly MlpInstance[], c: MlpConfig, probe?: (epoch: number, m: Mlp) => void, probeEvery = 2): Mlp {
+  // Dense while training (every slot has its row); `compactMlp` keeps the rows worth committing.
   const r = rng(c.seed);
   const H = c.hidden;
   const inputs = 2 ** c.bits;
   const mask = inputs - 1;
   const n1 = inputs * H;
   const a1 = 0.5 / Math.sqrt(H);
-  const m: Mlp = { inputs, hidden: H, W1: new Float32Array(n1), b1: new Float32Array(H), v: new Float32Array(H), b2: 0 };
+  const m = { inputs, hidden: H, rowOf: Int32Array.from({ length: inputs }, (_, i) => i), W1: new Float32Array(n1), b1: new Float32Array(H), v: new Float32Array(H), b2: 0 };
   for (let i = 0; i < n1; i++) m.W1[i] = (r() * 2 - 1) * a1;
   for (let j = 0; j < H; j++) m.v[j] = (r() * 2 - 1) / Math.sqrt(H);
   const mW = new Float32Array(n1);
@@ -134,4 +179,43 @@ export function trainMlp(inst: readonly MlpInstance[], c: MlpConfig, probe?: (ep
     if (probe && (ep % probeEvery === 0 || ep === c.epochs)) probe(ep, m);
   }
   return m;
+}
+
+/** Slots present in at least `minDf` of `vecs` (ids folded to 2^bits). */
+export function slotsByDf(vecs: readonly Vec[], bits: number, minDf: number): Uint8Array {
+  const mask = 2 ** bits - 1;
+  const df = new Uint32Array(mask + 1);
+  for (const v of vecs) for (const id of v.ids) df[id & mask] = (df[id & mask] as number) + 1;
+  return Uint8Array.from(df, (c) => (c >= minDf ? 1 : 0));
+}
+
+/** Entries of `v` whose slot is kept: what the compacted model sees of a text. */
+export function pruneVec(v: Vec, keep: Uint8Array): Vec {
+  const mask = keep.length - 1;
+  let n = 0;
+  for (const id of v.ids) if (keep[id & mask] === 1) n++;
+  const ids = new Int32Array(n);
+  const vals = new Float32Array(n);
+  n = 0;
+  v.ids.forEach((id, i) => {
+    if (keep[id & mask] === 1) {
+      ids[n] = id;
+      vals[n++] = v.vals[i] as number;
+    }
+  });
+  return { ids, vals };
+}
+
+/** The same network with W1 rows for kept slots only (a model trained on `pruneVec`-ed rows loses nothing). */
+export function compactMlp(m: Mlp, keep: Uint8Array): Mlp {
+  const H = m.hidden;
+  const rowOf = new Int32Array(m.inputs).fill(-1);
+  let rows = 0;
+  for (let s = 0; s < m.inputs; s++) if (keep[s] === 1) rowOf[s] = rows++;
+  const W1 = new Float32Array(rows * H);
+  for (let s = 0; s < m.inputs; s++) {
+    const r = rowOf[s] as number;
+    if (r >= 0) W1.set(m.W1.subarray((m.rowOf[s] as number) * H, (m.rowOf[s] as number) * H + H), r * H);
+  }
+  return { ...m, rowOf, W1, b1: m.b1.slice(), v: m.v.slice() };
 }
