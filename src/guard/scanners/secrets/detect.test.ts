@@ -63,6 +63,15 @@ describe('secrets', () => {
     }
   });
 
+  it('keeps offsets after characters whose lower case is longer (İ), so the whole value is redacted', async () => {
+    const text = 'İİİİ İstanbul office: password = "Tr0ub4dor&3xyz" and api_key: "DvMB_glvwjlEQ_uqIyn8k"';
+    expect(found(text)).toEqual([['PASSWORD', 'Tr0ub4dor&3xyz'], ['API_KEY', 'DvMB_glvwjlEQ_uqIyn8k']]);
+    const s = secretsScanner.create(secretsScanner.parseOptions({}));
+    const ctx = { signal: new AbortController().signal, now: () => 0, logger: { warn: () => undefined } };
+    const r = await s.scan({ text, stage: 'input', origin: 'user' }, ctx);
+    expect(r.text).toBe('İİİİ İstanbul office: password = "[PASSWORD_1]" and api_key: "[API_KEY_1]"');
+  });
+
   it('redacts through the scanner with typed placeholders', async () => {
     const s = secretsScanner.create(secretsScanner.parseOptions({}));
     const ctx = { signal: new AbortController().signal, now: () => 0, logger: { warn: () => undefined } };
