@@ -5,7 +5,7 @@
  * because every node also polls the store (the safety net), and an admin call must never hang on a dead Redis.
  */
 import { Redis } from 'ioredis';
-import { MAX_CHANGE, type Bus, type BusMessage } from './types.js';
+import { MAX_CHANGE, type Ack, type Bus, type BusMessage } from './types.js';
 
 export type RedisBusOptions = {
   readonly url: string;
@@ -47,9 +47,16 @@ export function decodeBusMessage(raw: string): BusMessage | undefined {
     return out;
   }
   if (m.t === 'ack' && typeof m.node === 'string' && NODE_ID.test(m.node)) {
-    if (m.to === undefined) return { t: 'ack', node: m.node, version: m.version };
-    if (typeof m.to !== 'string' || !NODE_ID.test(m.to)) return undefined;
-    return { t: 'ack', node: m.node, version: m.version, to: m.to };
+    const out: { -readonly [K in keyof Ack]: Ack[K] } = { t: 'ack', node: m.node, version: m.version };
+    if (m.to !== undefined) {
+      if (typeof m.to !== 'string' || !NODE_ID.test(m.to)) return undefined;
+      out.to = m.to;
+    }
+    if (m.sig !== undefined) {
+      if (typeof m.sig !== 'string' || !SIG.test(m.sig)) return undefined;
+      out.sig = m.sig;
+    }
+    return out;
   }
   return undefined;
 }

@@ -21,6 +21,8 @@ export type Ack = {
   readonly version: number;
   /** The node waiting for this ack; a bus that can address delivers it to that node only, others broadcast it. */
   readonly to?: string;
+  /** HMAC of node and version with the control plane's key (opaque to the bus): an ack only a node could send. */
+  readonly sig?: string;
 };
 
 export type BusMessage = VersionNotice | Ack;

@@ -9,7 +9,7 @@ import { buildSnapshot } from '../policy/snapshot.js';
 import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { NodeAgent } from './node-agent.js';
-import { CHANGE_KEY_META, decodeChange, encodeChange } from './policy-change.js';
+import { CHANGE_KEY_META, decodeChange, encodeChange, signAck } from './policy-change.js';
 
 const meta = { actor: 'test', at: 1_000 };
 
@@ -141,4 +141,26 @@ it('signs a change for one version only, and checks the shape of what it decodes
     const sig = encodeChange(key, 5, JSON.parse(body) as never, 10_000)!.sig;
     expect(decodeChange(key, 5, JSON.stringify(JSON.parse(body)), sig)).toBeUndefined();
   }
+});
+
+it('counts only signed acks: whoever can write to the bus cannot confirm for a node', async () => {
+  const { store, bus, a } = await setup();
+  const key = Buffer.from((await store.getMeta(CHANGE_KEY_META))!, 'hex');
+  // A live node that never applies anything; someone on the bus answers for it.
+  const now = Date.now();
+  await store.upsertNode({ id: 'node-x', region: 'eu-west', pid: null, host: null, startedAt: now, heartbeatAt: now, appliedVersion: 0, appliedAt: now, stoppedAt: null });
+  const forge = bus.subscribe((m) => {
+    if (m.t !== 'version') return;
+    void bus.publish({ t: 'ack', node: 'node-x', version: m.version, to: 'node-a' });
+    void bus.publish({ t: 'ack', node: 'node-x', version: m.version, to: 'node-a', sig: signAck(Buffer.alloc(32, 9), 'node-x', m.version) });
+  });
+  const r = restriction('rst_1', 'gpt-test');
+  const { version } = await store.createRestriction(r, meta);
+  const p = await a.agent.propagate(version, 400, { op: 'restrict', restriction: r });
+  forge();
+  expect(p.confirmed).toEqual(['node-a', 'node-b']);
+  expect(p.missing).toEqual(['node-x']);
+  // The real key makes an ack that counts, and only for the node and version it names.
+  expect(signAck(key, 'node-x', version)).not.toBe(signAck(key, 'node-x', version + 1));
+  expect(signAck(key, 'node-x', version)).not.toBe(signAck(key, 'node-b', version));
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { MAX_CHANGE, type Bus, type BusMessage, type VersionNotice } from '../bus/types.js';
 import type { Snapshot } from '../policy/snapshot.js';
 import type { ControlState, Store } from '../store/types.js';
-import { applyChange, CHANGE_KEY_META, decodeChange, encodeChange, type PolicyChange } from './policy-change.js';
+import { ackSigned, applyChange, CHANGE_KEY_META, decodeChange, encodeChange, signAck, type PolicyChange } from './policy-change.js';
 import type { Propagation, Propagator } from './service.js';
 
 export type NodeAgentOptions = {
@@ -151,7 +151,9 @@ export class NodeAgent {
 
   #ack(to: string | undefined): void {
     const version = this.#snapshot?.version ?? 0;
-    const msg: BusMessage = to === undefined ? { t: 'ack', node: this.#o.nodeId, version } : { t: 'ack', node: this.#o.nodeId, version, to };
+    const node = this.#o.nodeId;
+    const sig = this.#changeKey ? { sig: signAck(this.#changeKey, node, version) } : {};
+    const msg: BusMessage = to === undefined ? { t: 'ack', node, version, ...sig } : { t: 'ack', node, version, to, ...sig };
     void this.#o.bus.publish(msg).catch((e: unknown) => this.#o.onError?.(e, 'ack'));
   }
 
@@ -206,6 +208,9 @@ export class NodeAgent {
     const allIn = (): boolean => live !== undefined && [...live].every((id) => acked.has(id));
     const waiter = (m: BusMessage): void => {
       if (m.t !== 'ack' || m.version < version) return;
+      // Whoever can write to the bus must not be able to confirm for a node: with the key, only signed acks count
+      // (an unsigned or forged one leaves the node to the store's applied versions, read after 250 ms).
+      if (this.#changeKey && !ackSigned(this.#changeKey, m.node, m.version, m.sig)) return;
       acked.add(m.node);
       if (wake && allIn()) wake();
     };

@@ -32,6 +32,18 @@ function mac(key: Buffer, version: number, body: string): Buffer {
   return createHmac('sha256', key).update(`${version}\n${body}`).digest();
 }
 
+/** An acknowledgement's signature: node `node` applied `version`. Only a holder of the store's key can make one. */
+export function signAck(key: Buffer, node: string, version: number): string {
+  return createHmac('sha256', key).update(`ack\n${node}\n${version}`).digest('hex');
+}
+
+export function ackSigned(key: Buffer, node: string, version: number, sig: string | undefined): boolean {
+  if (sig === undefined) return false;
+  const want = createHmac('sha256', key).update(`ack\n${node}\n${version}`).digest();
+  const got = Buffer.from(sig, 'hex');
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
 /** The change as the notice carries it, or undefined when it is larger than `maxChars` (nodes then reload). */
 export function encodeChange(key: Buffer, version: number, change: PolicyChange, maxChars: number): { change: string; sig: string } | undefined {
   const body = JSON.stringify(change);
