@@ -20,7 +20,7 @@ import { buildServer } from './gateway/server.js';
 import { UpstreamClient } from './gateway/upstream.js';
 import { findRestriction } from './policy/decide.js';
 import { buildSnapshot, type ModelEntry, type Snapshot } from './policy/snapshot.js';
-import { guardFingerprint, restartNeeded, switchableGuards, type ReloadReport } from './reload.js';
+import { guardFingerprint, restartNeeded, type ReloadReport } from './reload.js';
 import type { Store } from './store/types.js';
 
 export const DEMO_MODEL: ModelEntry = Object.freeze({
@@ -151,7 +151,8 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     ...(deps.controlAudit ? { audit: deps.controlAudit } : {}),
   });
 
-  const guards = switchableGuards(deps.guards ?? (await guardsFromConfig(config, logger)));
+  // Replaced whole by a reload; requests read it through the runtime's getter, so `noGuards` stays recognisable.
+  let guards = deps.guards ?? (await guardsFromConfig(config, logger));
   let appliedGuards = guardFingerprint(config);
   let reloading: Promise<unknown> = Promise.resolve();
   const reloadOnce = async (actor: string): Promise<ReloadReport> => {
@@ -168,7 +169,7 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
       throw err;
     }
     if (nextGuards) {
-      guards.set(nextGuards);
+      guards = nextGuards;
       appliedGuards = guardFingerprint(next);
     }
     // Compared with what runs since start: a section changed twice back to its running value needs no restart.
@@ -204,7 +205,9 @@ export async function createApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     now,
     randomId,
-    guards,
+    get guards() {
+      return guards;
+    },
     record: (rec) => {
       if (record && !record(rec)) {
         refusing = true;

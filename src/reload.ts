@@ -3,7 +3,6 @@
  * request dropped; every other section that differs is named as needing a restart and is not applied.
  */
 import type { Config } from './config/load-config.js';
-import type { GuardHooks } from './gateway/guard-hooks.js';
 
 export type ReloadReport = {
   readonly node: string;
@@ -13,20 +12,6 @@ export type ReloadReport = {
   /** Sections that differ from the running configuration but only take effect at the next start. */
   readonly restartNeeded: readonly string[];
 };
-
-/** Guard hooks whose implementation can be replaced while requests run; a request past a stage keeps what it used. */
-export type SwitchableGuards = GuardHooks & { set(next: GuardHooks): void };
-
-export function switchableGuards(initial: GuardHooks): SwitchableGuards {
-  let current = initial;
-  return {
-    input: (scope, body) => current.input(scope, body),
-    output: (scope, restore, request) => current.output(scope, restore, request),
-    set(next) {
-      current = next;
-    },
-  };
-}
 
 /** The guard policies of a configuration, as a string that compares by value. */
 export function guardFingerprint(c: Config): string {

@@ -32,14 +32,20 @@ function mac(key: Buffer, version: number, body: string): Buffer {
   return createHmac('sha256', key).update(`${version}\n${body}`).digest();
 }
 
+function ackMac(key: Buffer, node: string, version: number): Buffer {
+  return createHmac('sha256', key).update(`ack\n${node}\n${version}`).digest();
+}
+
 /** An acknowledgement's signature: node `node` applied `version`. Only a holder of the store's key can make one. */
 export function signAck(key: Buffer, node: string, version: number): string {
-  return createHmac('sha256', key).update(`ack\n${node}\n${version}`).digest('hex');
+  return ackMac(key, node, version).toString('hex');
 }
 
 export function ackSigned(key: Buffer, node: string, version: number, sig: string | undefined): boolean {
-  if (sig === undefined) return false;
-  const want = createHmac('sha256', key).update(`ack\n${node}\n${version}`).digest();
+  return sig !== undefined && macMatches(ackMac(key, node, version), sig);
+}
+
+function macMatches(want: Buffer, sig: string): boolean {
   const got = Buffer.from(sig, 'hex');
   return got.length === want.length && timingSafeEqual(got, want);
 }
@@ -53,9 +59,7 @@ export function encodeChange(key: Buffer, version: number, change: PolicyChange,
 
 /** The change, if the signature is good for this version and the body is well formed; else undefined. */
 export function decodeChange(key: Buffer, version: number, body: string, sig: string): PolicyChange | undefined {
-  const want = mac(key, version, body);
-  const got = Buffer.from(sig, 'hex');
-  if (got.length !== want.length || !timingSafeEqual(got, want)) return undefined;
+  if (!macMatches(mac(key, version, body), sig)) return undefined;
   let v: unknown;
   try {
     v = JSON.parse(body);

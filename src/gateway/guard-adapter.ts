@@ -212,34 +212,22 @@ function chain(first: OutputTextFilter, second: OutputTextFilter): OutputTextFil
  */
 function plantCanary(format: ApiFormat, body: Record<string, unknown>): GuardRequestInfo | undefined {
   const canary = makeCanary(randomBytes(8).toString('hex'));
-  if (format === 'anthropic') {
-    if (typeof body.system === 'string') {
-      const systemPrompt = body.system;
-      body.system = insertCanary(systemPrompt, canary);
-      return { systemPrompt, canary };
-    }
-    if (Array.isArray(body.system)) {
-      const first = (body.system as Record<string, unknown>[]).find((b) => b && b.type === 'text' && typeof b.text === 'string');
-      if (!first) return undefined;
-      const systemPrompt = first.text as string;
-      first.text = insertCanary(systemPrompt, canary);
-      return { systemPrompt, canary };
-    }
-    return undefined;
-  }
+  if (format === 'anthropic') return plantIn(body, 'system', canary);
   const msg = (body.messages as Record<string, unknown>[]).find((m) => m.role === 'system' || m.role === 'developer');
-  if (!msg) return undefined;
-  if (typeof msg.content === 'string') {
-    const systemPrompt = msg.content;
-    msg.content = insertCanary(systemPrompt, canary);
-    return { systemPrompt, canary };
+  return msg ? plantIn(msg, 'content', canary) : undefined;
+}
+
+/** The canary in `holder[field]`: a string, or the first text block of a list (both APIs' shapes of a system prompt). */
+function plantIn(holder: Record<string, unknown>, field: string, canary: string): GuardRequestInfo | undefined {
+  const v = holder[field];
+  if (typeof v === 'string') {
+    holder[field] = insertCanary(v, canary);
+    return { systemPrompt: v, canary };
   }
-  if (Array.isArray(msg.content)) {
-    const first = (msg.content as Record<string, unknown>[]).find((p) => p && p.type === 'text' && typeof p.text === 'string');
-    if (!first) return undefined;
-    const systemPrompt = first.text as string;
-    first.text = insertCanary(systemPrompt, canary);
-    return { systemPrompt, canary };
-  }
-  return undefined;
+  if (!Array.isArray(v)) return undefined;
+  const first = (v as Record<string, unknown>[]).find((b) => b && b.type === 'text' && typeof b.text === 'string');
+  if (!first) return undefined;
+  const systemPrompt = first.text as string;
+  first.text = insertCanary(systemPrompt, canary);
+  return { systemPrompt, canary };
 }

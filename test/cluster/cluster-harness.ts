@@ -1,24 +1,14 @@
 /** @module Spawns real Warden node processes (the built CLI) in cluster mode on loopback, and talks to them over HTTP. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../support/ports.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const ADMIN_TOKEN = `wdn_admin_cluster_test_${process.pid}`;
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => res(port));
-    });
-  });
-}
+export { freePort };
 
 export function assertBuilt(): void {
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` before the cluster tests');

@@ -35,20 +35,22 @@ export function createScratch(dim: number): Scratch {
 
 export type WindowRange = { from: number; to: number; wordFrom: number; wordTo: number; start: number; end: number };
 
+/** The feature index ranges of the text span `[start, end)` of `f`, in the character and the word block. */
+export function rangeOf(f: HashedFeatures, start: number, end: number): WindowRange {
+  return {
+    from: lowerBound(f.pos, f.count, start),
+    to: lowerBound(f.pos, f.count, end),
+    wordFrom: lowerBound(f.wordPos, f.wordCount, start),
+    wordTo: lowerBound(f.wordPos, f.wordCount, end),
+    start,
+    end,
+  };
+}
+
 /** Feature index ranges of every window of `f`, for the character and the word block. */
 export function windowRanges(f: HashedFeatures, spec: WindowSpec): WindowRange[] {
   if (spec.size <= 0 || f.length <= spec.size) return [];
-  return windowStarts(f.length, spec).map((start) => {
-    const end = Math.min(f.length, start + spec.size);
-    return {
-      from: lowerBound(f.pos, f.count, start),
-      to: lowerBound(f.pos, f.count, end),
-      wordFrom: lowerBound(f.wordPos, f.wordCount, start),
-      wordTo: lowerBound(f.wordPos, f.wordCount, end),
-      start,
-      end,
-    };
-  });
+  return windowStarts(f.length, spec).map((start) => rangeOf(f, start, Math.min(f.length, start + spec.size)));
 }
 
 /** Best span of head `k` over already-hashed features: the whole text, then each window of a long text. */

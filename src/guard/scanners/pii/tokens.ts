@@ -7,8 +7,8 @@ export const PUNCT_BASE = 256;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 16777619;
 
-export type Tokens = {
-  readonly count: number;
+/** One entry per token, in text order. */
+type TokenArrays = {
   readonly start: Int32Array;
   readonly end: Int32Array;
   /** Hash of the lower-cased token. */
@@ -20,6 +20,8 @@ export type Tokens = {
   /** 1 when a line break separates this token from the previous one. */
   readonly newline: Uint8Array;
 };
+
+export type Tokens = TokenArrays & { readonly count: number };
 
 /**
  * Lower-case mapping by block arithmetic for ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic; other scripts
@@ -36,15 +38,7 @@ function lowerUnit(c: number): number {
 }
 
 /** Arrays `tokenizeInto` fills; reusable across calls (one per detector) so a scan allocates no token arrays. */
-export type TokenBuffer = {
-  readonly capacity: number;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  readonly word: Int32Array;
-  readonly suffix: Int32Array;
-  readonly shape: Int32Array;
-  readonly newline: Uint8Array;
-};
+export type TokenBuffer = TokenArrays & { readonly capacity: number };
 
 export function tokenBuffer(capacity: number): TokenBuffer {
   const c = Math.max(1, capacity);

@@ -127,7 +127,7 @@ function operatorEnd(text: string, p: number, lineEnd: number, spaceOk: boolean,
  * Lower case with the same offsets as the text: `'İ'.toLowerCase()` is two code units ("i̇"), the one mapping that
  * changes length, which would shift every span found after it and redact the wrong characters.
  */
-export function lowerSameOffsets(text: string): string {
+function lowerSameOffsets(text: string): string {
   return (text.includes('\u0130') ? text.replaceAll('\u0130', 'i') : text).toLowerCase();
 }
 
