@@ -1,5 +1,5 @@
 /** @module The systems under test: the stub itself (direct), Warden with 1 or N workers, and Portkey's gateway, each started as its own process. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +68,14 @@ export type WardenOptions = {
   readonly baseRoot?: string;
 };
 
+/** The node flags `npm start` passes in that checkout (src/cli/heap.ts): the bench measures the process users run. */
+function startFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  const entry = words.indexOf('bin/warden.js');
+  return words[0] === 'node' && entry > 0 ? words.slice(1, entry) : [];
+}
+
 export async function startWarden(o: WardenOptions): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), `warden-bench-${o.workers}w-`));
   const config = join(dir, 'warden.yaml');
@@ -87,7 +95,7 @@ export async function startWarden(o: WardenOptions): Promise<Target> {
   const root = o.baseRoot ?? o.root;
   const args = bare
     ? [...(o.nodeFlags ?? []), '--import', 'tsx', join(o.root, 'bench/support/warden-bare-main.ts'), config, String(port), join(dir, 'data')]
-    : [...(o.nodeFlags ?? []), join(root, 'bin/warden.js'), 'start', '--config', config, '--port', String(port), '--data', join(dir, 'data'), '--workers', String(o.workers)];
+    : [...startFlags(root), ...(o.nodeFlags ?? []), join(root, 'bin/warden.js'), 'start', '--config', config, '--port', String(port), '--data', join(dir, 'data'), '--workers', String(o.workers)];
   const service = startService({
     name, command: process.execPath, args,
     cwd: root, env: { WARDEN_ADMIN_TOKEN: adminToken, WARDEN_LOG_LEVEL: 'warn' }, logFile: join(o.logDir, `${name}.log`),

@@ -13,6 +13,7 @@ import { createSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { SharedCounters } from '../gateway/rate-limit.js';
 import type { ReloadReport } from '../reload.js';
 import { clusterMetricsText, serveClusterMetrics } from './cluster-metrics.js';
+import { tuneHeap, workerExecArgv } from './heap.js';
 import { wireExtensions } from './extensions.js';
 
 const FLAGS_ENV = 'WARDEN_WORKER_FLAGS';
@@ -66,6 +67,7 @@ export function nodeIdFor(config: Config, worker: number | undefined): string {
 }
 
 export async function serve(flags: ConfigFlags): Promise<void> {
+  tuneHeap();
   if (cluster.isWorker) return runWorker();
   const config = loadConfig(flags, process.env);
   for (const w of config.warnings) process.stderr.write(`warden: warning: ${w}\n`);
@@ -123,7 +125,7 @@ async function runPrimary(config: Config, flags: ConfigFlags): Promise<void> {
   const store = await openStore(config);
   const token = await ensureAdminToken(store, config.adminToken?.reveal());
   await store.close();
-  cluster.setupPrimary({ silent: false });
+  cluster.setupPrimary({ silent: false, execArgv: workerExecArgv(process.execArgv) });
   const env = { [FLAGS_ENV]: JSON.stringify(flags) };
   let shuttingDown = false;
   let ready = 0;
