@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   GW_UPSTREAM_TIMEOUT: { status: 504, wire: 'upstream_timeout', summary: 'The upstream provider did not answer in time.' },
   GW_REQUEST_INVALID: { status: 400, wire: 'invalid_request', summary: 'The request body or parameters are invalid.' },
   GW_REQUEST_TOO_LARGE: { status: 413, wire: 'invalid_request', summary: 'The request body exceeds the configured size limit.' },
+  GW_NODE_CLOSING: { status: 503, wire: 'overloaded', summary: 'The node is shutting down and takes no new requests.' },
   GW_AUDIT_OVERLOADED: { status: 503, wire: 'overloaded', summary: 'The audit queue is full; Warden refuses rather than lose records.' },
   GW_ADMIN_UNAUTHORIZED: { status: 401, wire: 'unauthorized', summary: 'The admin token is missing or wrong.' },
   GW_ADMIN_FORBIDDEN: { status: 403, wire: 'forbidden', summary: "The admin token's role may not do this." },

@@ -97,3 +97,43 @@ describe('the chat routes in front of Fastify', () => {
     expect(m).toMatch(/^warden_request_duration_seconds_bucket\{[^}]*le="\+Inf"[^}]*route="chat\.completions"[^}]*\} [2-9]/m);
   });
 });
+
+describe('while shutting down', () => {
+  it('finishes the running request and refuses the next one on the same connection with 503 in its API shape', async () => {
+    const { createServer } = await import('node:http');
+    const { connect } = await import('node:net');
+    const slow = createServer((req, res) => {
+      req.resume();
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'done' }, finish_reason: 'stop' }] }));
+      }, 300);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const port = (slow.address() as { port: number }).port;
+    const w = await startWarden(`providers:\n  - { id: slow, type: openai, baseUrl: "http://127.0.0.1:${port}/v1", apiKey: "x" }\nmodels:\n  - { id: slow, provider: slow }\n`);
+    const k = await w.key({ models: ['slow'] });
+    const u = new URL(w.url);
+    const socket = connect(Number(u.port), u.hostname);
+    let raw = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => (raw += c));
+    const ended = new Promise<void>((r) => socket.on('close', () => r()));
+    const post = (path: string, body: string): string =>
+      `POST ${path} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${k}\r\nx-api-key: ${k}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    socket.write(post('/v1/chat/completions', JSON.stringify({ model: 'slow', messages: [{ role: 'user', content: 'hi' }] })));
+    await new Promise((r) => setTimeout(r, 100));
+    const closed = w.close();
+    await new Promise((r) => setTimeout(r, 20));
+    socket.write(post('/v1/messages', JSON.stringify({ model: 'slow', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] })));
+    await Promise.all([closed, ended]);
+    await new Promise<void>((r) => slow.close(() => r()));
+    const answers = raw.split(/(?=HTTP\/1\.1 )/);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answers[0]).toContain('done');
+    expect(answers[1]).toMatch(/^HTTP\/1\.1 503 /);
+    const body = JSON.parse(answers[1]?.slice((answers[1]?.indexOf('\r\n\r\n') ?? 0) + 4) ?? '') as unknown;
+    expect(body).toMatchObject({ type: 'error', error: { type: 'overloaded_error', code: 'overloaded' } });
+  });
+});

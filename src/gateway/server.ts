@@ -65,7 +65,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: rt.config.bodyLimitBytes,
-    return503OnClosing: true,
+    // Closing is answered by the onRequest hook below, in the caller's API shape (Fastify's own 503 body is not).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     serverFactory: (fastifyHandler) => {
       const server = createServer((req, res) => {
@@ -85,10 +86,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       return server;
     },
   });
-  // Once closing, the chat routes too go through Fastify, which answers 503.
+  // Once closing, the chat routes too go through Fastify, and every request arriving on a kept-alive connection is
+  // refused with 503 in its API's error shape, so the client retries elsewhere; requests already running finish.
   app.addHook('preClose', (done) => {
     closing = true;
     done();
+  });
+  app.addHook('onRequest', (_req, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close');
+    done(new GatewayError('GW_NODE_CLOSING', 'This Warden node is shutting down; retry the request.'));
   });
 
   // Keep the raw text next to the parsed body: an unchanged request is forwarded byte for byte.
