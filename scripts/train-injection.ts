@@ -9,10 +9,12 @@ import { CARRIER_SOURCES, labelSegments, segmentRow, type RowSegments } from './
 import { fitStage2, DEFAULT_STAGE2, sentenceSummary, stage2Logit, type Stage2, type StageInput } from '../src/guard/text/stage2.js';
 import { dot as dotVecRaw } from '../src/guard/text/tf-vector.js';
 import { foldOf, groupByLongLines } from './eval/groups.js';
+import { CHAR_ORDERS_345 } from '../src/guard/text/hashed-features.js';
 
 const flags = parseFlags(process.argv.slice(2));
 const { dir, seed, folds, log, cfg } = trainingSetup('train:injection', flags, { wordWeight: 1 });
 /** Target false-positive rates on out-of-fold benign scores, a little under the 1% goal for unseen data. */
+const ORDERS = cfg.charOrders ?? CHAR_ORDERS_345;
 const USER_FPR = flagNumber(flags, 'fpr', 0.008);
 const DATA_FPR = flagNumber(flags, 'data-fpr', 0.02);
 /**
@@ -110,8 +112,8 @@ let stage: Stage2 = DEFAULT_STAGE2;
 if (folds > 1) {
   const all = [...train, ...withExtras(injectionRows('dev'), 'dev')];
   log(`cv over ${all.length} rows (train+dev${EXTRA ? ", incl. harmful-task negatives" : ""}), ${folds} folds`);
-  const feats = featurizeRows(all, cfg.dim, cfg.window, cfg.wordWeight);
-  const segs = all.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim) : { keys: [], vecs: [] }));
+  const feats = featurizeRows(all, cfg.dim, cfg.window, cfg.wordWeight, ORDERS);
+  const segs = all.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim, undefined, ORDERS) : { keys: [], vecs: [] }));
   const groups = groupByLongLines(all.map((r) => r.text));
   const fold = groups.map((g) => foldOf(g, folds, seed));
   const oof: (StageInput | undefined)[] = new Array(all.length).fill(undefined);
@@ -157,8 +159,8 @@ if (folds > 1) {
 }
 
 log(`final model on injection/train.jsonl${EXTRA ? ' + harmful/train.jsonl negatives' : ''}: ${train.length} rows`);
-const feats = featurizeRows(train, cfg.dim, cfg.window, cfg.wordWeight);
-const [head, sentHead] = trainBoth(train, feats, train.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim) : { keys: [], vecs: [] })), cfg);
+const feats = featurizeRows(train, cfg.dim, cfg.window, cfg.wordWeight, ORDERS);
+const [head, sentHead] = trainBoth(train, feats, train.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim, undefined, ORDERS) : { keys: [], vecs: [] })), cfg);
 const encoded = encodeModel(toModel(STAGE2 ? [head, sentHead] : [head], cfg));
 // Quantisation check: the committed int8 weights must score the training rows like the float ones.
 const q = decodeModel(encoded).heads[0];

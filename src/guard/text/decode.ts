@@ -122,6 +122,34 @@ function looksLikeText(s: string): boolean {
 
 type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean };
 
+const C_B64 = 1;
+/** Digit, upper case, `+` or `/`: a base64 run needs two of these to be more than a long word. */
+const C_MIXED = 2;
+const C_HEX = 4;
+/** Letters, digits, `@` and `$`: the units of a (leetspeak) word. */
+const C_WORD = 8;
+const C_LETTER = 16;
+const C_AT = 32;
+/** Space, `:` and `,`: separators inside a hex dump. */
+const C_HEXSEP = 64;
+const C_DIGIT = 128;
+/** Class bits per ASCII code unit, so the hint pass costs a table load per character, not a chain of tests. */
+const HINT_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
+  const lower = c >= 97 && c <= 122;
+  const upper = c >= 65 && c <= 90;
+  const digit = c >= 48 && c <= 57;
+  let k = 0;
+  if (lower || upper || digit || c === 43 || c === 47 || c === 95 || c === 45) k |= C_B64;
+  if (digit || upper || c === 43 || c === 47) k |= C_MIXED;
+  if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) k |= C_HEX;
+  if (lower || upper || digit || c === 64 || c === 36) k |= C_WORD;
+  if (lower || upper) k |= C_LETTER;
+  if (c === 64) k |= C_AT;
+  if (c === 32 || c === 58 || c === 44) k |= C_HEXSEP;
+  if (digit) k |= C_DIGIT;
+  return k;
+});
+
 /**
  * One pass over the code units deciding which decoders can possibly apply, so ordinary prose (the hot
  * path) pays for a loop instead of six regex scans.
@@ -138,37 +166,37 @@ function scanHints(text: string): Hints {
   let wordAt = 0;
   let leetWords = 0;
   const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false };
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
-    const lower = c >= 97 && c <= 122;
-    const upper = c >= 65 && c <= 90;
-    const digit = c >= 48 && c <= 57;
-    const b64 = lower || upper || digit || c === 43 || c === 47 || c === 95 || c === 45;
-    if (b64) {
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    const k = c < 128 ? (HINT_CLASS[c] as number) : 0;
+    if ((k & C_B64) !== 0) {
       run++;
-      if (digit || upper || c === 43 || c === 47) runMixed++;
+      if ((k & C_MIXED) !== 0) runMixed++;
       if (run >= 16 && runMixed >= 2) h.base64 = true;
     } else {
       run = 0;
       runMixed = 0;
     }
-    if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+    if ((k & C_HEX) !== 0) {
       if (++hexRun >= 24) h.hex = true;
-    } else if (!(c === 32 || c === 58 || c === 44)) hexRun = 0;
+    } else if ((k & C_HEXSEP) === 0) hexRun = 0;
     if (c === 37 && ++pct >= 3) h.pct = true;
-    if (lower || upper || digit || c === 64 || c === 36) {
+    if ((k & C_WORD) !== 0) {
       wordLen++;
-      if (lower || upper) wordLetters++;
+      if ((k & C_LETTER) !== 0) wordLetters++;
       else wordDigits++;
-      if (c === 64) wordAt++;
-    } else {
+      if ((k & C_AT) !== 0) wordAt++;
+    } else if (wordLen > 0) {
       // Consecutive one-letter words ("i g n o r e"), not the odd "a" or "I" of prose.
       if (wordLen === 1 && wordLetters === 1) {
         if (++single >= 5) h.spaced = true;
-      } else if (wordLen > 0) single = 0;
+      } else single = 0;
       // An e-mail address ("jane@example" before ".com") is not leetspeak (see `isLeetToken`).
-      const email = wordAt > 0 && c === 0x2e && /[a-z]/i.test(text.charAt(i + 1));
-      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3 && !email && ++leetWords >= 2) h.leet = true;
+      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3) {
+        const email = wordAt > 0 && c === 0x2e && /[a-z]/i.test(text.charAt(i + 1));
+        if (!email && ++leetWords >= 2) h.leet = true;
+      }
       wordLen = 0;
       wordDigits = 0;
       wordLetters = 0;
