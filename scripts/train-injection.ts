@@ -39,6 +39,45 @@ const STAGE2 = flagNumber(flags, 'stage2', 1) === 1;
  */
 const STAGE_EXT = flagNumber(flags, 'stage-ext', 1) === 1;
 const STAGE_ITERS = flagNumber(flags, 'stage-iters', 4000);
+/**
+ * Synthetic negatives for the whole-text head: `--augment N` joins random benign requests of the training
+ * rows (not carriers) into N longer texts per training set. Benign rows are short and long rows are mostly
+ * jailbreaks, so without them length itself reads as an attack: a 2 KB string of unrelated benign requests
+ * scored 0.64. Built from each fold's own training rows; never scored, never used for thresholds.
+ */
+const AUGMENT = flagNumber(flags, 'augment', 0);
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function syntheticNegatives(rows: readonly BinaryRow[], n: number, salt: number): BinaryRow[] {
+  const pool = rows.filter((r) => r.y === 0 && !CARRIER_SOURCES.has(r.source) && isTask(r));
+  if (pool.length < 2 || n <= 0) return [];
+  const rnd = mulberry32(seed ^ Math.imul(salt + 1, 0x9e3779b1));
+  const out: BinaryRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const target = 300 + Math.floor(rnd() * 3700);
+    const sep = rnd() < 0.5 ? ' ' : '\n';
+    const parts: string[] = [];
+    let len = 0;
+    while (len < target) {
+      const t = (pool[Math.floor(rnd() * pool.length)] as BinaryRow).text;
+      parts.push(t);
+      len += t.length + 1;
+    }
+    out.push({ text: parts.join(sep), y: 0, source: 'synthetic', label: 'benign' });
+  }
+  return out;
+}
+
 /*
  * Tried and not adopted (5-fold CV over train+dev at FPR 0.78%, against F1 0.911 with the flags' defaults):
  * - additive features, raw counts / sqrt(feature count) instead of sublinear tf + L2 (every span's score a
@@ -90,8 +129,9 @@ const quiet = (c: TrainConfig): TrainConfig => {
 };
 
 /** Whole-text head on every row; sentence head on the labelled segments of carrier rows. */
-function trainBoth(rows: readonly BinaryRow[], feats: readonly RowVecs[], segs: readonly RowSegments[], c: TrainConfig): [TrainedHead, TrainedHead] {
-  const whole = trainHead(rows, feats, c);
+function trainBoth(rows: readonly BinaryRow[], feats: readonly RowVecs[], segs: readonly RowSegments[], c: TrainConfig, salt = 0): [TrainedHead, TrainedHead] {
+  const syn = syntheticNegatives(rows, AUGMENT, salt);
+  const whole = trainHead([...rows, ...syn], [...feats, ...featurizeRows(syn, cfg.dim, cfg.window, cfg.wordWeight, ORDERS)], c);
   const labelled = labelSegments(rows, segs);
   const nPos = labelled.filter((x) => x.y === 1).length;
   const cw = [labelled.length / (2 * Math.max(1, labelled.length - nPos)), labelled.length / (2 * Math.max(1, nPos))] as const;
@@ -119,7 +159,7 @@ if (folds > 1) {
   const oof: (StageInput | undefined)[] = new Array(all.length).fill(undefined);
   for (let k = 0; k < folds; k++) {
     const idx = all.map((_, i) => i).filter((i) => fold[i] !== k);
-    const [w, st] = trainBoth(idx.map((i) => all[i] as BinaryRow), idx.map((i) => feats[i] as RowVecs), idx.map((i) => segs[i] as RowSegments), quiet(cfg));
+    const [w, st] = trainBoth(idx.map((i) => all[i] as BinaryRow), idx.map((i) => feats[i] as RowVecs), idx.map((i) => segs[i] as RowSegments), quiet(cfg), k + 1);
     all.forEach((_, i) => {
       if (fold[i] === k) oof[i] = stageFeatures(w, st, feats[i] as RowVecs, segs[i] as RowSegments);
     });
@@ -171,7 +211,8 @@ if (q !== undefined) {
 }
 
 if (flags['dry-run'] !== true) {
-  const out = resolve(REPO_ROOT, 'src/guard/scanners/injection/model-weights.ts');
+  // `--out FILE` writes a candidate elsewhere (same module shape) to compare before committing.
+  const out = typeof flags['out'] === 'string' ? resolve(flags['out']) : resolve(REPO_ROOT, 'src/guard/scanners/injection/model-weights.ts');
   const calibration = { threshold: round(threshold, 6), dataThreshold: round(dataThreshold, 6), stage2: stage, seed, l2: cfg.l2, cv: cvReport };
   writeFileSync(
     out,

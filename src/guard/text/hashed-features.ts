@@ -39,7 +39,16 @@ function isWordUnit(c: number): boolean {
  * runs to one space. Returns code units and their count.
  */
 export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
-  const lower = text.toLowerCase();
+  // ASCII is lower-cased in the loop; anything else goes through `toLowerCase` first (one upper-case
+  // letter can become two code units, so the folded text is built from the lower-cased string).
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  const lower = ascii ? text : text.toLowerCase();
   if (scratch !== undefined && scratch.units.length < lower.length + 1) {
     const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
     scratch.units = new Uint16Array(cap);
@@ -65,6 +74,7 @@ export function foldText(text: string, scratch?: HashScratch): { units: Uint16Ar
     } else {
       prevSpace = false;
       if (c >= 49 && c <= 57) c = 48;
+      else if (c >= 65 && c <= 90) c |= 0x20;
     }
     units[n++] = c;
   }
@@ -112,6 +122,9 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
   let per = 0;
   for (let b = orders; b !== 0; b >>>= 1) per += b & 1;
   per = Math.max(3, per);
+  const maxOrder = 31 - Math.clz32(orders);
+  // One order only (a power of two): one id per position, no per-order test in the loop.
+  const single = (orders & (orders - 1)) === 0 ? maxOrder : 0;
   const wcap = (dataContext ? 2 : 1) * (n + 8);
   if (scratch !== undefined && scratch.ids.length < n * per + 8) {
     const cap = Math.max(n * per + 8, 2 * scratch.ids.length);
@@ -135,10 +148,17 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
   for (let i = 0; i < n; i++) {
     // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
     // V8 fall back to float arithmetic for the whole loop). The common case is unrolled.
-    if (orders !== CHAR_ORDERS_345) {
+    if (single > 0) {
+      if (i + single <= n) {
+        let h = SEED_CHAR;
+        for (let j = 0; j < single; j++) h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
+        ids[k] = mix((h + single - 1) | 0, mask);
+        pos[k++] = i;
+      }
+    } else if (orders !== CHAR_ORDERS_345) {
       // Other orders: the same id for an n-gram of a given order as the default path gives.
       let h = SEED_CHAR;
-      for (let j = 0; j < 8 && i + j < n; j++) {
+      for (let j = 0; j < maxOrder && i + j < n; j++) {
         h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
         if ((orders >>> (j + 1)) & 1) {
           ids[k] = mix((h + j) | 0, mask);

@@ -47,6 +47,36 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     score: 0.93,
   },
   {
+    // The hidden setup named as the assistant's own, with or without a verb ("your initial prompt", "your
+    // starting instructions"): users have no reason to refer to it. Not "your first message".
+    name: 'own_setup',
+    needs: ['prompt', 'instruction', 'rules', 'configuration'],
+    re: rx(`\\byour\\s+(?:system|initial|original|hidden|secret|starting|initiali[sz]ation|pre-?)\\s*(?:prompt|instructions|rules|configuration)\\b`),
+    score: 0.93,
+  },
+  {
+    // What the assistant was told before the user arrived, pointed at ("the instructions you were given
+    // before", "the text you got at the start"): the object of extraction, or of a jailbreak's "ignore".
+    name: 'earlier_instructions',
+    needs: ['given', 'told', 'provided', 'got', 'received'],
+    re: rx(`\\b(?:instructions?|prompt|rules|text)\\s+(?:that\\s+)?you\\s+(?:(?:were|have\\s+been)\\s+(?:given|told|provided)|got|received)\\s+(?:initially|at\\s+(?:first|the\\s+(?:start|beginning))|before|earlier|above)\\b`),
+    score: 0.93,
+  },
+  {
+    // A persona declared free of its rules ("not bound by traditional AI rules").
+    name: 'not_bound',
+    needs: ['bound'],
+    re: rx(`\\bnot\\s+bound\\s+by\\s+(?:(?:any|the|traditional|openai'?s?|ethical|moral|ai|usual|its|their|your)\\s+){0,3}(?:rules|restrictions|guidelines|polic(?:y|ies)|ethics|morals|laws|filters|limitations|constraints|content\\s+polic(?:y|ies))\\b`),
+    score: 0.93,
+  },
+  {
+    // The persona must survive the conversation ("Stay in APOPHIS Mode"); not a device setting.
+    name: 'stay_in_mode',
+    needs: ['stay', 'remain'],
+    re: rx(`\\b(?:stay|remain)\\s+in\\s+(?!(?:sleep|dark|light|airplane|flight|safe|power|battery|silent|focus|game|full-?screen|read-?only|debug|edit|insert|normal|visual|offline|online|standby|eco|kiosk|tablet|desktop|landscape|portrait|manual|auto|test)\\s)[a-z0-9-]+\\s+mode\\b`),
+    score: 0.93,
+  },
+  {
     name: 'dan_mode',
     needs: ['anything', 'mode', 'jailbr'],
     re: rx(`\\b(?:do\\s+anything\\s+now|dan\\s+mode|developer\\s+mode\\s+(?:enabled|output|on)|jailbreak(?:ed)?\\s+mode|jailbroken)\\b`),
