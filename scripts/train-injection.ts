@@ -10,9 +10,18 @@ import { fitStage2, DEFAULT_STAGE2, sentenceSummary, stage2Logit, type Stage2, t
 import { dot as dotVecRaw } from '../src/guard/text/tf-vector.js';
 import { foldOf, groupByLongLines } from './eval/groups.js';
 import { CHAR_ORDERS_345 } from '../src/guard/text/hashed-features.js';
+import { looksLikeData } from '../src/guard/text/data-context.js';
+import { normalizeForScan } from '../src/guard/text/normalize.js';
+import { matchRules } from '../src/guard/scanners/injection/rules.js';
 
 const flags = parseFlags(process.argv.slice(2));
-const { dir, seed, folds, log, cfg } = trainingSetup('train:injection', flags, { wordWeight: 1 });
+/**
+ * 2^16 weights and character 3- and 5-grams (plus words): the int16 weights of both heads and the counts then
+ * fit in a core's L2 cache, and there are two n-gram ids per character instead of three. 5-fold CV F1
+ * (model alone, all with --augment 300): 2^16 3+5 0.927, 2^16 4 0.925, 2^16 5 0.921, 2^17 4 0.926; without
+ * augmentation 2^18 3+4+5 (the previous default) 0.925, 2^17 0.928, 2^16 0.921, 2^16 4 0.924, 2^16 5 0.925.
+ */
+const { dir, seed, folds, log, cfg } = trainingSetup('train:injection', flags, { wordWeight: 1, bits: 16, orders: '35' });
 /** Target false-positive rates on out-of-fold benign scores, a little under the 1% goal for unseen data. */
 const ORDERS = cfg.charOrders ?? CHAR_ORDERS_345;
 const USER_FPR = flagNumber(flags, 'fpr', 0.008);
@@ -45,7 +54,7 @@ const STAGE_ITERS = flagNumber(flags, 'stage-iters', 4000);
  * jailbreaks, so without them length itself reads as an attack: a 2 KB string of unrelated benign requests
  * scored 0.64. Built from each fold's own training rows; never scored, never used for thresholds.
  */
-const AUGMENT = flagNumber(flags, 'augment', 0);
+const AUGMENT = flagNumber(flags, 'augment', 300);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -184,6 +193,16 @@ if (folds > 1) {
     e.n++;
     if (x.z >= threshold) e.flagged++;
   }
+  // What the scanner adds to the model: a row also counts as flagged when a hand-written rule fires on it.
+  const ruled = task.map((x) => {
+    const t = normalizeForScan(x.r.text);
+    return x.z >= threshold || matchRules(t, looksLikeData(t)).length > 0;
+  });
+  const mr = binaryMetrics(ruled, task.map((x) => x.r.y === 1));
+  const ruledBySource: Record<string, number> = {};
+  task.forEach((x, i) => {
+    if (ruled[i] === true) ruledBySource[`${x.r.source}/${x.r.label}`] = (ruledBySource[`${x.r.source}/${x.r.label}`] ?? 0) + 1;
+  });
   cvReport = {
     folds,
     rows: task.length,
@@ -193,6 +212,7 @@ if (folds > 1) {
     fpr: round(m.fpr),
     wholeTextOnlyF1: round(wholeOnly.f1),
     harmfulTaskRowsFlagged: round(extra.filter((x) => x.z >= threshold).length / Math.max(1, extra.length)),
+    withRules: { precision: round(mr.precision), recall: round(mr.recall), f1: round(mr.f1), fpr: round(mr.fpr), flaggedBySource: ruledBySource },
     bySource,
   };
   log(`cv: ${JSON.stringify(cvReport)}`);

@@ -38,12 +38,12 @@ export function ordersOf(digits: string): number {
 }
 
 /** What both training commands share: data folder, seed, folds, a timed log, and the model settings from flags. */
-export function trainingSetup(name: string, flags: Flags, defaults: { readonly wordWeight: number }) {
+export function trainingSetup(name: string, flags: Flags, defaults: { readonly wordWeight: number; readonly bits?: number; readonly orders?: string }) {
   const t0 = Date.now();
   const seed = flagNumber(flags, 'seed', 20240601);
   const log = (m: string): void => void process.stderr.write(`[${name} ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
   const cfg: TrainConfig = {
-    dim: 2 ** flagNumber(flags, 'bits', 18),
+    dim: 2 ** flagNumber(flags, 'bits', defaults.bits ?? 18),
     window: { size: flagNumber(flags, 'window', 0), stride: flagNumber(flags, 'stride', 200) },
     l2: flagNumber(flags, 'l2', 0.01),
     maxIter: flagNumber(flags, 'iter', 300),
@@ -52,7 +52,7 @@ export function trainingSetup(name: string, flags: Flags, defaults: { readonly w
     wordWeight: flagNumber(flags, 'word-weight', defaults.wordWeight),
     nb: flagNumber(flags, 'nb', 0),
     nbAlpha: flagNumber(flags, 'nb-alpha', 1),
-    ...(typeof flags['orders'] === 'string' ? { charOrders: ordersOf(flags['orders']) } : {}),
+    ...(typeof flags['orders'] === 'string' ? { charOrders: ordersOf(flags['orders']) } : defaults.orders !== undefined ? { charOrders: ordersOf(defaults.orders) } : {}),
     log,
   };
   return { dir: dataDir(flags), seed, folds: flagNumber(flags, 'folds', 5), log, cfg };

@@ -11,8 +11,13 @@ const WORDS = [
   'todo', 'reveal', 'your task', 'your goal', 'your response', 'your answer',
 ];
 
-/** Candidates by first letter (a..z), so a word start costs one lookup and a compare or two. */
-const BY_FIRST: readonly (readonly string[])[] = Array.from({ length: 26 }, (_, k) => WORDS.filter((w) => w.charCodeAt(0) === 97 + k));
+/** Candidates by first letter (a..z), as code arrays. */
+const BY_FIRST: readonly (readonly Uint16Array[])[] = Array.from({ length: 26 }, (_, k) =>
+  WORDS.filter((w) => w.charCodeAt(0) === 97 + k).map((w) => Uint16Array.from(w, (ch) => ch.charCodeAt(0))),
+);
+/** Which two-letter openings (first * 32 + second, lower case) any word has: most word starts stop at this lookup. */
+const PREFIX2 = new Uint8Array(32 * 32);
+for (const w of WORDS) PREFIX2[(w.charCodeAt(0) - 96) * 32 + (w.charCodeAt(1) - 96)] = 1;
 
 /** An encoded run long enough to carry an instruction (base64 or hex; hex is a subset). */
 const RUN = 48;
@@ -47,10 +52,10 @@ function isSuspectUnit(text: string, i: number, c: number): boolean {
   return false;
 }
 
-function wordAt(text: string, i: number, w: string): boolean {
+function wordAt(text: string, i: number, w: Uint16Array): boolean {
   if (i + w.length > text.length) return false;
   for (let j = 1; j < w.length; j++) {
-    const e = w.charCodeAt(j);
+    const e = w[j] as number;
     const c = text.charCodeAt(i + j);
     if (e === 32 ? c !== 32 : (c | 0x20) !== e) return false;
   }
@@ -65,46 +70,46 @@ function wordAt(text: string, i: number, w: string): boolean {
 export function findTrigger(text: string, from: number): TriggerHit | undefined {
   let run = 0;
   let pct = 0;
+  let pctEnd = -1;
   const c0 = from > 0 ? text.charCodeAt(from - 1) : 0;
   let prevLetter = c0 < 128 && ((CLASS[c0] as number) & LETTER) !== 0;
   const n = text.length;
   for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x80) {
-      const k = CLASS[c] as number;
-      if (k === 0) {
-        prevLetter = false;
-        run = 0;
-        pct = 0;
-        continue;
-      }
-      const letter = (k & LETTER) !== 0;
-      if (letter && !prevLetter) {
-        const cands = BY_FIRST[(c | 0x20) - 97] as readonly string[];
-        for (let j = 0; j < cands.length; j++) {
-          const w = cands[j] as string;
-          if (wordAt(text, i, w)) return { index: i, length: w.length };
-        }
-      }
-      prevLetter = letter;
-      if ((k & B64) !== 0) {
-        if (++run >= RUN) return { index: i - RUN + 1, length: RUN };
-      } else run = 0;
-      if (k === PCT) {
-        if (isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
-          if (++pct >= PCT_RUN) return { index: i - 3 * (PCT_RUN - 1), length: 3 * PCT_RUN };
-          i += 2;
-          run = 0;
-          prevLetter = false;
-          continue;
-        }
-        pct = 0;
-      } else pct = 0;
-    } else {
+    if (c >= 0x80) {
       if (isSuspectUnit(text, i, c)) return { index: i, length: 1 };
       prevLetter = false;
       run = 0;
-      pct = 0;
+      continue;
+    }
+    const k = CLASS[c] as number;
+    if ((k & LETTER) !== 0) {
+      if (!prevLetter) {
+        prevLetter = true;
+        const c2 = text.charCodeAt(i + 1) | 0x20;
+        if (c2 >= 97 && c2 <= 122 && PREFIX2[((c | 0x20) - 96) * 32 + (c2 - 96)] === 1) {
+          const cands = BY_FIRST[(c | 0x20) - 97] as readonly Uint16Array[];
+          for (let j = 0; j < cands.length; j++) {
+            const w = cands[j] as Uint16Array;
+            if (wordAt(text, i, w)) return { index: i, length: w.length };
+          }
+        }
+      }
+      if (++run >= RUN) return { index: i - RUN + 1, length: RUN };
+      continue;
+    }
+    prevLetter = false;
+    if ((k & B64) !== 0) {
+      if (++run >= RUN) return { index: i - RUN + 1, length: RUN };
+      continue;
+    }
+    run = 0;
+    if (k === PCT && isHex(text.charCodeAt(i + 1)) && isHex(text.charCodeAt(i + 2))) {
+      // Consecutive escapes only: a run continues where the previous escape ended.
+      pct = i === pctEnd ? pct + 1 : 1;
+      if (pct >= PCT_RUN) return { index: i - 3 * (PCT_RUN - 1), length: 3 * PCT_RUN };
+      pctEnd = i + 3;
+      i += 2;
     }
   }
   return undefined;
