@@ -125,6 +125,7 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
   const maxOrder = 31 - Math.clz32(orders);
   // One order only (a power of two): one id per position, no per-order test in the loop.
   const single = (orders & (orders - 1)) === 0 ? maxOrder : 0;
+  const o35 = orders === ((1 << 3) | (1 << 5));
   const wcap = (dataContext ? 2 : 1) * (n + 8);
   if (scratch !== undefined && scratch.ids.length < n * per + 8) {
     const cap = Math.max(n * per + 8, 2 * scratch.ids.length);
@@ -155,6 +156,18 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
         ids[k] = mix((h + single - 1) | 0, mask);
         pos[k++] = i;
       }
+    } else if (o35 && i + 5 <= n) {
+      // 3- and 5-grams (the injection model): unrolled like the default path below.
+      let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
+      ids[k] = mix((h + 2) | 0, mask);
+      h = Math.imul(h ^ (units[i + 3] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 4] as number), FNV_PRIME);
+      ids[k + 1] = mix((h + 4) | 0, mask);
+      pos[k] = i;
+      pos[k + 1] = i;
+      k += 2;
     } else if (orders !== CHAR_ORDERS_345) {
       // Other orders: the same id for an n-gram of a given order as the default path gives.
       let h = SEED_CHAR;

@@ -131,6 +131,10 @@ const NEEDLES_BY_FIRST: readonly (readonly string[])[] = Array.from({ length: 12
 
 const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
+/** Lower-cased first two code units of every needle (first * 128 + second): most word starts stop at one lookup. */
+const NEEDLE_PREFIX2 = new Uint8Array(128 * 128);
+for (const w of NEEDLES) NEEDLE_PREFIX2[w.charCodeAt(0) * 128 + w.charCodeAt(1)] = 1;
+
 /** `needle` at `i`, ASCII case-insensitively; a space in it stands for any run of whitespace. */
 function needleAt(text: string, i: number, needle: string): boolean {
   let p = i;
@@ -154,11 +158,17 @@ function needleAt(text: string, i: number, needle: string): boolean {
 function needlesIn(text: string): Set<string> {
   const present = new Set<string>();
   let prevLetter = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     const letter = isAsciiLetter(c);
     if ((letter && !prevLetter) || c === 0x5b || c === 0x3c) {
-      const cands = NEEDLES_BY_FIRST[letter ? c | 0x20 : c] as readonly string[];
+      const first = letter ? c | 0x20 : c;
+      const c2 = text.charCodeAt(i + 1);
+      const second = isAsciiLetter(c2) ? c2 | 0x20 : c2;
+      prevLetter = letter;
+      if (!(second < 128 && NEEDLE_PREFIX2[first * 128 + second] === 1)) continue;
+      const cands = NEEDLES_BY_FIRST[first] as readonly string[];
       for (let j = 0; j < cands.length; j++) {
         const w = cands[j] as string;
         if (!present.has(w) && needleAt(text, i, w)) present.add(w);
