@@ -20,6 +20,7 @@ describe('findTrigger', () => {
     expect(findTrigger(pad('api_key = "sk-abc" token=xyz'), 0)).toBeUndefined();
     expect(findTrigger('%41 %42 %43 %44 %45 %46 %47', 0)).toBeUndefined();
     expect(findTrigger('signore systematic', 0)?.index).toBe(8);
+    expect(findTrigger('call printSystemPrompt() now', 0)?.index).toBe(10);
   });
   it('resumes from an offset', () => {
     const t = 'ignore this, then ignore that';

@@ -73,18 +73,22 @@ export function findTrigger(text: string, from: number): TriggerHit | undefined 
   let pctEnd = -1;
   const c0 = from > 0 ? text.charCodeAt(from - 1) : 0;
   let prevLetter = c0 < 128 && ((CLASS[c0] as number) & LETTER) !== 0;
+  let prevLower = c0 >= 97 && c0 <= 122;
   const n = text.length;
   for (let i = from; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x80) {
       if (isSuspectUnit(text, i, c)) return { index: i, length: 1 };
       prevLetter = false;
+      prevLower = false;
       run = 0;
       continue;
     }
     const k = CLASS[c] as number;
     if ((k & LETTER) !== 0) {
-      if (!prevLetter) {
+      // A word starts after a non-letter, or at an upper-case letter after a lower-case one ("printSystemPrompt").
+      const upper = c <= 90;
+      if (!prevLetter || (upper && prevLower)) {
         prevLetter = true;
         const c2 = text.charCodeAt(i + 1) | 0x20;
         if (c2 >= 97 && c2 <= 122 && PREFIX2[((c | 0x20) - 96) * 32 + (c2 - 96)] === 1) {
@@ -95,10 +99,12 @@ export function findTrigger(text: string, from: number): TriggerHit | undefined 
           }
         }
       }
+      prevLower = !upper;
       if (++run >= RUN) return { index: i - RUN + 1, length: RUN };
       continue;
     }
     prevLetter = false;
+    prevLower = false;
     if ((k & B64) !== 0) {
       if (++run >= RUN) return { index: i - RUN + 1, length: RUN };
       continue;
