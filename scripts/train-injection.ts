@@ -9,10 +9,21 @@ import { CARRIER_SOURCES, labelSegments, segmentRow, type RowSegments } from './
 import { fitStage2, DEFAULT_STAGE2, sentenceSummary, stage2Logit, type Stage2, type StageInput } from '../src/guard/text/stage2.js';
 import { dot as dotVecRaw } from '../src/guard/text/tf-vector.js';
 import { foldOf, groupByLongLines } from './eval/groups.js';
+import { CHAR_ORDERS_345 } from '../src/guard/text/hashed-features.js';
+import { looksLikeData } from '../src/guard/text/data-context.js';
+import { normalizeForScan } from '../src/guard/text/normalize.js';
+import { matchRules } from '../src/guard/scanners/injection/rules.js';
 
 const flags = parseFlags(process.argv.slice(2));
-const { dir, seed, folds, log, cfg } = trainingSetup('train:injection', flags, { wordWeight: 1 });
+/**
+ * 2^16 weights and character 3- and 5-grams (plus words): the int16 weights of both heads and the counts then
+ * fit in a core's L2 cache, and there are two n-gram ids per character instead of three. 5-fold CV F1
+ * (model alone, all with --augment 300): 2^16 3+5 0.927, 2^16 4 0.925, 2^16 5 0.921, 2^17 4 0.926; without
+ * augmentation 2^18 3+4+5 (the previous default) 0.925, 2^17 0.928, 2^16 0.921, 2^16 4 0.924, 2^16 5 0.925.
+ */
+const { dir, seed, folds, log, cfg } = trainingSetup('train:injection', flags, { wordWeight: 1, bits: 16, orders: '35' });
 /** Target false-positive rates on out-of-fold benign scores, a little under the 1% goal for unseen data. */
+const ORDERS = cfg.charOrders ?? CHAR_ORDERS_345;
 const USER_FPR = flagNumber(flags, 'fpr', 0.008);
 const DATA_FPR = flagNumber(flags, 'data-fpr', 0.02);
 /**
@@ -37,6 +48,45 @@ const STAGE2 = flagNumber(flags, 'stage2', 1) === 1;
  */
 const STAGE_EXT = flagNumber(flags, 'stage-ext', 1) === 1;
 const STAGE_ITERS = flagNumber(flags, 'stage-iters', 4000);
+/**
+ * Synthetic negatives for the whole-text head: `--augment N` joins random benign requests of the training
+ * rows (not carriers) into N longer texts per training set. Benign rows are short and long rows are mostly
+ * jailbreaks, so without them length itself reads as an attack: a 2 KB string of unrelated benign requests
+ * scored 0.64. Built from each fold's own training rows; never scored, never used for thresholds.
+ */
+const AUGMENT = flagNumber(flags, 'augment', 300);
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function syntheticNegatives(rows: readonly BinaryRow[], n: number, salt: number): BinaryRow[] {
+  const pool = rows.filter((r) => r.y === 0 && !CARRIER_SOURCES.has(r.source) && isTask(r));
+  if (pool.length < 2 || n <= 0) return [];
+  const rnd = mulberry32(seed ^ Math.imul(salt + 1, 0x9e3779b1));
+  const out: BinaryRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const target = 300 + Math.floor(rnd() * 3700);
+    const sep = rnd() < 0.5 ? ' ' : '\n';
+    const parts: string[] = [];
+    let len = 0;
+    while (len < target) {
+      const t = (pool[Math.floor(rnd() * pool.length)] as BinaryRow).text;
+      parts.push(t);
+      len += t.length + 1;
+    }
+    out.push({ text: parts.join(sep), y: 0, source: 'synthetic', label: 'benign' });
+  }
+  return out;
+}
+
 /*
  * Tried and not adopted (5-fold CV over train+dev at FPR 0.78%, against F1 0.911 with the flags' defaults):
  * - additive features, raw counts / sqrt(feature count) instead of sublinear tf + L2 (every span's score a
@@ -88,8 +138,9 @@ const quiet = (c: TrainConfig): TrainConfig => {
 };
 
 /** Whole-text head on every row; sentence head on the labelled segments of carrier rows. */
-function trainBoth(rows: readonly BinaryRow[], feats: readonly RowVecs[], segs: readonly RowSegments[], c: TrainConfig): [TrainedHead, TrainedHead] {
-  const whole = trainHead(rows, feats, c);
+function trainBoth(rows: readonly BinaryRow[], feats: readonly RowVecs[], segs: readonly RowSegments[], c: TrainConfig, salt = 0): [TrainedHead, TrainedHead] {
+  const syn = syntheticNegatives(rows, AUGMENT, salt);
+  const whole = trainHead([...rows, ...syn], [...feats, ...featurizeRows(syn, cfg.dim, cfg.window, cfg.wordWeight, ORDERS)], c);
   const labelled = labelSegments(rows, segs);
   const nPos = labelled.filter((x) => x.y === 1).length;
   const cw = [labelled.length / (2 * Math.max(1, labelled.length - nPos)), labelled.length / (2 * Math.max(1, nPos))] as const;
@@ -110,14 +161,14 @@ let stage: Stage2 = DEFAULT_STAGE2;
 if (folds > 1) {
   const all = [...train, ...withExtras(injectionRows('dev'), 'dev')];
   log(`cv over ${all.length} rows (train+dev${EXTRA ? ", incl. harmful-task negatives" : ""}), ${folds} folds`);
-  const feats = featurizeRows(all, cfg.dim, cfg.window, cfg.wordWeight);
-  const segs = all.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim) : { keys: [], vecs: [] }));
+  const feats = featurizeRows(all, cfg.dim, cfg.window, cfg.wordWeight, ORDERS);
+  const segs = all.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim, undefined, ORDERS) : { keys: [], vecs: [] }));
   const groups = groupByLongLines(all.map((r) => r.text));
   const fold = groups.map((g) => foldOf(g, folds, seed));
   const oof: (StageInput | undefined)[] = new Array(all.length).fill(undefined);
   for (let k = 0; k < folds; k++) {
     const idx = all.map((_, i) => i).filter((i) => fold[i] !== k);
-    const [w, st] = trainBoth(idx.map((i) => all[i] as BinaryRow), idx.map((i) => feats[i] as RowVecs), idx.map((i) => segs[i] as RowSegments), quiet(cfg));
+    const [w, st] = trainBoth(idx.map((i) => all[i] as BinaryRow), idx.map((i) => feats[i] as RowVecs), idx.map((i) => segs[i] as RowSegments), quiet(cfg), k + 1);
     all.forEach((_, i) => {
       if (fold[i] === k) oof[i] = stageFeatures(w, st, feats[i] as RowVecs, segs[i] as RowSegments);
     });
@@ -142,6 +193,16 @@ if (folds > 1) {
     e.n++;
     if (x.z >= threshold) e.flagged++;
   }
+  // What the scanner adds to the model: a row also counts as flagged when a hand-written rule fires on it.
+  const ruled = task.map((x) => {
+    const t = normalizeForScan(x.r.text);
+    return x.z >= threshold || matchRules(t, looksLikeData(t)).length > 0;
+  });
+  const mr = binaryMetrics(ruled, task.map((x) => x.r.y === 1));
+  const ruledBySource: Record<string, number> = {};
+  task.forEach((x, i) => {
+    if (ruled[i] === true) ruledBySource[`${x.r.source}/${x.r.label}`] = (ruledBySource[`${x.r.source}/${x.r.label}`] ?? 0) + 1;
+  });
   cvReport = {
     folds,
     rows: task.length,
@@ -151,14 +212,15 @@ if (folds > 1) {
     fpr: round(m.fpr),
     wholeTextOnlyF1: round(wholeOnly.f1),
     harmfulTaskRowsFlagged: round(extra.filter((x) => x.z >= threshold).length / Math.max(1, extra.length)),
+    withRules: { precision: round(mr.precision), recall: round(mr.recall), f1: round(mr.f1), fpr: round(mr.fpr), flaggedBySource: ruledBySource },
     bySource,
   };
   log(`cv: ${JSON.stringify(cvReport)}`);
 }
 
 log(`final model on injection/train.jsonl${EXTRA ? ' + harmful/train.jsonl negatives' : ''}: ${train.length} rows`);
-const feats = featurizeRows(train, cfg.dim, cfg.window, cfg.wordWeight);
-const [head, sentHead] = trainBoth(train, feats, train.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim) : { keys: [], vecs: [] })), cfg);
+const feats = featurizeRows(train, cfg.dim, cfg.window, cfg.wordWeight, ORDERS);
+const [head, sentHead] = trainBoth(train, feats, train.map((r) => (STAGE2 ? segmentRow(r.text, cfg.dim, undefined, ORDERS) : { keys: [], vecs: [] })), cfg);
 const encoded = encodeModel(toModel(STAGE2 ? [head, sentHead] : [head], cfg));
 // Quantisation check: the committed int8 weights must score the training rows like the float ones.
 const q = decodeModel(encoded).heads[0];
@@ -169,7 +231,8 @@ if (q !== undefined) {
 }
 
 if (flags['dry-run'] !== true) {
-  const out = resolve(REPO_ROOT, 'src/guard/scanners/injection/model-weights.ts');
+  // `--out FILE` writes a candidate elsewhere (same module shape) to compare before committing.
+  const out = typeof flags['out'] === 'string' ? resolve(flags['out']) : resolve(REPO_ROOT, 'src/guard/scanners/injection/model-weights.ts');
   const calibration = { threshold: round(threshold, 6), dataThreshold: round(dataThreshold, 6), stage2: stage, seed, l2: cfg.l2, cv: cvReport };
   writeFileSync(
     out,

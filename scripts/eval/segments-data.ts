@@ -1,5 +1,5 @@
 /** @module Sentence-level training data for indirect injection: which segments of an injected carrier were inserted. */
-import { foldText, hashFeatures } from '../../src/guard/text/hashed-features.js';
+import { CHAR_ORDERS_345, foldText, hashFeatures } from '../../src/guard/text/hashed-features.js';
 import { normalizeForScan } from '../../src/guard/text/normalize.js';
 import { segmentRanges } from '../../src/guard/text/segments.js';
 import { createTfScratch, tfVector, type TfScratch } from '../../src/guard/text/tf-vector.js';
@@ -10,9 +10,9 @@ export type RowSegments = { readonly keys: readonly string[]; readonly vecs: rea
 /** Carrier sources: an instruction inside their data is the attack, so their clean twins label the segments. */
 export const CARRIER_SOURCES = new Set(['bipia', 'agentdojo']);
 
-export function segmentRow(text: string, dim: number, scratch: TfScratch = createTfScratch(dim)): RowSegments {
+export function segmentRow(text: string, dim: number, scratch: TfScratch = createTfScratch(dim), orders = CHAR_ORDERS_345): RowSegments {
   const t = normalizeForScan(text);
-  const f = hashFeatures(t, dim - 1);
+  const f = hashFeatures(t, dim - 1, false, undefined, orders);
   const { units } = foldText(t);
   const keys: string[] = [];
   const vecs: Vec[] = [];

@@ -1,5 +1,5 @@
 /** @module Training a hashed linear head (full-batch L-BFGS, balanced classes) and grouped cross-validation. */
-import { hashFeatures } from '../../src/guard/text/hashed-features.js';
+import { CHAR_ORDERS_345, hashFeatures } from '../../src/guard/text/hashed-features.js';
 import { trainLbfgs, type CsrRows } from '../../src/guard/text/lbfgs.js';
 import { windowRanges, type LinearModel } from '../../src/guard/text/linear-model.js';
 import { normalizeForScan } from '../../src/guard/text/normalize.js';
@@ -21,6 +21,8 @@ export type TrainConfig = {
   readonly negWindowWeight: number;
   /** Factor on word n-gram values against character n-grams, before normalisation. */
   readonly wordWeight: number;
+  /** Character n-gram orders as a bit set (`CHAR_ORDERS_345` when absent). */
+  readonly charOrders?: number;
   /** NB-LR feature scaling (Wang & Manning 2012): 0 = off, else the exponent on the log-count ratio's magnitude. */
   readonly nb?: number;
   /** Smoothing of the NB counts (added to each feature's summed values per class). */
@@ -28,13 +30,20 @@ export type TrainConfig = {
   readonly log?: (m: string) => void;
 };
 
+/** `--orders 35` -> the bit set of character n-gram orders 3 and 5. */
+export function ordersOf(digits: string): number {
+  let b = 0;
+  for (const d of digits) b |= 1 << Number(d);
+  return b;
+}
+
 /** What both training commands share: data folder, seed, folds, a timed log, and the model settings from flags. */
-export function trainingSetup(name: string, flags: Flags, defaults: { readonly wordWeight: number }) {
+export function trainingSetup(name: string, flags: Flags, defaults: { readonly wordWeight: number; readonly bits?: number; readonly orders?: string }) {
   const t0 = Date.now();
   const seed = flagNumber(flags, 'seed', 20240601);
   const log = (m: string): void => void process.stderr.write(`[${name} ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
   const cfg: TrainConfig = {
-    dim: 2 ** flagNumber(flags, 'bits', 18),
+    dim: 2 ** flagNumber(flags, 'bits', defaults.bits ?? 18),
     window: { size: flagNumber(flags, 'window', 0), stride: flagNumber(flags, 'stride', 200) },
     l2: flagNumber(flags, 'l2', 0.01),
     maxIter: flagNumber(flags, 'iter', 300),
@@ -43,6 +52,7 @@ export function trainingSetup(name: string, flags: Flags, defaults: { readonly w
     wordWeight: flagNumber(flags, 'word-weight', defaults.wordWeight),
     nb: flagNumber(flags, 'nb', 0),
     nbAlpha: flagNumber(flags, 'nb-alpha', 1),
+    ...(typeof flags['orders'] === 'string' ? { charOrders: ordersOf(flags['orders']) } : defaults.orders !== undefined ? { charOrders: ordersOf(defaults.orders) } : {}),
     log,
   };
   return { dir: dataDir(flags), seed, folds: flagNumber(flags, 'folds', 5), log, cfg };
@@ -52,8 +62,8 @@ export type Vec = { readonly ids: Int32Array; readonly vals: Float32Array };
 export type RowVecs = { readonly whole: Vec; readonly windows: readonly Vec[] };
 export type TrainedHead = { bias: number; weights: Float32Array };
 
-export function featurizeText(text: string, dim: number, window: WindowSpec, wordWeight = 1, scratch = createTfScratch(dim)): RowVecs {
-  const f = hashFeatures(normalizeForScan(text), dim - 1);
+export function featurizeText(text: string, dim: number, window: WindowSpec, wordWeight = 1, scratch = createTfScratch(dim), orders = CHAR_ORDERS_345): RowVecs {
+  const f = hashFeatures(normalizeForScan(text), dim - 1, false, undefined, orders);
   const take = (r: TfRange): Vec => {
     const v = tfVector(f, r, scratch, wordWeight);
     return { ids: v.ids.slice(0, v.n), vals: v.vals.slice(0, v.n) };
@@ -61,9 +71,9 @@ export function featurizeText(text: string, dim: number, window: WindowSpec, wor
   return { whole: take(wholeRange(f)), windows: windowRanges(f, window).map(take) };
 }
 
-export function featurizeRows(rows: readonly BinaryRow[], dim: number, window: WindowSpec, wordWeight = 1): RowVecs[] {
+export function featurizeRows(rows: readonly BinaryRow[], dim: number, window: WindowSpec, wordWeight = 1, orders = CHAR_ORDERS_345): RowVecs[] {
   const scratch = createTfScratch(dim);
-  return rows.map((r) => featurizeText(r.text, dim, window, wordWeight, scratch));
+  return rows.map((r) => featurizeText(r.text, dim, window, wordWeight, scratch, orders));
 }
 
 function vecLogit(head: TrainedHead, v: Vec): number {
@@ -165,7 +175,7 @@ export function trainInstances(inst: readonly WeightedVec[], cfg: TrainConfig): 
 }
 
 export function toModel(heads: readonly TrainedHead[], cfg: TrainConfig): LinearModel {
-  return { dim: cfg.dim, window: cfg.window, wordWeight: cfg.wordWeight, heads: heads.map((h) => ({ bias: h.bias, weights: h.weights })) };
+  return { dim: cfg.dim, window: cfg.window, wordWeight: cfg.wordWeight, ...(cfg.charOrders === undefined ? {} : { charOrders: cfg.charOrders }), heads: heads.map((h) => ({ bias: h.bias, weights: h.weights })) };
 }
 
 /**

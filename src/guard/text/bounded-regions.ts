@@ -16,26 +16,40 @@ export const DEFAULT_REGION_LIMITS: RegionLimits = { wholeUpTo: 64 * 1024, head:
 
 export type Regions = { readonly regions: readonly Region[]; readonly exhausted: boolean };
 
+export type TriggerHit = { readonly index: number; readonly length: number };
+
+/** The first trigger at or after `from`, or undefined: a hand-written scanner where a regex is too slow. */
+export type TriggerFinder = (text: string, from: number) => TriggerHit | undefined;
+
+function regexFinder(trigger: RegExp): TriggerFinder {
+  const re = new RegExp(trigger.source, trigger.flags.includes('g') ? trigger.flags : `${trigger.flags}g`);
+  return (text, from) => {
+    re.lastIndex = from;
+    const m = re.exec(text);
+    return m === null ? undefined : { index: m.index, length: m[0].length };
+  };
+}
+
 /**
  * Splits `text` into regions to score in detail. The middle of a huge text is not skipped: a linear
  * trigger scan finds every spot that could start an attack (instruction words, role markers, invisible
  * or encoded runs), and each gets a slice. When there are more spots than `maxSlices`, `exhausted` is set
  * and the caller must treat the text as unscanned (fail closed), so padding cannot hide an attack.
  */
-export function boundedRegions(text: string, trigger: RegExp, lim: RegionLimits = DEFAULT_REGION_LIMITS): Regions {
+export function boundedRegions(text: string, trigger: RegExp | TriggerFinder, lim: RegionLimits = DEFAULT_REGION_LIMITS): Regions {
   if (text.length <= lim.wholeUpTo) return { regions: [{ offset: 0, text }], exhausted: false };
   const midStart = lim.head;
   const midEnd = text.length - lim.tail;
   const regions: Region[] = [{ offset: 0, text: text.slice(0, lim.head) }];
-  const re = new RegExp(trigger.source, trigger.flags.includes('g') ? trigger.flags : `${trigger.flags}g`);
-  re.lastIndex = Math.max(0, midStart - lim.radius);
+  const find = trigger instanceof RegExp ? regexFinder(trigger) : trigger;
+  let next = Math.max(0, midStart - lim.radius);
   let lastEnd = midStart;
   let exhausted = false;
   let slices = 0;
-  for (let m = re.exec(text); m !== null && m.index < midEnd; m = re.exec(text)) {
-    if (m[0].length === 0) re.lastIndex++;
+  for (let m = find(text, next); m !== undefined && m.index < midEnd; m = find(text, next)) {
+    next = m.index + Math.max(1, m.length);
     const s = Math.max(lastEnd, m.index - lim.radius);
-    const e = Math.min(midEnd + lim.radius, m.index + m[0].length + lim.radius);
+    const e = Math.min(midEnd + lim.radius, m.index + m.length + lim.radius);
     if (e <= lastEnd) continue;
     if (slices >= lim.maxSlices) {
       exhausted = true;
@@ -50,7 +64,7 @@ export function boundedRegions(text: string, trigger: RegExp, lim: RegionLimits 
       slices++;
     }
     lastEnd = e;
-    re.lastIndex = Math.max(re.lastIndex, e - lim.radius);
+    next = Math.max(next, e - lim.radius);
   }
   regions.push({ offset: midEnd, text: text.slice(midEnd) });
   return { regions, exhausted };

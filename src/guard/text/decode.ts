@@ -16,8 +16,22 @@ const HEX_RUN = /(?<![0-9a-zA-Z])(?:[0-9a-fA-F]{2}[\s:,]?){12,}/g;
 const PCT_SEQ = /(?:%[0-9a-fA-F]{2})+/g;
 const PCT_HINT = /%[0-9a-fA-F]{2}/g;
 const SPACED = /(?:\b[a-zA-Z][ ._*-]){5,}[a-zA-Z]\b/g;
-// rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak.
-const ROT13_HINT = /\b(?:vtaber|vafgehpgvbaf?|cerivbhf|flfgrz|cebzcg|qvfertneq|wnvyoernx|cergraq|eha)\b/i;
+// rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak,
+// pretend, run. A whole ASCII word (a maximal run of [A-Za-z0-9_]) must equal one, in any case.
+const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
+/** Which (first letter, length) pairs a rot13 word has, so most words are rejected with one lookup. */
+const ROT13_SHAPE = new Uint8Array(26 * 16);
+for (const w of ROT13_WORDS) ROT13_SHAPE[(w.charCodeAt(0) - 97) * 16 + w.length] = 1;
+
+function isRot13Word(text: string, start: number, len: number): boolean {
+  for (const w of ROT13_WORDS) {
+    if (w.length !== len) continue;
+    let j = 0;
+    while (j < len && (text.charCodeAt(start + j) | 0x20) === w.charCodeAt(j)) j++;
+    if (j === len) return true;
+  }
+  return false;
+}
 // One character class under one bounded quantifier; whether a token mixes letters and digits is checked in code.
 const LEET_TOKEN = /(?<![a-z0-9@$])[a-z0-9@$]{3,24}(?![a-z0-9@$])/gi;
 const HAS_LETTER = /[a-z]/i;
@@ -120,7 +134,38 @@ function looksLikeText(s: string): boolean {
   return letters / s.length > 0.5 && spaces > 0;
 }
 
-type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean };
+type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean; rot13: boolean };
+
+const C_B64 = 1;
+/** Digit, upper case, `+` or `/`: a base64 run needs two of these to be more than a long word. */
+const C_MIXED = 2;
+const C_HEX = 4;
+/** Letters, digits, `@` and `$`: the units of a (leetspeak) word. */
+const C_WORD = 8;
+const C_LETTER = 16;
+const C_AT = 32;
+/** Space, `:` and `,`: separators inside a hex dump. */
+const C_HEXSEP = 64;
+const C_DIGIT = 128;
+/** A regex word character, [A-Za-z0-9_]. */
+const C_W = 256;
+/** Class bits per ASCII code unit, so the hint pass costs a table load per character, not a chain of tests. */
+const HINT_CLASS = Uint16Array.from({ length: 128 }, (_, c) => {
+  const lower = c >= 97 && c <= 122;
+  const upper = c >= 65 && c <= 90;
+  const digit = c >= 48 && c <= 57;
+  let k = 0;
+  if (lower || upper || digit || c === 43 || c === 47 || c === 95 || c === 45) k |= C_B64;
+  if (digit || upper || c === 43 || c === 47) k |= C_MIXED;
+  if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) k |= C_HEX;
+  if (lower || upper || digit || c === 64 || c === 36) k |= C_WORD;
+  if (lower || upper) k |= C_LETTER;
+  if (c === 64) k |= C_AT;
+  if (c === 32 || c === 58 || c === 44) k |= C_HEXSEP;
+  if (digit) k |= C_DIGIT;
+  if (lower || upper || digit || c === 95) k |= C_W;
+  return k;
+});
 
 /**
  * One pass over the code units deciding which decoders can possibly apply, so ordinary prose (the hot
@@ -137,38 +182,47 @@ function scanHints(text: string): Hints {
   let wordLetters = 0;
   let wordAt = 0;
   let leetWords = 0;
-  const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false };
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
-    const lower = c >= 97 && c <= 122;
-    const upper = c >= 65 && c <= 90;
-    const digit = c >= 48 && c <= 57;
-    const b64 = lower || upper || digit || c === 43 || c === 47 || c === 95 || c === 45;
-    if (b64) {
+  let wStart = 0;
+  const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false, rot13: false };
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    const k = c < 128 ? (HINT_CLASS[c] as number) : 0;
+    if ((k & C_W) === 0) {
+      const len = i - wStart;
+      if (len >= 3 && len < 16 && !h.rot13) {
+        const f = (text.charCodeAt(wStart) | 0x20) - 97;
+        if (f >= 0 && f < 26 && ROT13_SHAPE[f * 16 + len] === 1 && isRot13Word(text, wStart, len)) h.rot13 = true;
+      }
+      wStart = i + 1;
+    }
+    if ((k & C_B64) !== 0) {
       run++;
-      if (digit || upper || c === 43 || c === 47) runMixed++;
+      if ((k & C_MIXED) !== 0) runMixed++;
       if (run >= 16 && runMixed >= 2) h.base64 = true;
     } else {
       run = 0;
       runMixed = 0;
     }
-    if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) {
+    if ((k & C_HEX) !== 0) {
       if (++hexRun >= 24) h.hex = true;
-    } else if (!(c === 32 || c === 58 || c === 44)) hexRun = 0;
+    } else if ((k & C_HEXSEP) === 0) hexRun = 0;
     if (c === 37 && ++pct >= 3) h.pct = true;
-    if (lower || upper || digit || c === 64 || c === 36) {
+    if ((k & C_WORD) !== 0) {
       wordLen++;
-      if (lower || upper) wordLetters++;
+      if ((k & C_LETTER) !== 0) wordLetters++;
       else wordDigits++;
-      if (c === 64) wordAt++;
-    } else {
+      if ((k & C_AT) !== 0) wordAt++;
+    } else if (wordLen > 0) {
       // Consecutive one-letter words ("i g n o r e"), not the odd "a" or "I" of prose.
       if (wordLen === 1 && wordLetters === 1) {
         if (++single >= 5) h.spaced = true;
-      } else if (wordLen > 0) single = 0;
+      } else single = 0;
       // An e-mail address ("jane@example" before ".com") is not leetspeak (see `isLeetToken`).
-      const email = wordAt > 0 && c === 0x2e && /[a-z]/i.test(text.charAt(i + 1));
-      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3 && !email && ++leetWords >= 2) h.leet = true;
+      if (wordLetters > 0 && wordDigits > 0 && wordLen >= 3) {
+        const email = wordAt > 0 && c === 0x2e && /[a-z]/i.test(text.charAt(i + 1));
+        if (!email && ++leetWords >= 2) h.leet = true;
+      }
       wordLen = 0;
       wordDigits = 0;
       wordLetters = 0;
@@ -201,7 +255,7 @@ function decodeOnce(text: string, budget: { chars: number }): string[] {
   if (hints.base64) collect(BASE64_RUN, decodeBase64);
   if (hints.hex) collect(HEX_RUN, decodeHex);
   if (hints.pct && countAtLeast(text, PCT_HINT, 3)) take(decodePct(text).replace(/\+/g, ' '));
-  if (ROT13_HINT.test(text)) take(rot13(text));
+  if (hints.rot13) take(rot13(text));
   if (hints.spaced) {
     const spaced = text.replace(SPACED, (m) => m.replace(/[ ._*-]/g, ''));
     if (spaced !== text) take(spaced);

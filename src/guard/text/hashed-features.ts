@@ -39,7 +39,16 @@ function isWordUnit(c: number): boolean {
  * runs to one space. Returns code units and their count.
  */
 export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
-  const lower = text.toLowerCase();
+  // ASCII is lower-cased in the loop; anything else goes through `toLowerCase` first (one upper-case
+  // letter can become two code units, so the folded text is built from the lower-cased string).
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  const lower = ascii ? text : text.toLowerCase();
   if (scratch !== undefined && scratch.units.length < lower.length + 1) {
     const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
     scratch.units = new Uint16Array(cap);
@@ -65,6 +74,7 @@ export function foldText(text: string, scratch?: HashScratch): { units: Uint16Ar
     } else {
       prevSpace = false;
       if (c >= 49 && c <= 57) c = 48;
+      else if (c >= 65 && c <= 90) c |= 0x20;
     }
     units[n++] = c;
   }
@@ -98,17 +108,27 @@ export function createHashScratch(chars = 4096): HashScratch {
   };
 }
 
+/** Character n-gram orders as a bit set (bit n = n-grams of n characters); 3, 4 and 5 unless a model says otherwise. */
+export const CHAR_ORDERS_345 = (1 << 3) | (1 << 4) | (1 << 5);
+
 /**
- * Hashes folded text. Character n-grams (3, 4, 5) start at every position; word unigrams and bigrams are
+ * Hashes folded text. Character n-grams (3, 4, 5 by default, else the orders in `orders`) start at every position; word unigrams and bigrams are
  * emitted at the position where their last word ends. `mask` is dimension - 1 (a power of two). With
  * `dataContext`, word features are emitted a second time in a separate namespace. With `scratch`, the
  * arrays are its own (grown when too small) and valid until its next use.
  */
-export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch): HashedFeatures {
+export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345): HashedFeatures {
   const { units, length: n, breaks, breakCount } = foldText(text, scratch);
+  let per = 0;
+  for (let b = orders; b !== 0; b >>>= 1) per += b & 1;
+  per = Math.max(3, per);
+  const maxOrder = 31 - Math.clz32(orders);
+  // One order only (a power of two): one id per position, no per-order test in the loop.
+  const single = (orders & (orders - 1)) === 0 ? maxOrder : 0;
+  const o35 = orders === ((1 << 3) | (1 << 5));
   const wcap = (dataContext ? 2 : 1) * (n + 8);
-  if (scratch !== undefined && scratch.ids.length < n * 3 + 8) {
-    const cap = Math.max(n * 3 + 8, 2 * scratch.ids.length);
+  if (scratch !== undefined && scratch.ids.length < n * per + 8) {
+    const cap = Math.max(n * per + 8, 2 * scratch.ids.length);
     scratch.ids = new Int32Array(cap);
     scratch.pos = new Int32Array(cap);
   }
@@ -116,8 +136,8 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
     scratch.wordIds = new Int32Array(wcap);
     scratch.wordPos = new Int32Array(wcap);
   }
-  const ids = scratch?.ids ?? new Int32Array(n * 3 + 8);
-  const pos = scratch?.pos ?? new Int32Array(n * 3 + 8);
+  const ids = scratch?.ids ?? new Int32Array(n * per + 8);
+  const pos = scratch?.pos ?? new Int32Array(n * per + 8);
   const wordIds = scratch?.wordIds ?? new Int32Array(wcap);
   const wordPos = scratch?.wordPos ?? new Int32Array(wcap);
   let k = 0;
@@ -129,7 +149,36 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
   for (let i = 0; i < n; i++) {
     // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
     // V8 fall back to float arithmetic for the whole loop). The common case is unrolled.
-    if (i + 5 <= n) {
+    if (single > 0) {
+      if (i + single <= n) {
+        let h = SEED_CHAR;
+        for (let j = 0; j < single; j++) h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
+        ids[k] = mix((h + single - 1) | 0, mask);
+        pos[k++] = i;
+      }
+    } else if (o35 && i + 5 <= n) {
+      // 3- and 5-grams (the injection model): unrolled like the default path below.
+      let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
+      ids[k] = mix((h + 2) | 0, mask);
+      h = Math.imul(h ^ (units[i + 3] as number), FNV_PRIME);
+      h = Math.imul(h ^ (units[i + 4] as number), FNV_PRIME);
+      ids[k + 1] = mix((h + 4) | 0, mask);
+      pos[k] = i;
+      pos[k + 1] = i;
+      k += 2;
+    } else if (orders !== CHAR_ORDERS_345) {
+      // Other orders: the same id for an n-gram of a given order as the default path gives.
+      let h = SEED_CHAR;
+      for (let j = 0; j < maxOrder && i + j < n; j++) {
+        h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
+        if ((orders >>> (j + 1)) & 1) {
+          ids[k] = mix((h + j) | 0, mask);
+          pos[k++] = i;
+        }
+      }
+    } else if (i + 5 <= n) {
       let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
       h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
       h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);

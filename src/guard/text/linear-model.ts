@@ -16,6 +16,8 @@ export type LinearModel = {
   readonly window: WindowSpec;
   /** Factor on word n-gram values before L2 normalisation (words against characters); absent = 1. */
   readonly wordWeight?: number;
+  /** Character n-gram orders as a bit set; absent = 3, 4 and 5. */
+  readonly charOrders?: number;
   readonly heads: readonly LinearHead[];
 };
 

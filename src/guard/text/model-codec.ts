@@ -10,6 +10,7 @@ export type EncodedModel = {
   readonly dim: number;
   readonly window: WindowSpec;
   readonly wordWeight?: number;
+  readonly charOrders?: number;
   readonly heads: readonly EncodedHead[];
 };
 
@@ -56,11 +57,11 @@ export function encodeHead(h: LinearHead, pruneRel = 0): EncodedHead {
   return { bias: h.bias, scale, nnz: q.length / 2, idx: toBase64(Uint8Array.from(idx)), q: toBase64(Uint8Array.from(q)) };
 }
 
-export function decodeHead(e: EncodedHead, dim: number): LinearHead {
+/** Calls `put(index, q)` for each non-zero weight of `e`, checking the stream. */
+function forEachWeight(e: EncodedHead, dim: number, put: (pos: number, q: number) => void): void {
   const idx = fromBase64(e.idx);
   const qb = fromBase64(e.q);
   if (qb.length !== 2 * e.nnz) throw new Error(`head has ${qb.length / 2} weights, expected ${e.nnz}`);
-  const weights = new Float32Array(dim);
   let pos = -1;
   let p = 0;
   for (let k = 0; k < e.nnz; k++) {
@@ -76,17 +77,33 @@ export function decodeHead(e: EncodedHead, dim: number): LinearHead {
     pos += gap;
     if (pos >= dim) throw new Error(`weight index ${pos} outside dimension ${dim}`);
     const u = (qb[2 * k] as number) | ((qb[2 * k + 1] as number) << 8);
-    weights[pos] = (u >= 0x8000 ? u - 0x10000 : u) * e.scale;
+    put(pos, u >= 0x8000 ? u - 0x10000 : u);
   }
+}
+
+export function decodeHead(e: EncodedHead, dim: number): LinearHead {
+  const weights = new Float32Array(dim);
+  forEachWeight(e, dim, (pos, q) => (weights[pos] = q * e.scale));
   return { bias: e.bias, weights };
+}
+
+/** A head kept in its committed int16 form: weight = q * scale. Half the memory of float weights, so fewer cache misses. */
+export type QuantHead = { readonly bias: number; readonly scale: number; readonly q: Int16Array };
+
+export function decodeHeadQuantised(e: EncodedHead, dim: number): QuantHead {
+  const q = new Int16Array(dim);
+  forEachWeight(e, dim, (pos, v) => (q[pos] = v));
+  return { bias: e.bias, scale: e.scale, q };
 }
 
 export function encodeModel(m: LinearModel, pruneRel = 0): EncodedModel {
   const ww = m.wordWeight === undefined ? {} : { wordWeight: m.wordWeight };
-  return { format: 'warden-linear-v2', dim: m.dim, window: m.window, ...ww, heads: m.heads.map((h) => encodeHead(h, pruneRel)) };
+  const co = m.charOrders === undefined ? {} : { charOrders: m.charOrders };
+  return { format: 'warden-linear-v2', dim: m.dim, window: m.window, ...ww, ...co, heads: m.heads.map((h) => encodeHead(h, pruneRel)) };
 }
 
 export function decodeModel(e: EncodedModel): LinearModel {
   const ww = e.wordWeight === undefined ? {} : { wordWeight: e.wordWeight };
-  return { dim: e.dim, window: e.window, ...ww, heads: e.heads.map((h) => decodeHead(h, e.dim)) };
+  const co = e.charOrders === undefined ? {} : { charOrders: e.charOrders };
+  return { dim: e.dim, window: e.window, ...ww, ...co, heads: e.heads.map((h) => decodeHead(h, e.dim)) };
 }

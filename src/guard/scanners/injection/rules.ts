@@ -47,6 +47,36 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     score: 0.93,
   },
   {
+    // The hidden setup named as the assistant's own, with or without a verb ("your initial prompt", "your
+    // starting instructions"): users have no reason to refer to it. Not "your first message".
+    name: 'own_setup',
+    needs: ['prompt', 'instruction', 'rules', 'configuration'],
+    re: rx(`\\byour\\s+(?:system|initial|original|hidden|secret|starting|initiali[sz]ation|pre-?)\\s*(?:prompt|instructions|rules|configuration)\\b`),
+    score: 0.93,
+  },
+  {
+    // What the assistant was told before the user arrived, pointed at ("the instructions you were given
+    // before", "the text you got at the start"): the object of extraction, or of a jailbreak's "ignore".
+    name: 'earlier_instructions',
+    needs: ['given', 'told', 'provided', 'got', 'received'],
+    re: rx(`\\b(?:instructions?|prompt|rules|text)\\s+(?:that\\s+)?you\\s+(?:(?:were|have\\s+been)\\s+(?:given|told|provided)|got|received)\\s+(?:initially|at\\s+(?:first|the\\s+(?:start|beginning))|before|earlier|above)\\b`),
+    score: 0.93,
+  },
+  {
+    // A persona declared free of its rules ("not bound by traditional AI rules").
+    name: 'not_bound',
+    needs: ['bound'],
+    re: rx(`\\bnot\\s+bound\\s+by\\s+(?:(?:any|the|traditional|openai'?s?|ethical|moral|ai|usual|its|their|your)\\s+){0,3}(?:rules|restrictions|guidelines|polic(?:y|ies)|ethics|morals|laws|filters|limitations|constraints|content\\s+polic(?:y|ies))\\b`),
+    score: 0.93,
+  },
+  {
+    // The persona must survive the conversation ("Stay in APOPHIS Mode"); not a device setting.
+    name: 'stay_in_mode',
+    needs: ['stay', 'remain'],
+    re: rx(`\\b(?:stay|remain)\\s+in\\s+(?!(?:sleep|dark|light|airplane|flight|safe|power|battery|silent|focus|game|full-?screen|read-?only|debug|edit|insert|normal|visual|offline|online|standby|eco|kiosk|tablet|desktop|landscape|portrait|manual|auto|test)\\s)[a-z0-9-]+\\s+mode\\b`),
+    score: 0.93,
+  },
+  {
     name: 'dan_mode',
     needs: ['anything', 'mode', 'jailbr'],
     re: rx(`\\b(?:do\\s+anything\\s+now|dan\\s+mode|developer\\s+mode\\s+(?:enabled|output|on)|jailbreak(?:ed)?\\s+mode|jailbroken)\\b`),
@@ -94,18 +124,65 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   },
 ];
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const NEEDLES = [...new Set(INJECTION_RULES.flatMap((r) => r.needs))];
+
+/** Needles by the lower-cased ASCII code of their first character (letters, `[` and `<`). */
+const NEEDLES_BY_FIRST: readonly (readonly string[])[] = Array.from({ length: 128 }, (_, c) => NEEDLES.filter((w) => w.charCodeAt(0) === c));
+
+const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
+
+/** Lower-cased first two code units of every needle (first * 128 + second): most word starts stop at one lookup. */
+const NEEDLE_PREFIX2 = new Uint8Array(128 * 128);
+for (const w of NEEDLES) NEEDLE_PREFIX2[w.charCodeAt(0) * 128 + w.charCodeAt(1)] = 1;
+
+/** `needle` at `i`, ASCII case-insensitively; a space in it stands for any run of whitespace. */
+function needleAt(text: string, i: number, needle: string): boolean {
+  let p = i;
+  for (let j = 0; j < needle.length; j++) {
+    const e = needle.charCodeAt(j);
+    const c = text.charCodeAt(p);
+    if (e === 32) {
+      if (!(c === 32 || (c >= 9 && c <= 13))) return false;
+      while (p + 1 < text.length && (text.charCodeAt(p + 1) === 32 || (text.charCodeAt(p + 1) >= 9 && text.charCodeAt(p + 1) <= 13))) p++;
+    } else if ((isAsciiLetter(c) ? c | 0x20 : c) !== e) return false;
+    p++;
+  }
+  return true;
+}
+
 /**
- * Every needle of every rule in one pass: a zero-width match wherever one starts (a lookahead, so needles
- * that overlap are all seen). Half the cost of one `includes` per needle on ordinary prompts.
+ * The needles present in `text`, looked for only where a word starts (or at `[`/`<`, for the chat markup
+ * needles): every rule pattern opens its needle words with `\b` or a separator, so this is a superset of
+ * what the rules can match, at a fraction of the cost of one regex scan of the lower-cased text.
  */
-const NEEDLES = new RegExp(`(?=(${[...new Set(INJECTION_RULES.flatMap((r) => r.needs))].map(escape).join('|')}))`, 'g');
+function needlesIn(text: string): Set<string> {
+  const present = new Set<string>();
+  let prevLetter = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    const letter = isAsciiLetter(c);
+    if ((letter && !prevLetter) || c === 0x5b || c === 0x3c) {
+      const first = letter ? c | 0x20 : c;
+      const c2 = text.charCodeAt(i + 1);
+      const second = isAsciiLetter(c2) ? c2 | 0x20 : c2;
+      prevLetter = letter;
+      if (!(second < 128 && NEEDLE_PREFIX2[first * 128 + second] === 1)) continue;
+      const cands = NEEDLES_BY_FIRST[first] as readonly string[];
+      for (let j = 0; j < cands.length; j++) {
+        const w = cands[j] as string;
+        if (!present.has(w) && needleAt(text, i, w)) present.add(w);
+      }
+    }
+    prevLetter = letter;
+  }
+  return present;
+}
 
 /** Every rule hit in `text`, at most `maxPerRule` each; offsets are into `text`. */
 export function matchRules(text: string, dataContext: boolean, maxPerRule = 4): Finding[] {
   const out: Finding[] = [];
-  const present = new Set<string>();
-  for (const m of text.toLowerCase().matchAll(NEEDLES)) present.add(m[1] as string);
+  const present = needlesIn(text);
   if (present.size === 0) return out;
   for (const rule of INJECTION_RULES) {
     if (rule.dataOnly === true && !dataContext) continue;

@@ -3,15 +3,16 @@ import type { Finding, TextOrigin } from '../../types.js';
 import { boundedRegions, type Region } from '../../text/bounded-regions.js';
 import { looksLikeData } from '../../text/data-context.js';
 import { DEFAULT_DECODE_LIMITS, decodedViews } from '../../text/decode.js';
-import { createHashScratch, hashFeatures } from '../../text/hashed-features.js';
-import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
+import { CHAR_ORDERS_345, createHashScratch, hashFeatures, type HashedFeatures } from '../../text/hashed-features.js';
+import { sigmoid, windowRanges } from '../../text/linear-model.js';
 import { segmentRanges } from '../../text/segments.js';
 import { DEFAULT_STAGE2, sentenceSummary, stage2Bounds, stage2Logit, type Stage2 } from '../../text/stage2.js';
-import { tfDot } from '../../text/tf-vector.js';
-import { decodeModel } from '../../text/model-codec.js';
+import { createDotScratch, tfDotQuantised, wholeRange } from '../../text/tf-vector.js';
+import { decodeHeadQuantised, type EncodedModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
 import { INJECTION_CALIBRATION, INJECTION_MODEL } from './model-weights.js';
 import { matchRules } from './rules.js';
+import { findTrigger } from './trigger.js';
 
 export type InjectionResult = { readonly score: number; readonly findings: readonly Finding[] };
 
@@ -27,14 +28,6 @@ export type InjectionCalibration = {
 export type InjectionScorer = { score(text: string, origin: TextOrigin): InjectionResult };
 
 /**
- * Anything that could open an attack in the middle of a huge text; linear (alternation of literals and
- * single classes). Invisible, tag and encoded runs are included because normalisation and decoding only
- * happen inside the scored regions.
- */
-const TRIGGER =
-  /ignore|disregard|forget|instruction|system|prompt|assistant|jailbr|pretend|act as|you are|from now on|developer mode|anything now|break character|override|bypass|important|todo|reveal|your (?:task|goal|response|answer)|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u{e0000}-\u{e007f}]|[A-Za-z0-9+/]{48}|(?:%[0-9A-Fa-f]{2}){6}|(?:[0-9a-fA-F]{2}){24}|[\u0400-\u04ff\u0370-\u03ff]/giu;
-
-/**
  * Decoded characters per scanned text, across all its regions: each region alone is capped by the decode
  * limits, but a huge text of encoded-looking runs has up to a hundred regions.
  */
@@ -45,18 +38,30 @@ function isDataOrigin(origin: TextOrigin): boolean {
 }
 
 export function createInjectionScorer(
-  model: LinearModel = decodeModel(INJECTION_MODEL),
+  encoded: EncodedModel = INJECTION_MODEL,
   calibration: InjectionCalibration = INJECTION_CALIBRATION,
 ): InjectionScorer {
-  const scratch = createScratch(model.dim);
+  const dim = encoded.dim;
+  const heads = encoded.heads.map((h) => decodeHeadQuantised(h, dim));
+  const whole = heads[0];
+  if (whole === undefined) throw new Error('injection model has no head');
+  const scratch = createDotScratch(dim);
   const hashScratch = createHashScratch();
-  const mask = model.dim - 1;
+  const mask = dim - 1;
+  const orders = encoded.charOrders ?? CHAR_ORDERS_345;
+  const ww = encoded.wordWeight ?? 1;
   const stage = calibration.stage2 ?? DEFAULT_STAGE2;
   let segScores = new Float64Array(64);
-  const sentHead = stage.wSent !== 0 ? model.heads[1] : undefined;
+  const sentHead = stage.wSent !== 0 ? heads[1] : undefined;
+  /** Whole-text logit, or the best window's where the model scores windows of long texts. */
+  const wholeLogit = (f: HashedFeatures): number => {
+    let z = whole.bias + whole.scale * tfDotQuantised(f, wholeRange(f), whole.q, scratch, ww);
+    for (const r of windowRanges(f, encoded.window)) z = Math.max(z, whole.bias + whole.scale * tfDotQuantised(f, r, whole.q, scratch, ww));
+    return z;
+  };
   /** Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier. */
-  const modelLogit = (f: ReturnType<typeof hashFeatures>, threshold: number): number => {
-    const zWhole = maxWindowScore(f, model, scratch).logit;
+  const modelLogit = (f: HashedFeatures, threshold: number): number => {
+    const zWhole = wholeLogit(f);
     const segs = sentHead === undefined ? [] : segmentRanges(f);
     if (sentHead === undefined || segs.length < stage.minSegments) return stage2Logit(stage, { zWhole, zSent: -Infinity, segments: segs.length });
     // The sentence terms are bounded (clamped logits): when no sentence scores can move the verdict, skip
@@ -66,7 +71,7 @@ export function createInjectionScorer(
     if (lo >= threshold) return lo;
     if (segScores.length < segs.length) segScores = new Float64Array(Math.max(segs.length, 2 * segScores.length));
     const scores = segScores.subarray(0, segs.length);
-    segs.forEach((r, i) => (scores[i] = sentHead.bias + tfDot(f, r, sentHead.weights, scratch)));
+    segs.forEach((r, i) => (scores[i] = sentHead.bias + sentHead.scale * tfDotQuantised(f, r, sentHead.q, scratch)));
     return stage2Logit(stage, { zWhole, segments: segs.length, ...sentenceSummary(scores) });
   };
 
@@ -84,7 +89,7 @@ export function createInjectionScorer(
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(view, mask, false, hashScratch);
+      const f = hashFeatures(view, mask, false, hashScratch, orders);
       const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
       const z = modelLogit(f, th) - th;
       if (z > best) best = z;
@@ -104,7 +109,7 @@ export function createInjectionScorer(
     score(text: string, origin: TextOrigin): InjectionResult {
       const findings: Finding[] = [];
       const dataOrigin = isDataOrigin(origin);
-      const { regions, exhausted } = boundedRegions(text, TRIGGER);
+      const { regions, exhausted } = boundedRegions(text, findTrigger);
       // An exhausted text scores 1 (unscanned) whatever its regions say: score its head and tail for the
       // findings, not the hundred slices in between.
       const scored = exhausted && regions.length > 2 ? [regions[0] as Region, regions[regions.length - 1] as Region] : regions;
