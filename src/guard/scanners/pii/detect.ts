@@ -1,19 +1,21 @@
 /** @module detectEntities: all PII recognisers plus the trained tagger, resolved into non-overlapping entities. */
 import { findDriverLicenses } from './driver-license.js';
 import { findEmails } from './email.js';
-import type { Entity, PiiType } from './entity.js';
+import { PII_TYPES, type Entity, type PiiType } from './entity.js';
 import { findIbans } from './iban.js';
 import { loadLexicon } from './lexicon.js';
 import { findNetwork } from './network.js';
 import { findNumbers } from './numbers.js';
-import { resolveOverlaps } from './resolve.js';
-import { tagEntities, taggerScratch, type TaggerScratch } from './tagger.js';
+import { KIND, resolveSpans, SpanList } from './spans.js';
+import { type ClassSpans, tagEntities, taggerScratch, type TaggerScratch } from './tagger.js';
+import { STRUCT_CLASSES } from './tagger-features.js';
 import { decodeModel } from './tagger-model.js';
 import { TAGGER_BITS, TAGGER_WEIGHTS } from './tagger-weights.js';
 import { findUrls } from './url.js';
 import { validTagged } from './validate-tagged.js';
 
 export type { Entity, PiiType } from './entity.js';
+export { SpanList } from './spans.js';
 
 /** UTF-16 offsets, end exclusive, non-overlapping, sorted by start. `types` limits what is returned. */
 export type PiiDetector = (text: string, types?: ReadonlySet<PiiType>) => Entity[];
@@ -25,31 +27,53 @@ const NAME_TYPES: ReadonlySet<string> = new Set(['PERSON', 'LOCATION', 'ORGANIZA
 const MODEL = decodeModel(TAGGER_BITS, TAGGER_WEIGHTS);
 const LEXICON = loadLexicon();
 
+/** Tagger class (1 + STRUCT_CLASSES index, 0 for none) per span kind. */
+const KIND_CLASS = Uint8Array.from(PII_TYPES, (t) => STRUCT_CLASSES.indexOf(t as (typeof STRUCT_CLASSES)[number]) + 1);
+
 function hasUpper(text: string, start: number, end: number): boolean {
   return /\p{Lu}/u.test(text.slice(start, end));
 }
 
-function detect(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined): Entity[] {
-  const structured: Entity[] = [];
+/** The resolved spans as the tagger reads them. */
+function classSpansOf(l: SpanList): ClassSpans {
+  const cls = new Uint8Array(l.count);
+  for (let i = 0; i < l.count; i++) cls[i] = KIND_CLASS[l.kind[i] as number] as number;
+  return { count: l.count, start: l.start, end: l.end, cls };
+}
+
+/** Detection into a span list: no object per structured value (see spans.ts); `types` limits what is kept. */
+function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined): SpanList {
+  const structured = new SpanList();
   findEmails(text, structured);
   findUrls(text, structured);
   findNetwork(text, structured);
   findIbans(text, structured);
   findNumbers(text, structured);
   findDriverLicenses(text, structured);
-  const resolvedStructured = resolveOverlaps(structured);
-  const all: Entity[] = resolvedStructured.slice();
+  const resolvedStructured = resolveSpans(structured);
   const tagged: Entity[] = [];
-  tagEntities(MODEL, LEXICON, text, resolvedStructured, tagged, scratch);
+  tagEntities(MODEL, LEXICON, text, classSpansOf(resolvedStructured), tagged, scratch);
   // In text that uses capitals, a name written all lower-case ("serve vegan stuff") is a common word; all-lower-case
   // text (chat style) keeps lower-case names.
   const capitalised = tagged.length > 0 && /[A-Z]/.test(text);
-  for (const e of tagged) {
-    if (capitalised && NAME_TYPES.has(e.type) && !hasUpper(text, e.start, e.end)) continue;
-    if (validTagged(text, e)) all.push(e);
+  let resolved = resolvedStructured;
+  if (tagged.length > 0) {
+    for (const e of tagged) {
+      if (capitalised && NAME_TYPES.has(e.type) && !hasUpper(text, e.start, e.end)) continue;
+      if (validTagged(text, e)) resolvedStructured.add(KIND[e.type], e.start, e.end, e.score);
+    }
+    resolved = resolveSpans(resolvedStructured);
   }
-  const resolved = tagged.length > 0 ? resolveOverlaps(all) : all;
-  return types === undefined ? resolved : resolved.filter((e) => types.has(e.type));
+  if (types === undefined) return resolved;
+  const out = new SpanList();
+  for (let i = 0; i < resolved.count; i++) if (types.has(resolved.typeAt(i))) out.copy(resolved, i);
+  return out;
+}
+
+function entities(l: SpanList): Entity[] {
+  const out = new Array<Entity>(l.count);
+  for (let i = 0; i < l.count; i++) out[i] = l.entity(i);
+  return out;
 }
 
 /**
@@ -58,11 +82,17 @@ function detect(text: string, types: ReadonlySet<PiiType> | undefined, scratch: 
  * cannot.
  */
 export function createPiiDetector(): PiiDetector {
+  const spans = createPiiSpanDetector();
+  return (text, types) => entities(spans(text, types));
+}
+
+/** `createPiiDetector` returning the span list itself, for the scanner (findings and redaction straight from it). */
+export function createPiiSpanDetector(): (text: string, types?: ReadonlySet<PiiType>) => SpanList {
   let scratch: TaggerScratch | undefined;
-  return (text, types) => detect(text, types, (scratch ??= taggerScratch()));
+  return (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()));
 }
 
 /** One-off detection (evaluation, tests, the pseudonymiser): work arrays sized to this text. */
 export function detectEntities(text: string, types?: ReadonlySet<PiiType>): Entity[] {
-  return detect(text, types, undefined);
+  return entities(detectSpans(text, types, undefined));
 }

@@ -1,5 +1,5 @@
 /** @module Host-name validation shared by the e-mail and URL recognisers, and the hosts that identify nobody. */
-import { isAsciiAlnum, isAsciiLetter } from './chars.js';
+import { isAsciiAlnum, isAsciiLetter, lowerAscii } from './chars.js';
 
 /**
  * Top-level domains accepted for bare domain names (no scheme, no `www.`). Kept short on purpose: labels that are
@@ -23,6 +23,66 @@ const PUBLIC_HOST_SUFFIXES: readonly string[] = [
 /** A host equal to a suffix (without its leading dot), or ending in `.suffix`: derived once, not per host. */
 const PUBLIC_HOSTS: ReadonlySet<string> = new Set(PUBLIC_HOST_SUFFIXES.flatMap((s) => [s, s.replace(/^\./, '')]));
 const PUBLIC_ENDINGS: readonly string[] = PUBLIC_HOST_SUFFIXES.map((s) => (s.startsWith('.') ? s : `.${s}`));
+
+/** Whether text[s, e) equals `lower` (lower-case ASCII), ignoring ASCII case. */
+function equalsAt(text: string, s: number, e: number, lower: string): boolean {
+  if (e - s !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) if (lowerAscii(text.charCodeAt(s + i)) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether text[s, e) starts with `lower` (lower-case ASCII), ignoring ASCII case. */
+function startsWithAt(text: string, s: number, e: number, lower: string): boolean {
+  return e - s >= lower.length && equalsAt(text, s, s + lower.length, lower);
+}
+
+/** Whether text[s, e) ends with `lower` (lower-case ASCII), ignoring ASCII case; compared from the end. */
+function endsWithAt(text: string, s: number, e: number, lower: string): boolean {
+  const m = lower.length;
+  if (e - s < m) return false;
+  for (let i = 1; i <= m; i++) if (lowerAscii(text.charCodeAt(e - i)) !== lower.charCodeAt(m - i)) return false;
+  return true;
+}
+
+const PUBLIC_HOST_LIST: readonly string[] = [...PUBLIC_HOSTS];
+
+/**
+ * `isPublicHost(text.slice(s, e))` without the slice and its lower-case copy (the recognisers call this for every
+ * candidate; hosts are ASCII by construction, where ASCII case folding is what toLowerCase does, but for the Kelvin
+ * sign, which no host character class admits).
+ */
+export function isPublicHostAt(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (text.charCodeAt(i) >= 128) return isPublicHost(text.slice(s, e));
+  if (startsWithAt(text, s, e, 'docs.') || startsWithAt(text, s, e, 'learn.') || startsWithAt(text, s, e, 'developer.')) return true;
+  for (const h of PUBLIC_HOST_LIST) if (equalsAt(text, s, e, h)) return true;
+  for (const end of PUBLIC_ENDINGS) if (endsWithAt(text, s, e, end)) return true;
+  return false;
+}
+
+/** `validHostName(text.slice(s, e))` without the slice and the split. */
+export function validHostAt(text: string, s: number, e: number): boolean {
+  const len = e - s;
+  if (len < 4 || len > 253) return false;
+  let labels = 0;
+  let labelStart = s;
+  for (let i = s; i <= e; i++) {
+    const c = i === e ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      const l = i - labelStart;
+      if (l === 0 || l > 63) return false;
+      if (text.charCodeAt(labelStart) === 45 || text.charCodeAt(i - 1) === 45) return false;
+      labels++;
+      if (i < e) labelStart = i + 1;
+      continue;
+    }
+    if (!isAsciiAlnum(c) && c !== 45) return false;
+  }
+  if (labels < 2) return false;
+  const tld = e - labelStart;
+  if (tld < 2 || tld > 24) return false;
+  for (let i = labelStart; i < e; i++) if (!isAsciiLetter(text.charCodeAt(i))) return false;
+  return true;
+}
 
 export function isPublicHost(host: string): boolean {
   const h = host.toLowerCase();

@@ -1,11 +1,11 @@
 /** @module URL recogniser: scheme URLs found by indexOf('://'), `www.` URLs, bounded extent and host validation. */
 import { boundaryBefore, isAsciiLetter, lowerAscii } from './chars.js';
-import { isPublicHost, validHostName } from './domain.js';
-import type { Entity } from './entity.js';
-import { ipv4IsNonPersonal, ipv4Valid } from './ip.js';
+import { isPublicHostAt, validHostAt } from './domain.js';
+import { KIND, type SpanList } from './spans.js';
+import { ipv4At, ipv4IsNonPersonalAt } from './ip.js';
 
 const MAX_URL = 2048;
-const SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ftp', 'ftps', 'sftp', 'ws', 'wss']);
+const SCHEME_LIST: readonly string[] = ['http', 'https', 'ftp', 'ftps', 'sftp', 'ws', 'wss'];
 
 function isUrlChar(c: number): boolean {
   // Printable ASCII minus whitespace and the delimiters that end a URL in prose, markup and code.
@@ -35,8 +35,11 @@ function urlEnd(text: string, s: number): number {
   return e;
 }
 
-/** Host of the authority starting at `hostStart` (userinfo skipped), lower-cased. */
-function hostOf(text: string, hostStart: number, end: number): string {
+/**
+ * Host of the authority starting at `hostStart` (userinfo skipped), as a range written to `at[0]`, `at[1]`: what
+ * was a lower-cased slice per URL. The checks below fold ASCII case themselves; URL characters are ASCII.
+ */
+function hostOf(text: string, hostStart: number, end: number, at: Int32Array): void {
   let h = hostStart;
   let stop = end;
   for (let i = hostStart; i < end; i++) {
@@ -53,33 +56,52 @@ function hostOf(text: string, hostStart: number, end: number): string {
       break;
     }
   }
-  let e = h;
+  at[0] = h;
   if (text.charCodeAt(h) === 91) {
-    for (let i = h; i < stop; i++) if (text.charCodeAt(i) === 93) return text.slice(h, i + 1);
-    return '';
+    for (let i = h; i < stop; i++) {
+      if (text.charCodeAt(i) === 93) {
+        at[1] = i + 1;
+        return;
+      }
+    }
+    at[1] = h;
+    return;
   }
+  let e = h;
   while (e < stop && text.charCodeAt(e) !== 58) e++;
-  return text.slice(h, e).toLowerCase();
+  at[1] = e;
 }
 
-function acceptableHost(host: string): boolean {
-  if (host.startsWith('[')) return host.length > 3;
-  if (ipv4Valid(host)) return !ipv4IsNonPersonal(host);
-  return validHostName(host) && !isPublicHost(host);
+function acceptableHost(text: string, s: number, e: number): boolean {
+  if (s < e && text.charCodeAt(s) === 91) return e - s > 3;
+  const v4 = ipv4At(text, s, e);
+  if (v4 !== -1) return !ipv4IsNonPersonalAt(text, s, e, v4);
+  return validHostAt(text, s, e) && !isPublicHostAt(text, s, e);
 }
 
-export function findUrls(text: string, out: Entity[]): void {
+/** Whether text[s, p) is one of SCHEMES, ignoring ASCII case (what the lower-cased slice was compared with). */
+function isScheme(text: string, s: number, p: number): boolean {
+  for (const scheme of SCHEME_LIST) {
+    if (p - s !== scheme.length) continue;
+    let k = 0;
+    while (k < scheme.length && lowerAscii(text.charCodeAt(s + k)) === scheme.charCodeAt(k)) k++;
+    if (k === scheme.length) return true;
+  }
+  return false;
+}
+
+export function findUrls(text: string, out: SpanList): void {
+  const host = new Int32Array(2);
   let from = 0;
   for (let p = text.indexOf('://', from); p !== -1; p = text.indexOf('://', from)) {
     from = p + 3;
     let s = p;
     while (s > 0 && p - s < 6 && isAsciiLetter(text.charCodeAt(s - 1))) s--;
-    let scheme = '';
-    for (let i = s; i < p; i++) scheme += String.fromCharCode(lowerAscii(text.charCodeAt(i)));
-    if (!SCHEMES.has(scheme) || !boundaryBefore(text, s)) continue;
+    if (!isScheme(text, s, p) || !boundaryBefore(text, s)) continue;
     const e = urlEnd(text, p + 3);
     if (e <= p + 3) continue;
-    if (acceptableHost(hostOf(text, p + 3, e))) out.push({ type: 'URL', start: s, end: e, score: 0.9 });
+    hostOf(text, p + 3, e, host);
+    if (acceptableHost(text, host[0] as number, host[1] as number)) out.add(KIND.URL, s, e, 0.9);
     from = Math.max(from, e);
   }
   from = 0;
@@ -87,7 +109,8 @@ export function findUrls(text: string, out: Entity[]): void {
     from = w + 4;
     if (!boundaryBefore(text, w) || (w >= 3 && text.startsWith('://', w - 3))) continue;
     const e = urlEnd(text, w);
-    if (acceptableHost(hostOf(text, w, e))) out.push({ type: 'URL', start: w, end: e, score: 0.85 });
+    hostOf(text, w, e, host);
+    if (acceptableHost(text, host[0] as number, host[1] as number)) out.add(KIND.URL, w, e, 0.85);
     from = Math.max(from, e);
   }
 }
