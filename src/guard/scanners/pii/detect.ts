@@ -41,16 +41,27 @@ function classSpansOf(l: SpanList): ClassSpans {
   return { count: l.count, start: l.start, end: l.end, cls };
 }
 
-/** Detection into a span list: no object per structured value (see spans.ts); `types` limits what is kept. */
-function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined): SpanList {
-  const structured = new SpanList();
+/** Span lists one detection fills; a detector keeps one set, so a scan of a large text allocates no span arrays. */
+type Work = { readonly structured: SpanList; readonly resolved: SpanList; readonly merged: SpanList; readonly filtered: SpanList };
+
+function work(): Work {
+  return { structured: new SpanList(), resolved: new SpanList(), merged: new SpanList(), filtered: new SpanList() };
+}
+
+/**
+ * Detection into a span list (one of `w`'s, valid until the next call with `w`): no object per structured value
+ * (see spans.ts); `types` limits what is kept.
+ */
+function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined, w: Work): SpanList {
+  const structured = w.structured;
+  structured.clear();
   findEmails(text, structured);
   findUrls(text, structured);
   findNetwork(text, structured);
   findIbans(text, structured);
   findNumbers(text, structured);
   findDriverLicenses(text, structured);
-  const resolvedStructured = resolveSpans(structured);
+  const resolvedStructured = resolveSpans(structured, w.resolved);
   const tagged: Entity[] = [];
   tagEntities(MODEL, LEXICON, text, classSpansOf(resolvedStructured), tagged, scratch);
   // In text that uses capitals, a name written all lower-case ("serve vegan stuff") is a common word; all-lower-case
@@ -62,10 +73,11 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
       if (capitalised && NAME_TYPES.has(e.type) && !hasUpper(text, e.start, e.end)) continue;
       if (validTagged(text, e)) resolvedStructured.add(KIND[e.type], e.start, e.end, e.score);
     }
-    resolved = resolveSpans(resolvedStructured);
+    resolved = resolveSpans(resolvedStructured, w.merged);
   }
   if (types === undefined) return resolved;
-  const out = new SpanList();
+  const out = w.filtered;
+  out.clear();
   for (let i = 0; i < resolved.count; i++) if (types.has(resolved.typeAt(i))) out.copy(resolved, i);
   return out;
 }
@@ -89,10 +101,11 @@ export function createPiiDetector(): PiiDetector {
 /** `createPiiDetector` returning the span list itself, for the scanner (findings and redaction straight from it). */
 export function createPiiSpanDetector(): (text: string, types?: ReadonlySet<PiiType>) => SpanList {
   let scratch: TaggerScratch | undefined;
-  return (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()));
+  let w: Work | undefined;
+  return (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()), (w ??= work()));
 }
 
 /** One-off detection (evaluation, tests, the pseudonymiser): work arrays sized to this text. */
 export function detectEntities(text: string, types?: ReadonlySet<PiiType>): Entity[] {
-  return entities(detectSpans(text, types, undefined));
+  return entities(detectSpans(text, types, undefined, work()));
 }

@@ -44,19 +44,60 @@ function endsWithAt(text: string, s: number, e: number, lower: string): boolean 
   return true;
 }
 
-const PUBLIC_HOST_LIST: readonly string[] = [...PUBLIC_HOSTS];
+/** FNV-1a of lower-case ASCII `s` read from its end, as `isPublicHostAt` hashes a host's suffixes. */
+function backHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = s.length - 1; i >= 0; i--) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h;
+}
+
+function byHash(list: readonly string[]): ReadonlyMap<number, readonly string[]> {
+  const m = new Map<number, string[]>();
+  for (const s of list) {
+    const h = backHash(s);
+    const l = m.get(h) ?? [];
+    l.push(s);
+    m.set(h, l);
+  }
+  return m;
+}
+
+const HOST_BY_HASH = byHash([...PUBLIC_HOSTS]);
+const TLD_BY_HASH = byHash([...BARE_TLDS]);
+
+/** `BARE_TLDS.has(text.slice(s, e).toLowerCase())` for an ASCII range, without the slice. */
+export function isBareTldAt(text: string, s: number, e: number): boolean {
+  let h = 0x811c9dc5;
+  for (let i = e - 1; i >= s; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return BARE_TLDS.has(text.slice(s, e).toLowerCase());
+    h = Math.imul(h ^ lowerAscii(c), 16777619);
+  }
+  return anyEquals(text, s, e, TLD_BY_HASH.get(h));
+}
+const ENDING_BY_HASH = byHash(PUBLIC_ENDINGS);
+
+function anyEquals(text: string, s: number, e: number, list: readonly string[] | undefined): boolean {
+  if (list !== undefined) for (const x of list) if (equalsAt(text, s, e, x)) return true;
+  return false;
+}
 
 /**
- * `isPublicHost(text.slice(s, e))` without the slice and its lower-case copy (the recognisers call this for every
- * candidate; hosts are ASCII by construction, where ASCII case folding is what toLowerCase does, but for the Kelvin
- * sign, which no host character class admits).
+ * `isPublicHost(text.slice(s, e))` without the slice and its lower-case copy: one walk from the end hashes every
+ * suffix, and a suffix is compared with the listed hosts only at a dot (each listed ending starts with one) and at
+ * the start. Hosts are ASCII by construction, where ASCII case folding is what toLowerCase does; a non-ASCII host
+ * takes the string path.
  */
 export function isPublicHostAt(text: string, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (text.charCodeAt(i) >= 128) return isPublicHost(text.slice(s, e));
   if (startsWithAt(text, s, e, 'docs.') || startsWithAt(text, s, e, 'learn.') || startsWithAt(text, s, e, 'developer.')) return true;
-  for (const h of PUBLIC_HOST_LIST) if (equalsAt(text, s, e, h)) return true;
-  for (const end of PUBLIC_ENDINGS) if (endsWithAt(text, s, e, end)) return true;
-  return false;
+  let h = 0x811c9dc5;
+  for (let i = e - 1; i >= s; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return isPublicHost(text.slice(s, e));
+    h = Math.imul(h ^ lowerAscii(c), 16777619);
+    if (c === 46 && anyEquals(text, i, e, ENDING_BY_HASH.get(h))) return true;
+  }
+  return anyEquals(text, s, e, HOST_BY_HASH.get(h));
 }
 
 /** `validHostName(text.slice(s, e))` without the slice and the split. */

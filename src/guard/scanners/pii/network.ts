@@ -1,6 +1,6 @@
 /** @module IP address and bare domain-name recognisers: one indexOf pass over '.' and one over ':'. */
 import { boundaryAfter, boundaryBefore, isAsciiAlnum, isAsciiLetter, isDigit, isHex } from './chars.js';
-import { BARE_TLDS, isPublicHostAt, validHostAt } from './domain.js';
+import { BARE_TLDS, isBareTldAt, isPublicHostAt, validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
 import { ipv4At, ipv4IsNonPersonalAt, ipv6Valid } from './ip.js';
 
@@ -43,8 +43,7 @@ function findDotted(text: string, out: SpanList): void {
     if (after === 64 || after === 40) continue; // local part of an e-mail, or a call like os.path.join(
     let lastDot = e - 1;
     while (lastDot >= s && text.charCodeAt(lastDot) !== 46) lastDot--;
-    // The longest bare TLD has 6 letters: a longer last label needs no lower-cased copy to be rejected.
-    if (e - lastDot - 1 > MAX_BARE_TLD || !BARE_TLDS.has(text.slice(lastDot + 1, e).toLowerCase())) continue;
+    if (e - lastDot - 1 > MAX_BARE_TLD || !isBareTldAt(text, lastDot + 1, e)) continue;
     if (!validHostAt(text, s, e) || isPublicHostAt(text, s, e)) continue;
     if (lastDot - s < 3 || !isAsciiLetter(text.charCodeAt(s))) continue;
     out.add(KIND.URL, s, e, 0.6);

@@ -23,14 +23,16 @@ type Chunk = {
   /** Group lengths, `groupCount` of them. */
   readonly groups: Int32Array;
   groupCount: number;
-  seps: string;
+  /** Separator characters seen (SEP_* bits) and how many: what the rules asked of the separator string. */
+  sepMask: number;
+  sepLen: number;
   plus: boolean;
   paren: boolean;
   ext: boolean;
 };
 
 function newChunk(): Chunk {
-  return { start: 0, end: 0, digits: new Uint8Array(MAX_CHUNK + 2), count: 0, groups: new Int32Array(MAX_CHUNK + 2), groupCount: 0, seps: '', plus: false, paren: false, ext: false };
+  return { start: 0, end: 0, digits: new Uint8Array(MAX_CHUNK + 2), count: 0, groups: new Int32Array(MAX_CHUNK + 2), groupCount: 0, sepMask: 0, sepLen: 0, plus: false, paren: false, ext: false };
 }
 
 function isSep(c: number): boolean {
@@ -55,7 +57,8 @@ function readChunk(text: string, i: number, c: Chunk): number {
   const groups = c.groups;
   let count = 0;
   let groupCount = 0;
-  let seps = '';
+  let sepMask = 0;
+  let sepLen = 0;
   let ext = false;
   let p = i;
   let tooLong = false;
@@ -84,8 +87,9 @@ function readChunk(text: string, i: number, c: Chunk): number {
       for (let k = p; k < q; k++) {
         const ch = text.charCodeAt(k);
         if (ch === 40 || ch === 41) paren = true;
+        sepMask |= sepBit(ch);
       }
-      seps += q - p === 1 ? SEP_CHAR[text.charCodeAt(p)] ?? text.charAt(p) : text.slice(p, q);
+      sepLen += q - p;
       p = q;
       if (text.charCodeAt(p) === 40) p++;
       continue;
@@ -111,15 +115,33 @@ function readChunk(text: string, i: number, c: Chunk): number {
   c.end = p;
   c.count = count;
   c.groupCount = groupCount;
-  c.seps = seps;
+  c.sepMask = sepMask;
+  c.sepLen = sepLen;
   c.plus = plus;
   c.paren = paren;
   c.ext = ext;
   return p;
 }
 
-/** One-character separators as shared strings, so a run of groups builds no string per separator. */
-const SEP_CHAR: Readonly<Record<number, string>> = { 32: ' ', 45: '-', 46: '.', 40: '(', 41: ')', 47: '/' };
+const SEP_SPACE = 1;
+const SEP_DASH = 2;
+const SEP_DOT = 4;
+const SEP_PAREN = 8;
+const SEP_SLASH = 16;
+
+function sepBit(c: number): number {
+  return c === 32 ? SEP_SPACE : c === 45 ? SEP_DASH : c === 46 ? SEP_DOT : c === 47 ? SEP_SLASH : SEP_PAREN;
+}
+
+/** Whether the separators are all one character `bit` and `len` long: `seps === '--'` and the like. */
+function sepsAre(c: Chunk, bit: number, len: number): boolean {
+  return c.sepLen === len && c.sepMask === bit;
+}
+
+/** Whether every separator is among `allowed` (SEP_* bits); true with none. */
+function sameSeps(c: Chunk, allowed: number): boolean {
+  return (c.sepMask & ~allowed) === 0;
+}
 
 /** The number formed by digits [from, to) of the chunk. */
 function digitsValue(c: Chunk, from: number, to: number): number {
@@ -144,14 +166,9 @@ function chunkLuhn(c: Chunk): boolean {
   return c.count > 0 && sum % 10 === 0;
 }
 
-function sameSeps(seps: string, allowed: string): boolean {
-  for (let i = 0; i < seps.length; i++) if (!allowed.includes(seps.charAt(i))) return false;
-  return true;
-}
-
 function isDateLike(c: Chunk): boolean {
   const g = c.groups;
-  if (c.seps.includes('/')) return true;
+  if ((c.sepMask & SEP_SLASH) !== 0) return true;
   if (c.groupCount === 3 && !c.plus && !c.paren) {
     if (g[0] === 4 && g[1] === 2 && g[2] === 2) return true;
     if ((g[0] as number) <= 2 && (g[1] as number) <= 2 && g[2] === 4) return true;
@@ -192,7 +209,7 @@ function classify(text: string, c: Chunk, out: SpanList): void {
   }
   // The 40 units before the run, lower-cased, are taken only when a rule asks (dates and most long runs never do).
   // No closure here: this runs for every long digit run.
-  if (!c.plus && !c.paren && !c.ext && groupCount === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4 && (c.seps === '--' || c.seps === '  ')) {
+  if (!c.plus && !c.paren && !c.ext && groupCount === 3 && g[0] === 3 && g[1] === 2 && g[2] === 4 && (sepsAre(c, SEP_DASH, 2) || sepsAre(c, SEP_SPACE, 2))) {
     const ok = ssnValid(digitsValue(c, 0, 3), digitsValue(c, 3, 5), digitsValue(c, 5, len));
     if (ok) out.add(KIND.US_SSN, c.start, c.end, containsAny(windowBefore(text, c.start, 40), SSN_WORDS) ? 0.95 : 0.85);
     return;
@@ -202,14 +219,14 @@ function classify(text: string, c: Chunk, out: SpanList): void {
     return;
   }
   // A dotted quad is an IPv4 address (or nothing); the IP recogniser owns it.
-  if (groupCount === 4 && c.seps === '...' && (g[0] as number) <= 3 && (g[1] as number) <= 3 && (g[2] as number) <= 3 && (g[3] as number) <= 3) return;
+  if (groupCount === 4 && sepsAre(c, SEP_DOT, 3) && (g[0] as number) <= 3 && (g[1] as number) <= 3 && (g[2] as number) <= 3 && (g[3] as number) <= 3) return;
   if (isDateLike(c)) {
     if (validDate(c)) out.add(KIND.DATE_TIME, c.start, c.end, 0.6);
     return;
   }
   // -1 until needed, then 0 or 1.
   let cardContext = -1;
-  if (!c.plus && !c.paren && !c.ext && sameSeps(c.seps, ' -') && len >= 12 && len <= 19 && chunkLuhn(c)) {
+  if (!c.plus && !c.paren && !c.ext && sameSeps(c, SEP_SPACE | SEP_DASH) && len >= 12 && len <= 19 && chunkLuhn(c)) {
     const first = c.digits[0] as number;
     const iin = first >= 2 && first <= 6;
     if (!(len >= 13 && iin)) cardContext = hasCardContext(text, c);
@@ -223,9 +240,9 @@ function classify(text: string, c: Chunk, out: SpanList): void {
   if (core < 7 || core > 15 + (c.ext ? 6 : 0)) return;
   const phoneContext = containsAny(windowBefore(text, c.start, 40), PHONE_BEFORE) || containsAny(windowAfter(text, c.end, 12), PHONE_AFTER);
   const last = groupCount - 1;
-  const nanp = groupCount >= 3 && sameSeps(c.seps, '-.') && g[last] === 4 && g[last - 1] === 3 && g[last - 2] === 3;
+  const nanp = groupCount >= 3 && sameSeps(c, SEP_DASH | SEP_DOT) && g[last] === 4 && g[last - 1] === 3 && g[last - 2] === 3;
   const strong = c.plus || c.paren || c.ext || nanp;
-  if (strong || (phoneContext && (groupCount >= 2 || core >= 10)) || (groupCount >= 3 && sameSeps(c.seps, '-.') && core >= 8 && (cardContext === -1 ? hasCardContext(text, c) : cardContext) === 0)) {
+  if (strong || (phoneContext && (groupCount >= 2 || core >= 10)) || (groupCount >= 3 && sameSeps(c, SEP_DASH | SEP_DOT) && core >= 8 && (cardContext === -1 ? hasCardContext(text, c) : cardContext) === 0)) {
     out.add(KIND.PHONE, c.start, c.end, phoneContext ? 0.9 : strong ? 0.75 : 0.6);
   }
 }

@@ -23,6 +23,14 @@ export class SpanList {
   kind = new Uint8Array(64);
   score = new Float64Array(64);
 
+  /** Work arrays for sorting this list, kept with it so a reused list sorts without allocating. */
+  orderA = new Int32Array(0);
+  orderB = new Int32Array(0);
+
+  clear(): void {
+    this.count = 0;
+  }
+
   add(kind: number, start: number, end: number, score: number): void {
     const i = this.count;
     if (i === this.start.length) this.grow();
@@ -72,7 +80,11 @@ export function sortedOrder(l: SpanList): Int32Array {
   const n = l.count;
   const st = l.start;
   const en = l.end;
-  let a = new Int32Array(n);
+  if (l.orderA.length < n) {
+    l.orderA = new Int32Array(n + (n >> 1));
+    l.orderB = new Int32Array(n + (n >> 1));
+  }
+  let a = l.orderA;
   for (let i = 0; i < n; i++) a[i] = i;
   const bounds: number[] = [0];
   for (let i = 1; i < n; i++) {
@@ -82,7 +94,7 @@ export function sortedOrder(l: SpanList): Int32Array {
   }
   bounds.push(n);
   if (bounds.length <= 2) return a;
-  let b = new Int32Array(n);
+  let b = l.orderB;
   let runs = bounds;
   while (runs.length > 2) {
     const next: number[] = [0];
@@ -129,12 +141,16 @@ function better(l: SpanList, a: number, b: number): boolean {
   return (l.score[a] as number) > (l.score[b] as number);
 }
 
-/** `resolveOverlaps` (resolve.ts) over a span list: the kept spans, non-overlapping and sorted by start, as a new list. */
-export function resolveSpans(l: SpanList): SpanList {
+/**
+ * `resolveOverlaps` (resolve.ts) over a span list: the kept spans, non-overlapping and sorted by start, written to
+ * `out` (cleared first; not `l`).
+ */
+export function resolveSpans(l: SpanList, out: SpanList): SpanList {
   const order = sortedOrder(l);
-  const kept = new Int32Array(l.count);
+  // The kept indices are a prefix-stack no longer than the part of `order` already read: stored in place.
+  const kept = order;
   let m = 0;
-  for (let k = 0; k < order.length; k++) {
+  for (let k = 0; k < l.count; k++) {
     const e = order[k] as number;
     if ((l.end[e] as number) <= (l.start[e] as number)) continue;
     if (m === 0 || (l.start[e] as number) >= (l.end[kept[m - 1] as number] as number)) {
@@ -157,7 +173,7 @@ export function resolveSpans(l: SpanList): SpanList {
       if (keep) kept[m++] = e;
     }
   }
-  const out = new SpanList();
+  out.clear();
   for (let k = 0; k < m; k++) out.copy(l, kept[k] as number);
   return out;
 }
