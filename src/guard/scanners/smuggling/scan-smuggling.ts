@@ -152,6 +152,26 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
       i++;
       continue;
     }
+    if (c0 >= 0xc0 && c0 < 0x530 && c0 !== 0x34f) {
+      // Latin letters with accents, IPA, modifier letters, combining marks, Greek and Cyrillic hold no tag,
+      // selector, invisible or bidi character (but U+034F, an invisible joiner): only word tracking applies, as in
+      // the last branch below, without its tests for those.
+      if (homoglyphs && isWordLetter(c0)) {
+        if (wStart < 0) {
+          wStart = i;
+          wLatin = wConf = wOther = false;
+        }
+        if (isConfusable(confusables, c0)) wConf = true;
+        else if (isLatinLetter(c0)) wLatin = true;
+        else wOther = true;
+      } else if (wStart >= 0) {
+        if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
+        wStart = -1;
+      }
+      prev = c0;
+      i++;
+      continue;
+    }
     const cp = cpAt(text, i);
     const len = cp > 0xffff ? 2 : 1;
     if (cp >= TAG_FIRST && cp <= TAG_LAST) {
