@@ -36,14 +36,6 @@ function startsWithAt(text: string, s: number, e: number, lower: string): boolea
   return e - s >= lower.length && equalsAt(text, s, s + lower.length, lower);
 }
 
-/** Whether text[s, e) ends with `lower` (lower-case ASCII), ignoring ASCII case; compared from the end. */
-function endsWithAt(text: string, s: number, e: number, lower: string): boolean {
-  const m = lower.length;
-  if (e - s < m) return false;
-  for (let i = 1; i <= m; i++) if (lowerAscii(text.charCodeAt(e - i)) !== lower.charCodeAt(m - i)) return false;
-  return true;
-}
-
 /** FNV-1a of lower-case ASCII `s` read from its end, as `isPublicHostAt` hashes a host's suffixes. */
 function backHash(s: string): number {
   let h = 0x811c9dc5;

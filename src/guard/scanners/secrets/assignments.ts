@@ -151,10 +151,14 @@ function stemAt(text: string, i: number, stem: string): boolean {
   return true;
 }
 
-/** Bit per STEMS index for the stems the lower-cased text holds at `i`. */
+/** Bit per STEMS index for the stems the lower-cased text holds at `i`; only stems with that first letter are compared. */
 function stemsAt(text: string, i: number): number {
+  const first = lowerAt(text, i);
   let mask = 0;
-  for (let k = 0; k < STEMS.length; k++) if (stemAt(text, i, STEMS[k] as string)) mask |= 1 << k;
+  for (let k = 0; k < STEMS.length; k++) {
+    const stem = STEMS[k] as string;
+    if (stem.charCodeAt(0) === first && stemAt(text, i, stem)) mask |= 1 << k;
+  }
   return mask;
 }
 
