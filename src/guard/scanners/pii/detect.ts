@@ -95,14 +95,34 @@ function entities(l: SpanList): Entity[] {
  */
 export function createPiiDetector(): PiiDetector {
   const spans = createPiiSpanDetector();
-  return (text, types) => entities(spans(text, types));
+  return (text, types) => {
+    const out = entities(spans.detect(text, types));
+    spans.done();
+    return out;
+  };
 }
 
+/** Span lists larger than this are not kept between scans (see SpanList.release). */
+const KEEP_SPANS = 1 << 14;
+
+export type PiiSpanDetector = {
+  /** The spans of `text`, valid until `done()` or the next call. */
+  readonly detect: (text: string, types?: ReadonlySet<PiiType>) => SpanList;
+  /** Lets go of span arrays a large text needed. */
+  readonly done: () => void;
+};
+
 /** `createPiiDetector` returning the span list itself, for the scanner (findings and redaction straight from it). */
-export function createPiiSpanDetector(): (text: string, types?: ReadonlySet<PiiType>) => SpanList {
+export function createPiiSpanDetector(): PiiSpanDetector {
   let scratch: TaggerScratch | undefined;
   let w: Work | undefined;
-  return (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()), (w ??= work()));
+  return {
+    detect: (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()), (w ??= work())),
+    done: () => {
+      if (w === undefined) return;
+      for (const l of [w.structured, w.resolved, w.merged, w.filtered]) l.release(KEEP_SPANS);
+    },
+  };
 }
 
 /** One-off detection (evaluation, tests, the pseudonymiser): work arrays sized to this text. */

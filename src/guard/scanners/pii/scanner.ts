@@ -30,16 +30,19 @@ function parseOptions(raw: unknown): PiiOptions {
 }
 
 function create(options: PiiOptions): PiiScanner {
-  const detect = createPiiSpanDetector();
+  const detector = createPiiSpanDetector();
   return {
     id: 'pii',
     stages: ['input', 'output'],
     mode: 'cpu',
     options,
     scan(input) {
-      const spans = detect(input.text, options.types);
+      const spans = detector.detect(input.text, options.types);
       const n = spans.count;
-      if (n === 0) return Promise.resolve({ verdict: 'pass', score: 0, findings: [] });
+      if (n === 0) {
+        detector.done();
+        return Promise.resolve({ verdict: 'pass', score: 0, findings: [] });
+      }
       // A loop, not Math.max(...spread): a 4 MiB text can hold more entities than the call stack takes arguments.
       const findings: Finding[] = new Array<Finding>(n);
       let score = 0;
@@ -49,6 +52,7 @@ function create(options: PiiOptions): PiiScanner {
         if (s > score) score = s;
       }
       const text = redactNumbered(input.text, spans, PII_TYPES);
+      detector.done();
       return Promise.resolve({ verdict: 'redact', score, findings, text });
     },
   };

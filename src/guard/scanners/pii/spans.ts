@@ -31,6 +31,24 @@ export class SpanList {
     this.count = 0;
   }
 
+  /**
+   * Empties the list and gives back arrays grown past `capacity` spans: a list kept between scans holds what one
+   * huge text needed (12 MB for 4 MiB of addresses) only until that scan is done.
+   */
+  release(capacity: number): void {
+    this.count = 0;
+    if (this.start.length > capacity) {
+      this.start = new Int32Array(64);
+      this.end = new Int32Array(64);
+      this.kind = new Uint8Array(64);
+      this.score = new Float64Array(64);
+    }
+    if (this.orderA.length > capacity) {
+      this.orderA = new Int32Array(0);
+      this.orderB = new Int32Array(0);
+    }
+  }
+
   add(kind: number, start: number, end: number, score: number): void {
     const i = this.count;
     if (i === this.start.length) this.grow();
