@@ -34,18 +34,19 @@ function hasUpper(text: string, start: number, end: number): boolean {
   return /\p{Lu}/u.test(text.slice(start, end));
 }
 
-/** The resolved spans as the tagger reads them. */
-function classSpansOf(l: SpanList): ClassSpans {
-  const cls = new Uint8Array(l.count);
+/** The resolved spans as the tagger reads them; the class array comes from `w` and is reused. */
+function classSpansOf(l: SpanList, w: Work): ClassSpans {
+  if (w.cls.length < l.count) w.cls = new Uint8Array(l.count + (l.count >> 1));
+  const cls = w.cls;
   for (let i = 0; i < l.count; i++) cls[i] = KIND_CLASS[l.kind[i] as number] as number;
   return { count: l.count, start: l.start, end: l.end, cls };
 }
 
 /** Span lists one detection fills; a detector keeps one set, so a scan of a large text allocates no span arrays. */
-type Work = { readonly structured: SpanList; readonly resolved: SpanList; readonly merged: SpanList; readonly filtered: SpanList };
+type Work = { readonly structured: SpanList; readonly resolved: SpanList; readonly merged: SpanList; readonly filtered: SpanList; cls: Uint8Array };
 
 function work(): Work {
-  return { structured: new SpanList(), resolved: new SpanList(), merged: new SpanList(), filtered: new SpanList() };
+  return { structured: new SpanList(), resolved: new SpanList(), merged: new SpanList(), filtered: new SpanList(), cls: new Uint8Array(64) };
 }
 
 /**
@@ -63,7 +64,7 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
   findDriverLicenses(text, structured);
   const resolvedStructured = resolveSpans(structured, w.resolved);
   const tagged: Entity[] = [];
-  tagEntities(MODEL, LEXICON, text, classSpansOf(resolvedStructured), tagged, scratch);
+  tagEntities(MODEL, LEXICON, text, classSpansOf(resolvedStructured, w), tagged, scratch);
   // In text that uses capitals, a name written all lower-case ("serve vegan stuff") is a common word; all-lower-case
   // text (chat style) keeps lower-case names.
   const capitalised = tagged.length > 0 && /[A-Z]/.test(text);
@@ -121,6 +122,7 @@ export function createPiiSpanDetector(): PiiSpanDetector {
     done: () => {
       if (w === undefined) return;
       for (const l of [w.structured, w.resolved, w.merged, w.filtered]) l.release(KEEP_SPANS);
+      if (w.cls.length > KEEP_SPANS) w.cls = new Uint8Array(64);
     },
   };
 }

@@ -251,7 +251,7 @@ export function findNumbers(text: string, out: SpanList): void {
   const n = text.length;
   // The regex engine finds the next digit several times faster than a charCodeAt loop; prose has few digits.
   const digit = /[0-9]/g;
-  const chunk = newChunk();
+  let chunk: Chunk | undefined;
   let i = 0;
   while (i < n) {
     digit.lastIndex = i;
@@ -261,7 +261,7 @@ export function findNumbers(text: string, out: SpanList): void {
       while (i < n && isDigit(text.charCodeAt(i))) i++;
       continue;
     }
-    const r = readChunk(text, i, chunk);
+    const r = readChunk(text, i, (chunk ??= newChunk()));
     const next = r < 0 ? -r - 1 : r;
     i = Math.max(next, i + 1);
     if (r < 0 || !boundaryAfter(text, chunk.end)) continue;

@@ -1,7 +1,7 @@
 /** @module Overlap resolution: validated structured values beat tagger spans, then longer beats shorter. O(n log n). */
 import type { Entity } from './entity.js';
 
-const PRIORITY: Readonly<Record<string, number>> = {
+export const PRIORITY: Readonly<Record<string, number>> = {
   PRIVATE_KEY: 12, API_KEY: 11, PASSWORD: 11,
   EMAIL: 10, IBAN: 10, CREDIT_CARD: 10, US_SSN: 10, URL: 9, IP_ADDRESS: 9, PHONE: 8, US_DRIVER_LICENSE: 8,
   ADDRESS: 5, PERSON: 5, ORGANIZATION: 4, LOCATION: 4, DATE_TIME: 3, AGE: 3, NRP: 3,

@@ -4,15 +4,12 @@
  * were most of the scan's cost, and the scanner needs objects only for the findings it returns.
  */
 import { PII_TYPES, type Entity, type PiiType } from './entity.js';
+import { PRIORITY } from './resolve.js';
 
 /** Index of each type in PII_TYPES: the `kind` a span stores. */
 export const KIND: Readonly<Record<PiiType, number>> = Object.fromEntries(PII_TYPES.map((t, i) => [t, i])) as Record<PiiType, number>;
 
-/** Overlap priority per kind (see resolve.ts: validated structured values beat tagger spans). */
-const PRIORITY: Readonly<Record<string, number>> = {
-  EMAIL: 10, IBAN: 10, CREDIT_CARD: 10, US_SSN: 10, URL: 9, IP_ADDRESS: 9, PHONE: 8, US_DRIVER_LICENSE: 8,
-  ADDRESS: 5, PERSON: 5, ORGANIZATION: 4, LOCATION: 4, DATE_TIME: 3, AGE: 3, NRP: 3,
-};
+/** Overlap priority per kind (resolve.ts: validated structured values beat tagger spans). */
 const KIND_PRIORITY = Int32Array.from(PII_TYPES, (t) => PRIORITY[t] ?? 0);
 
 /** A growable list of spans; `add` appends, and the arrays are valid up to `count`. */

@@ -35,41 +35,42 @@ function urlEnd(text: string, s: number): number {
   return e;
 }
 
-/**
- * Host of the authority starting at `hostStart` (userinfo skipped), as a range written to `at[0]`, `at[1]`: what
- * was a lower-cased slice per URL. The checks below fold ASCII case themselves; URL characters are ASCII.
- */
-function hostOf(text: string, hostStart: number, end: number, at: Int32Array): void {
-  let h = hostStart;
-  let stop = end;
+/** End of the authority starting at `hostStart`: the first '/', '?' or '#' before `end`. */
+function authorityEnd(text: string, hostStart: number, end: number): number {
   for (let i = hostStart; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 47 || c === 63 || c === 35) {
-      stop = i;
-      break;
-    }
+    if (c === 47 || c === 63 || c === 35) return i;
   }
+  return end;
+}
+
+/** Start of the host in the authority [hostStart, stop): after the last '@' (userinfo skipped). */
+function hostStartOf(text: string, hostStart: number, stop: number): number {
   // Bounded to the authority: an unbounded lastIndexOf would make many URLs quadratic.
-  for (let i = stop - 1; i >= hostStart; i--) {
-    if (text.charCodeAt(i) === 64) {
-      h = i + 1;
-      break;
-    }
-  }
-  at[0] = h;
+  for (let i = stop - 1; i >= hostStart; i--) if (text.charCodeAt(i) === 64) return i + 1;
+  return hostStart;
+}
+
+/**
+ * End of the host starting at `h` in an authority ending at `stop`: a bracketed IPv6 literal up to its ']' (an empty
+ * host when unclosed), else up to the port. Host and end are ranges of the text, where a lower-cased slice per URL was;
+ * the checks fold ASCII case themselves, and URL characters are ASCII.
+ */
+function hostEndOf(text: string, h: number, stop: number): number {
   if (text.charCodeAt(h) === 91) {
-    for (let i = h; i < stop; i++) {
-      if (text.charCodeAt(i) === 93) {
-        at[1] = i + 1;
-        return;
-      }
-    }
-    at[1] = h;
-    return;
+    for (let i = h; i < stop; i++) if (text.charCodeAt(i) === 93) return i + 1;
+    return h;
   }
   let e = h;
   while (e < stop && text.charCodeAt(e) !== 58) e++;
-  at[1] = e;
+  return e;
+}
+
+/** Whether the host of the URL whose authority starts at `hostStart` and which ends at `end` is one to report. */
+function urlHostOk(text: string, hostStart: number, end: number): boolean {
+  const stop = authorityEnd(text, hostStart, end);
+  const h = hostStartOf(text, hostStart, stop);
+  return acceptableHost(text, h, hostEndOf(text, h, stop));
 }
 
 function acceptableHost(text: string, s: number, e: number): boolean {
@@ -91,7 +92,6 @@ function isScheme(text: string, s: number, p: number): boolean {
 }
 
 export function findUrls(text: string, out: SpanList): void {
-  const host = new Int32Array(2);
   let from = 0;
   for (let p = text.indexOf('://', from); p !== -1; p = text.indexOf('://', from)) {
     from = p + 3;
@@ -100,8 +100,7 @@ export function findUrls(text: string, out: SpanList): void {
     if (!isScheme(text, s, p) || !boundaryBefore(text, s)) continue;
     const e = urlEnd(text, p + 3);
     if (e <= p + 3) continue;
-    hostOf(text, p + 3, e, host);
-    if (acceptableHost(text, host[0] as number, host[1] as number)) out.add(KIND.URL, s, e, 0.9);
+    if (urlHostOk(text, p + 3, e)) out.add(KIND.URL, s, e, 0.9);
     from = Math.max(from, e);
   }
   from = 0;
@@ -109,8 +108,7 @@ export function findUrls(text: string, out: SpanList): void {
     from = w + 4;
     if (!boundaryBefore(text, w) || (w >= 3 && text.startsWith('://', w - 3))) continue;
     const e = urlEnd(text, w);
-    hostOf(text, w, e, host);
-    if (acceptableHost(text, host[0] as number, host[1] as number)) out.add(KIND.URL, w, e, 0.85);
+    if (urlHostOk(text, w, e)) out.add(KIND.URL, w, e, 0.85);
     from = Math.max(from, e);
   }
 }

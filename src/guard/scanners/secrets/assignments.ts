@@ -5,6 +5,7 @@
 import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
 
 const MAX_VALUE = 256;
+const EMPTY = new Int32Array(0);
 /** Stems searched in the text; each hit is widened to its identifier and checked segment by segment. */
 const STEMS = ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'auth', 'cred', 'api', '비번', '암호'];
 /** Segments that name a secret on their own. */
@@ -124,16 +125,6 @@ function operatorEnd(text: string, p: number, lineEnd: number, spaceOk: boolean,
 }
 
 /**
- * Finds where a stem starts, case-insensitively, in the text itself. The text used to be lower-cased whole first
- * (with 'İ' as 'i', the one mapping that changes length) and searched once per stem: a 4 MiB copy and eleven passes,
- * most of the scanner's time on large or non-Latin texts. The only other characters whose lower case is ASCII are
- * 'İ' and the Kelvin sign, both allowed here. Each match is one character (lookahead) so that stems that overlap
- * ("passecret", "pwd" and "pw") are all found; the stems at a match are then told apart by `stemsAt`.
- */
-const STEM_START =
-  '[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])|비(?=번)|암(?=호)';
-
-/**
  * The code unit the lower-cased text had at offset `i`. Outside ASCII a one-character toLowerCase: only near stems
  * (identifier edges), and some letters change class (Cherokee capitals lower-case above U+3000, Latin ones below).
  */
@@ -176,18 +167,22 @@ function lowerId(text: string, s: number, e: number): string {
 /** Named credentials. Stems are handled in STEMS order and each stem's hits in text order, as eleven indexOf passes did. */
 export function findAssignments(text: string, out: SecretEntity[]): void {
   const n = text.length;
-  // Every position where some stem starts, with the stems there.
-  const re = new RegExp(STEM_START, 'g');
-  let hits = new Int32Array(64);
-  let masks = new Int32Array(64);
+  // Every position where some stem starts, with the stems there. The stems are found case-insensitively in the text
+  // itself: it used to be lower-cased whole first (with 'İ' as 'i', the one mapping that changes length) and searched
+  // once per stem, a 4 MiB copy and eleven passes that were most of the scanner's time on large or non-Latin texts.
+  // The only other character whose lower case is ASCII is the Kelvin sign, allowed here. Each match is one character
+  // (lookahead) so that overlapping stems ("passecret", "pwd" and "pw") are all found; `stemsAt` tells them apart.
+  const re = /[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])|비(?=번)|암(?=호)/g;
+  let hits = EMPTY;
+  let masks = EMPTY;
   let count = 0;
   while (re.test(text)) {
     const p = re.lastIndex - 1;
     if (count === hits.length) {
-      const h = new Int32Array(count * 2);
+      const h = new Int32Array(Math.max(16, count * 2));
       h.set(hits);
       hits = h;
-      const m = new Int32Array(count * 2);
+      const m = new Int32Array(Math.max(16, count * 2));
       m.set(masks);
       masks = m;
     }

@@ -8,10 +8,9 @@ const MAX_TOKEN = 4096;
  * characters; '=' padding after a shorter run leaves a body whose entropy is below the formats' floor.
  */
 const MIN_RUN = 16;
-/** Segments at least this long are searched with the RUN_SOURCE regex instead of character by character. */
+/** Segments at least this long are searched with a regex instead of character by character. */
 const LONG_SEGMENT = 256;
-/** Source of the regex that finds the next run of MIN_RUN token characters (made per call: it has a lastIndex). */
-const RUN_SOURCE = '[0-9A-Za-z+/._-]{16}';
+
 
 /** '=' is not a token character: it separates `KEY=value`; base64 padding is re-attached by the formats that use it. */
 function isTokenChar(c: number): boolean {
@@ -85,7 +84,8 @@ function jwtEnd(text: string, s: number, e: number): number {
 
 export function findKnownFormats(text: string, out: SecretEntity[]): void {
   const n = text.length;
-  const run = new RegExp(RUN_SOURCE, 'g');
+  // The next run of MIN_RUN token characters; a literal per call, as it keeps a lastIndex.
+  const run = /[0-9A-Za-z+/._-]{16}/g;
   let i = 0;
   let segEnd = -1;
   while (i < n) {
