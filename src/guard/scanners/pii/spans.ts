@@ -29,8 +29,8 @@ export class SpanList {
   }
 
   /**
-   * Empties the list and gives back arrays grown past `capacity` spans: a list kept between scans holds what one
-   * huge text needed (12 MB for 4 MiB of addresses) only until that scan is done.
+   * Empties the list and gives back arrays grown past `capacity` spans: a list kept between scans then holds what
+   * one huge text needed (12 MB for 4 MiB of addresses) only until that scan is done.
    */
   release(capacity: number): void {
     this.count = 0;
@@ -61,8 +61,9 @@ export class SpanList {
     this.add(from.kind[i] as number, from.start[i] as number, from.end[i] as number, from.score[i] as number);
   }
 
+  /** Fourfold: fewer steps from the small start to the 100k+ spans of a dense 4 MiB text. */
   private grow(): void {
-    const c = this.start.length * 2;
+    const c = this.start.length * 4;
     const start = new Int32Array(c);
     start.set(this.start);
     const end = new Int32Array(c);
