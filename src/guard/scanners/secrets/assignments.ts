@@ -158,6 +158,27 @@ function isIdentAt(text: string, i: number): boolean {
   return isIdentChar(lowerAt(text, i));
 }
 
+/** FNV hash of text[s, e) with ASCII letters lower-cased; -1 when it holds a non-ASCII unit (those take the slow path). */
+function idHash(text: string, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return -1;
+    h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 16777619);
+  }
+  return h === -1 ? 0 : h;
+}
+
+/** Whether the ASCII range text[s, e), lower-cased, is `id`. */
+function sameId(text: string, s: number, e: number, id: string): boolean {
+  if (e - s !== id.length) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = text.charCodeAt(s + i);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== id.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** The identifier text[s, e) lower-cased as the whole text was (same offsets: 'İ' as 'i'). */
 function lowerId(text: string, s: number, e: number): string {
   const id = text.slice(s, e);
@@ -193,7 +214,8 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
   if (count === 0) return;
   // Identifier starts already handled: a bit per offset (a Set of 100k+ numbers cost more than the rest).
   const seen = new Int32Array((n >>> 5) + 1);
-  const types = new Map<string, SecretType | null>();
+  const ids = new Map<number, { readonly id: string; readonly type: SecretType | null }>();
+  const plausibleMemo = [new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>()];
   for (let k = 0; k < STEMS.length; k++) {
     const stem = STEMS[k] as string;
     const bit = 1 << k;
@@ -215,21 +237,23 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
       from = Math.max(from, e);
       let is = s;
       while (is < e && (text.charCodeAt(is) === 45 || text.charCodeAt(is) === 46)) is++;
-      const id = lowerId(text, is, e);
-      // Identifiers repeat (`password`, `api_key`): their type is worked out once per scan.
-      let type = types.get(id);
-      if (type === undefined) {
-        type = keyType(id) ?? null;
-        if (types.size < 4096) types.set(id, type);
+      // Identifiers repeat (`password`, `api_key`): each is lower-cased and typed once per scan, found again by a
+      // hash of its ASCII-folded units and a comparison, without a slice.
+      const h = idHash(text, is, e);
+      let known = h === -1 ? undefined : ids.get(h);
+      if (known === undefined || !sameId(text, is, e, known.id)) {
+        const id = lowerId(text, is, e);
+        known = { id, type: keyType(id) ?? null };
+        if (h !== -1 && ids.size < 4096) ids.set(h, known);
       }
-      if (type === null) continue;
-      assignmentAt(text, s, e, id, type, out);
+      if (known.type === null) continue;
+      assignmentAt(text, s, e, known.id, known.type, plausibleMemo, out);
     }
   }
 }
 
 /** The value assigned to identifier text[s, e) (`id` lower-cased) naming a secret of `type`, if plausible. */
-function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, out: SecretEntity[]): void {
+function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, plausibleMemo: readonly Map<string, boolean>[], out: SecretEntity[]): void {
   // Value readers stop at a line break themselves, so the line end need not be searched for.
   const lineEnd = Math.min(text.length, e + 2 * MAX_VALUE);
   const flag = s >= 1 && text.charCodeAt(s - 1) === 45;
@@ -247,7 +271,14 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // compared `op === e`, which a space-only operator never gives (op is past the spaces), so it never applied and
   // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
   if (spacesOnly(text, e, op) && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
-  if (!plausible(value, type, v.quoted)) return;
+  // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
+  const memo = plausibleMemo[(type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0)] as Map<string, boolean>;
+  let ok = memo.get(value);
+  if (ok === undefined) {
+    ok = plausible(value, type, v.quoted);
+    if (memo.size < 4096) memo.set(value, ok);
+  }
+  if (!ok) return;
   out.push({ type, start: v.start, end: v.end, score: type === 'PASSWORD' ? 0.85 : 0.8 });
 }
 
