@@ -64,6 +64,20 @@ const CHUNK = 8192;
 export function redactNumbered(text: string, spans: SpanArrays, names: readonly string[]): string {
   const n = spans.count;
   const { start, end, kind } = spans;
+  if (n < MANY_SPANS) {
+    // Few spans (every ordinary prompt): the plain way, with no work arrays to allocate.
+    const assign = numberPerText();
+    let out = '';
+    let last = 0;
+    for (let k = 0; k < n; k++) {
+      const s = start[k] as number;
+      if (s < last) continue;
+      const e = end[k] as number;
+      out += text.slice(last, s) + assign(names[kind[k] as number] ?? '', text.slice(s, e));
+      last = e;
+    }
+    return out + text.slice(last);
+  }
   // Open addressing over (kind, value): a slot holds 1 + the index of the value's first span.
   let size = 16;
   while (size < n * 2) size *= 2;
@@ -71,7 +85,7 @@ export function redactNumbered(text: string, spans: SpanArrays, names: readonly 
   const mask = size - 1;
   const placeholder = new Array<string>(n);
   const counts = new Int32Array(names.length);
-  const b = new Builder(text, n >= MANY_SPANS);
+  const b = new Builder(text, true);
   let last = 0;
   for (let k = 0; k < n; k++) {
     const s = start[k] as number;
