@@ -5,7 +5,7 @@ import { PII_TYPES, type Entity, type PiiType } from './entity.js';
 import { findIbans } from './iban.js';
 import { loadLexicon } from './lexicon.js';
 import { findNetwork } from './network.js';
-import { findNumbers } from './numbers.js';
+import { findNumbers, type NumberScratch, numberScratch } from './numbers.js';
 import { KIND, resolveSpans, SpanList } from './spans.js';
 import { type ClassSpans, tagEntities, taggerScratch, type TaggerScratch } from './tagger.js';
 import { STRUCT_CLASSES } from './tagger-features.js';
@@ -43,10 +43,17 @@ function classSpansOf(l: SpanList, w: Work): ClassSpans {
 }
 
 /** Span lists one detection fills; a detector keeps one set, so a scan of a large text allocates no span arrays. */
-type Work = { readonly structured: SpanList; readonly resolved: SpanList; readonly merged: SpanList; readonly filtered: SpanList; cls: Uint8Array };
+type Work = {
+  readonly structured: SpanList;
+  readonly resolved: SpanList;
+  readonly merged: SpanList;
+  readonly filtered: SpanList;
+  cls: Uint8Array;
+  readonly numbers: NumberScratch;
+};
 
 function work(): Work {
-  return { structured: new SpanList(), resolved: new SpanList(), merged: new SpanList(), filtered: new SpanList(), cls: new Uint8Array(64) };
+  return { structured: new SpanList(), resolved: new SpanList(), merged: new SpanList(), filtered: new SpanList(), cls: new Uint8Array(64), numbers: numberScratch() };
 }
 
 /**
@@ -60,7 +67,7 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
   findUrls(text, structured);
   findNetwork(text, structured);
   findIbans(text, structured);
-  findNumbers(text, structured);
+  findNumbers(text, structured, w.numbers);
   findDriverLicenses(text, structured);
   const resolvedStructured = resolveSpans(structured, w.resolved);
   const tagged: Entity[] = [];
@@ -124,7 +131,10 @@ export function createPiiSpanDetector(): PiiSpanDetector {
     detect: (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()), (w ??= work())),
     done: () => {
       if (w === undefined) return;
-      for (const l of [w.structured, w.resolved, w.merged, w.filtered]) l.release(KEEP_SPANS);
+      w.structured.release(KEEP_SPANS);
+      w.resolved.release(KEEP_SPANS);
+      w.merged.release(KEEP_SPANS);
+      w.filtered.release(KEEP_SPANS);
       if (w.cls.length > KEEP_SPANS) w.cls = new Uint8Array(64);
     },
   };

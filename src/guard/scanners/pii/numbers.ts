@@ -31,6 +31,13 @@ type Chunk = {
   ext: boolean;
 };
 
+/** Work record for `findNumbers`; a detector keeps one so a scan allocates none. */
+export type NumberScratch = Chunk;
+
+export function numberScratch(): NumberScratch {
+  return newChunk();
+}
+
 function newChunk(): Chunk {
   return { start: 0, end: 0, digits: new Uint8Array(MAX_CHUNK + 2), count: 0, groups: new Int32Array(MAX_CHUNK + 2), groupCount: 0, sepMask: 0, sepLen: 0, plus: false, paren: false, ext: false };
 }
@@ -247,11 +254,11 @@ function classify(text: string, c: Chunk, out: SpanList): void {
   }
 }
 
-export function findNumbers(text: string, out: SpanList): void {
+export function findNumbers(text: string, out: SpanList, scratch?: NumberScratch): void {
   const n = text.length;
   // The regex engine finds the next digit several times faster than a charCodeAt loop; prose has few digits.
   const digit = /[0-9]/g;
-  let chunk: Chunk | undefined;
+  let chunk: Chunk | undefined = scratch;
   let i = 0;
   while (i < n) {
     digit.lastIndex = i;
