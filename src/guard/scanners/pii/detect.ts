@@ -1,19 +1,21 @@
 /** @module detectEntities: all PII recognisers plus the trained tagger, resolved into non-overlapping entities. */
 import { findDriverLicenses } from './driver-license.js';
 import { findEmails } from './email.js';
-import type { Entity, PiiType } from './entity.js';
+import { PII_TYPES, type Entity, type PiiType } from './entity.js';
 import { findIbans } from './iban.js';
 import { loadLexicon } from './lexicon.js';
 import { findNetwork } from './network.js';
-import { findNumbers } from './numbers.js';
-import { resolveOverlaps } from './resolve.js';
-import { tagEntities, taggerScratch, type TaggerScratch } from './tagger.js';
+import { findNumbers, type NumberScratch, numberScratch } from './numbers.js';
+import { KIND, resolveSpans, SpanList } from './spans.js';
+import { type ClassSpans, tagEntities, taggerScratch, type TaggerScratch } from './tagger.js';
+import { STRUCT_CLASSES } from './tagger-features.js';
 import { decodeModel } from './tagger-model.js';
 import { TAGGER_BITS, TAGGER_WEIGHTS } from './tagger-weights.js';
 import { findUrls } from './url.js';
 import { validTagged } from './validate-tagged.js';
 
 export type { Entity, PiiType } from './entity.js';
+export { SpanList } from './spans.js';
 
 /** UTF-16 offsets, end exclusive, non-overlapping, sorted by start. `types` limits what is returned. */
 export type PiiDetector = (text: string, types?: ReadonlySet<PiiType>) => Entity[];
@@ -25,31 +27,73 @@ const NAME_TYPES: ReadonlySet<string> = new Set(['PERSON', 'LOCATION', 'ORGANIZA
 const MODEL = decodeModel(TAGGER_BITS, TAGGER_WEIGHTS);
 const LEXICON = loadLexicon();
 
+/** Tagger class (1 + STRUCT_CLASSES index, 0 for none) per span kind. */
+const KIND_CLASS = Uint8Array.from(PII_TYPES, (t) => STRUCT_CLASSES.indexOf(t as (typeof STRUCT_CLASSES)[number]) + 1);
+
 function hasUpper(text: string, start: number, end: number): boolean {
   return /\p{Lu}/u.test(text.slice(start, end));
 }
 
-function detect(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined): Entity[] {
-  const structured: Entity[] = [];
+/** The resolved spans as the tagger reads them; the class array comes from `w` and is reused. */
+function classSpansOf(l: SpanList, w: Work): ClassSpans {
+  if (w.cls.length < l.count) w.cls = new Uint8Array(l.count + (l.count >> 1));
+  const cls = w.cls;
+  for (let i = 0; i < l.count; i++) cls[i] = KIND_CLASS[l.kind[i] as number] as number;
+  return { count: l.count, start: l.start, end: l.end, cls };
+}
+
+/** Span lists one detection fills; a detector keeps one set, so a scan of a large text allocates no span arrays. */
+type Work = {
+  readonly structured: SpanList;
+  readonly resolved: SpanList;
+  readonly merged: SpanList;
+  readonly filtered: SpanList;
+  cls: Uint8Array;
+  readonly numbers: NumberScratch;
+};
+
+function work(): Work {
+  return { structured: new SpanList(), resolved: new SpanList(), merged: new SpanList(), filtered: new SpanList(), cls: new Uint8Array(64), numbers: numberScratch() };
+}
+
+/**
+ * Detection into a span list (one of `w`'s, valid until the next call with `w`): no object per structured value
+ * (see spans.ts); `types` limits what is kept.
+ */
+function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined, w: Work): SpanList {
+  const structured = w.structured;
+  structured.clear();
   findEmails(text, structured);
   findUrls(text, structured);
   findNetwork(text, structured);
   findIbans(text, structured);
-  findNumbers(text, structured);
+  findNumbers(text, structured, w.numbers);
   findDriverLicenses(text, structured);
-  const resolvedStructured = resolveOverlaps(structured);
-  const all: Entity[] = resolvedStructured.slice();
+  const resolvedStructured = resolveSpans(structured, w.resolved);
   const tagged: Entity[] = [];
-  tagEntities(MODEL, LEXICON, text, resolvedStructured, tagged, scratch);
+  tagEntities(MODEL, LEXICON, text, classSpansOf(resolvedStructured, w), tagged, scratch);
   // In text that uses capitals, a name written all lower-case ("serve vegan stuff") is a common word; all-lower-case
   // text (chat style) keeps lower-case names.
   const capitalised = tagged.length > 0 && /[A-Z]/.test(text);
-  for (const e of tagged) {
-    if (capitalised && NAME_TYPES.has(e.type) && !hasUpper(text, e.start, e.end)) continue;
-    if (validTagged(text, e)) all.push(e);
+  let resolved = resolvedStructured;
+  if (tagged.length > 0) {
+    for (const e of tagged) {
+      if (capitalised && NAME_TYPES.has(e.type) && !hasUpper(text, e.start, e.end)) continue;
+      if (validTagged(text, e)) resolvedStructured.add(KIND[e.type], e.start, e.end, e.score);
+    }
+    resolved = resolveSpans(resolvedStructured, w.merged);
   }
-  const resolved = tagged.length > 0 ? resolveOverlaps(all) : all;
-  return types === undefined ? resolved : resolved.filter((e) => types.has(e.type));
+  if (types === undefined) return resolved;
+  const out = w.filtered;
+  out.clear();
+  for (let i = 0; i < resolved.count; i++) if (types.has(resolved.typeAt(i))) out.copy(resolved, i);
+  return out;
+}
+
+function entities(l: SpanList): Entity[] {
+  const out = new Array<Entity>(l.count);
+  for (let i = 0; i < l.count; i++) out[i] = l.entity(i);
+  return out;
 }
 
 /**
@@ -58,11 +102,45 @@ function detect(text: string, types: ReadonlySet<PiiType> | undefined, scratch: 
  * cannot.
  */
 export function createPiiDetector(): PiiDetector {
+  const spans = createPiiSpanDetector();
+  return (text, types) => {
+    const out = entities(spans.detect(text, types));
+    spans.done();
+    return out;
+  };
+}
+
+/**
+ * Span lists larger than this are not kept between scans (see SpanList.release): up to it (a few MB) a detector keeps
+ * its arrays, since growing them anew for every large text cost a fifth of a dense 4 MiB scan.
+ */
+const KEEP_SPANS = 1 << 18;
+
+export type PiiSpanDetector = {
+  /** The spans of `text`, valid until `done()` or the next call. */
+  readonly detect: (text: string, types?: ReadonlySet<PiiType>) => SpanList;
+  /** Lets go of span arrays a large text needed. */
+  readonly done: () => void;
+};
+
+/** `createPiiDetector` returning the span list itself, for the scanner (findings and redaction straight from it). */
+export function createPiiSpanDetector(): PiiSpanDetector {
   let scratch: TaggerScratch | undefined;
-  return (text, types) => detect(text, types, (scratch ??= taggerScratch()));
+  let w: Work | undefined;
+  return {
+    detect: (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()), (w ??= work())),
+    done: () => {
+      if (w === undefined) return;
+      w.structured.release(KEEP_SPANS);
+      w.resolved.release(KEEP_SPANS);
+      w.merged.release(KEEP_SPANS);
+      w.filtered.release(KEEP_SPANS);
+      if (w.cls.length > KEEP_SPANS) w.cls = new Uint8Array(64);
+    },
+  };
 }
 
 /** One-off detection (evaluation, tests, the pseudonymiser): work arrays sized to this text. */
 export function detectEntities(text: string, types?: ReadonlySet<PiiType>): Entity[] {
-  return detect(text, types, undefined);
+  return entities(detectSpans(text, types, undefined, work()));
 }

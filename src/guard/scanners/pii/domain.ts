@@ -1,5 +1,5 @@
 /** @module Host-name validation shared by the e-mail and URL recognisers, and the hosts that identify nobody. */
-import { isAsciiAlnum, isAsciiLetter } from './chars.js';
+import { isAsciiAlnum, isAsciiLetter, lowerAscii } from './chars.js';
 
 /**
  * Top-level domains accepted for bare domain names (no scheme, no `www.`). Kept short on purpose: labels that are
@@ -23,6 +23,99 @@ const PUBLIC_HOST_SUFFIXES: readonly string[] = [
 /** A host equal to a suffix (without its leading dot), or ending in `.suffix`: derived once, not per host. */
 const PUBLIC_HOSTS: ReadonlySet<string> = new Set(PUBLIC_HOST_SUFFIXES.flatMap((s) => [s, s.replace(/^\./, '')]));
 const PUBLIC_ENDINGS: readonly string[] = PUBLIC_HOST_SUFFIXES.map((s) => (s.startsWith('.') ? s : `.${s}`));
+
+/** Whether text[s, e) equals `lower` (lower-case ASCII), ignoring ASCII case. */
+function equalsAt(text: string, s: number, e: number, lower: string): boolean {
+  if (e - s !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) if (lowerAscii(text.charCodeAt(s + i)) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether text[s, e) starts with `lower` (lower-case ASCII), ignoring ASCII case. */
+function startsWithAt(text: string, s: number, e: number, lower: string): boolean {
+  return e - s >= lower.length && equalsAt(text, s, s + lower.length, lower);
+}
+
+/** FNV-1a of lower-case ASCII `s` read from its end, as `isPublicHostAt` hashes a host's suffixes. */
+function backHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = s.length - 1; i >= 0; i--) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h;
+}
+
+function byHash(list: readonly string[]): ReadonlyMap<number, readonly string[]> {
+  const m = new Map<number, string[]>();
+  for (const s of list) {
+    const h = backHash(s);
+    const l = m.get(h) ?? [];
+    l.push(s);
+    m.set(h, l);
+  }
+  return m;
+}
+
+const HOST_BY_HASH = byHash([...PUBLIC_HOSTS]);
+const TLD_BY_HASH = byHash([...BARE_TLDS]);
+
+/** `BARE_TLDS.has(text.slice(s, e).toLowerCase())` for an ASCII range, without the slice. */
+export function isBareTldAt(text: string, s: number, e: number): boolean {
+  let h = 0x811c9dc5;
+  for (let i = e - 1; i >= s; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return BARE_TLDS.has(text.slice(s, e).toLowerCase());
+    h = Math.imul(h ^ lowerAscii(c), 16777619);
+  }
+  return anyEquals(text, s, e, TLD_BY_HASH.get(h));
+}
+const ENDING_BY_HASH = byHash(PUBLIC_ENDINGS);
+
+function anyEquals(text: string, s: number, e: number, list: readonly string[] | undefined): boolean {
+  if (list !== undefined) for (const x of list) if (equalsAt(text, s, e, x)) return true;
+  return false;
+}
+
+/**
+ * `isPublicHost(text.slice(s, e))` without the slice and its lower-case copy: one walk from the end hashes every
+ * suffix, and a suffix is compared with the listed hosts only at a dot (each listed ending starts with one) and at
+ * the start. Hosts are ASCII by construction, where ASCII case folding is what toLowerCase does; a non-ASCII host
+ * takes the string path.
+ */
+export function isPublicHostAt(text: string, s: number, e: number): boolean {
+  if (startsWithAt(text, s, e, 'docs.') || startsWithAt(text, s, e, 'learn.') || startsWithAt(text, s, e, 'developer.')) return true;
+  let h = 0x811c9dc5;
+  for (let i = e - 1; i >= s; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return isPublicHost(text.slice(s, e));
+    h = Math.imul(h ^ lowerAscii(c), 16777619);
+    if (c === 46 && anyEquals(text, i, e, ENDING_BY_HASH.get(h))) return true;
+  }
+  return anyEquals(text, s, e, HOST_BY_HASH.get(h));
+}
+
+/** `validHostName(text.slice(s, e))` without the slice and the split. */
+export function validHostAt(text: string, s: number, e: number): boolean {
+  const len = e - s;
+  if (len < 4 || len > 253) return false;
+  let labels = 0;
+  let labelStart = s;
+  for (let i = s; i <= e; i++) {
+    const c = i === e ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      const l = i - labelStart;
+      if (l === 0 || l > 63) return false;
+      if (text.charCodeAt(labelStart) === 45 || text.charCodeAt(i - 1) === 45) return false;
+      labels++;
+      if (i < e) labelStart = i + 1;
+      continue;
+    }
+    if (!isAsciiAlnum(c) && c !== 45) return false;
+  }
+  if (labels < 2) return false;
+  const tld = e - labelStart;
+  if (tld < 2 || tld > 24) return false;
+  for (let i = labelStart; i < e; i++) if (!isAsciiLetter(text.charCodeAt(i))) return false;
+  return true;
+}
 
 export function isPublicHost(host: string): boolean {
   const h = host.toLowerCase();

@@ -1,11 +1,11 @@
 /** @module US driver's licence numbers: only next to the words that introduce them, since the formats are generic. */
 import { isAsciiAlnum, isDigit } from './chars.js';
-import type { Entity } from './entity.js';
+import { KIND, type SpanList } from './spans.js';
 
 const CUE = /driver'?s?\s{0,3}licen[cs]e|driving\s{0,3}licen[cs]e|\bDL\b|\bD\.L\./gi;
 const FILLER = new Set(['number', 'no', 'num', 'nr', 'is', 'id', 'my', '#', ':', 'of']);
 
-export function findDriverLicenses(text: string, out: Entity[]): void {
+export function findDriverLicenses(text: string, out: SpanList): void {
   for (const m of text.matchAll(CUE)) {
     let p = m.index + m[0].length;
     const limit = Math.min(text.length, p + 40);
@@ -25,7 +25,7 @@ export function findDriverLicenses(text: string, out: Entity[]): void {
       }
       let digits = 0;
       for (let k = p; k < e; k++) if (isDigit(text.charCodeAt(k))) digits++;
-      if (e - p >= 5 && e - p <= 20 && digits >= 4) out.push({ type: 'US_DRIVER_LICENSE', start: p, end: e, score: 0.8 });
+      if (e - p >= 5 && e - p <= 20 && digits >= 4) out.add(KIND.US_DRIVER_LICENSE, p, e, 0.8);
       break;
     }
   }

@@ -1,11 +1,11 @@
 /** @module IBAN recogniser: country letters + check digits at a word start, compact or in groups of four, mod-97 checked. */
 import { boundaryAfter, boundaryBefore, isAsciiAlnum } from './chars.js';
 import { ibanValid } from './checksums.js';
-import type { Entity } from './entity.js';
+import { KIND, type SpanList } from './spans.js';
 
 const MAX_IBAN = 34;
 
-export function findIbans(text: string, out: Entity[]): void {
+export function findIbans(text: string, out: SpanList): void {
   const n = text.length;
   // Candidates (two letters, two digits) come from the regex engine, several times faster than a charCodeAt loop.
   const candidate = /[A-Za-z]{2}[0-9]{2}/g;
@@ -47,7 +47,7 @@ export function findIbans(text: string, out: Entity[]): void {
       }
     }
     if (found !== -1) {
-      out.push({ type: 'IBAN', start: i, end: found, score: 0.95 });
+      out.add(KIND.IBAN, i, found, 0.95);
       i = found;
     } else {
       // Skip the rest of this alphanumeric run; spaces restart the search at the next word.

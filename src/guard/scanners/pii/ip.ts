@@ -20,6 +20,71 @@ function octets(s: string): number[] | undefined {
   return out;
 }
 
+/**
+ * The dotted quad text[s, e) as a 32-bit value (unsigned), or -1 when it is not one: `octets` without the split and
+ * the array, for the recognisers' per-candidate test.
+ */
+export function ipv4At(text: string, s: number, e: number): number {
+  let parts = 0;
+  let v = 0;
+  let value = 0;
+  let len = 0;
+  let lead = 0;
+  for (let i = s; i <= e; i++) {
+    const c = i === e ? 46 : text.charCodeAt(i);
+    if (c === 46) {
+      if (len === 0 || len > 3 || (len > 1 && lead === 48) || v > 255) return -1;
+      parts++;
+      if (parts > 4) return -1;
+      value = value * 256 + v;
+      v = 0;
+      len = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return -1;
+    if (len === 0) lead = c;
+    v = v * 10 + (c - 48);
+    len++;
+  }
+  return parts === 4 ? value : -1;
+}
+
+/** `ipv4IsNonPersonal(text.slice(s, e))` for a range that `ipv4At` accepted as `value`. */
+export function ipv4IsNonPersonalAt(text: string, s: number, e: number, value: number): boolean {
+  const a = Math.floor(value / 16777216) % 256;
+  const b = (value >>> 16) & 255;
+  const c = (value >>> 8) & 255;
+  const d = value & 255;
+  if (nonPersonalOctets(a, b, c, d)) return true;
+  // The octets have no leading zeros, so their digits joined are the range's digits without the dots.
+  let digits = 0;
+  let up = true;
+  let down = true;
+  let prev = -1;
+  for (let i = s; i < e; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 46) continue;
+    if (prev !== -1) {
+      const step = (ch - prev + 10) % 10;
+      if (step !== 1) up = false;
+      if (step !== 9) down = false;
+    }
+    prev = ch;
+    digits++;
+  }
+  return digits >= 4 && (up || down);
+}
+
+function nonPersonalOctets(a: number, b: number, c: number, d: number): boolean {
+  if (a === 0 || a === 127 || (a === 255 && b === 255)) return true;
+  if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return true;
+  if (a === 192 && b === 168 && (c === 0 || c === 1) && d === 1) return true;
+  if (a === 10 && b === 0 && c === 0 && d === 1) return true;
+  // Public DNS resolvers everyone uses.
+  if ((a === 1 && b === 1 && c === 1 && d === 1) || (a === 8 && b === 8 && ((c === 8 && d === 8) || (c === 4 && d === 4))) || (a === 9 && b === 9 && c === 9 && d === 9)) return true;
+  return false;
+}
+
 export function ipv4Valid(s: string): boolean {
   return octets(s) !== undefined;
 }
@@ -32,12 +97,7 @@ export function ipv4IsNonPersonal(s: string): boolean {
   const o = octets(s);
   if (o === undefined) return true;
   const [a = 0, b = 0, c = 0, d = 0] = o;
-  if (a === 0 || a === 127 || (a === 255 && b === 255)) return true;
-  if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return true;
-  if (a === 192 && b === 168 && (c === 0 || c === 1) && d === 1) return true;
-  if (a === 10 && b === 0 && c === 0 && d === 1) return true;
-  // Public DNS resolvers everyone uses.
-  if ((a === 1 && b === 1 && c === 1 && d === 1) || (a === 8 && b === 8 && ((c === 8 && d === 8) || (c === 4 && d === 4))) || (a === 9 && b === 9 && c === 9 && d === 9)) return true;
+  if (nonPersonalOctets(a, b, c, d)) return true;
   const digits = o.join('');
   if (digits.length >= 4 && (isRun(digits, 1) || isRun(digits, -1))) return true;
   return false;

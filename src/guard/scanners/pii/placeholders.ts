@@ -39,3 +39,145 @@ export function numberPerText(onNew?: (placeholder: string, value: string) => vo
     return ph;
   };
 }
+
+/** Spans as parallel arrays (see spans.ts): `names[kind[i]]` is span i's type. */
+export type SpanArrays = {
+  readonly count: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly kind: Uint8Array;
+};
+
+/** Above this many spans, short stretches of text are copied into a code-unit buffer instead of sliced. */
+const MANY_SPANS = 256;
+/** Stretches of text at least this long between two spans are sliced even in the buffered builder. */
+const LONG_STRETCH = 128;
+const CHUNK = 8192;
+
+/**
+ * `replaceSpans(text, spans, numberPerText())` for spans sorted and non-overlapping, without a string per span:
+ * values are told apart by a hash of their code units and a comparison with the first occurrence (no `type + value`
+ * key), and with many spans the output is assembled in a code-unit buffer rather than from one slice and two
+ * concatenations per span. The 4 MiB body limit holds 300k addresses; this keeps their redaction to a few
+ * operations per code unit.
+ */
+export function redactNumbered(text: string, spans: SpanArrays, names: readonly string[]): string {
+  const n = spans.count;
+  const { start, end, kind } = spans;
+  if (n < MANY_SPANS) {
+    // Few spans (every ordinary prompt): the plain way, with no work arrays to allocate.
+    const assign = numberPerText();
+    let out = '';
+    let last = 0;
+    for (let k = 0; k < n; k++) {
+      const s = start[k] as number;
+      if (s < last) continue;
+      const e = end[k] as number;
+      out += text.slice(last, s) + assign(names[kind[k] as number] ?? '', text.slice(s, e));
+      last = e;
+    }
+    return out + text.slice(last);
+  }
+  // Open addressing over (kind, value): a slot holds 1 + the index of the value's first span.
+  let size = 16;
+  while (size < n * 2) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
+  const placeholder = new Array<string>(n);
+  const counts = new Int32Array(names.length);
+  const b = new Builder(text, true);
+  let last = 0;
+  for (let k = 0; k < n; k++) {
+    const s = start[k] as number;
+    const e = end[k] as number;
+    const t = kind[k] as number;
+    if (s < last) continue;
+    let h = Math.imul(0x811c9dc5 ^ t, 16777619);
+    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    let slot = (h ^ (h >>> 15)) & mask;
+    let ph: string | undefined;
+    for (;;) {
+      const at = slots[slot] as number;
+      if (at === 0) break;
+      const f = at - 1;
+      if (kind[f] === t && sameText(text, start[f] as number, end[f] as number, s, e)) {
+        ph = placeholder[f];
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (ph === undefined) {
+      const c = (counts[t] as number) + 1;
+      counts[t] = c;
+      ph = `[${names[t] ?? ''}_${c}]`;
+      slots[slot] = k + 1;
+    }
+    placeholder[k] = ph;
+    b.text(last, s);
+    b.str(ph);
+    last = e;
+  }
+  b.text(last, text.length);
+  return b.done();
+}
+
+function sameText(text: string, a: number, ae: number, b: number, be: number): boolean {
+  if (ae - a !== be - b) return false;
+  for (let i = 0; i < ae - a; i++) if (text.charCodeAt(a + i) !== text.charCodeAt(b + i)) return false;
+  return true;
+}
+
+/**
+ * Output assembled from slices of the source and, when `buffered`, short pieces copied into a code-unit buffer that
+ * is turned into a string every CHUNK units (one string per 8 KiB, not one per piece).
+ */
+class Builder {
+  private readonly buf: Uint16Array | undefined;
+  private k = 0;
+  private out = '';
+  constructor(
+    private readonly src: string,
+    buffered: boolean,
+  ) {
+    this.buf = buffered ? new Uint16Array(CHUNK) : undefined;
+  }
+
+  text(from: number, to: number): void {
+    const buf = this.buf;
+    if (buf === undefined || to - from >= LONG_STRETCH) {
+      if (to > from) {
+        this.flush();
+        this.out += this.src.slice(from, to);
+      }
+      return;
+    }
+    const src = this.src;
+    for (let i = from; i < to; i++) {
+      if (this.k === CHUNK) this.flush();
+      buf[this.k++] = src.charCodeAt(i);
+    }
+  }
+
+  str(s: string): void {
+    const buf = this.buf;
+    if (buf === undefined) {
+      this.out += s;
+      return;
+    }
+    for (let i = 0; i < s.length; i++) {
+      if (this.k === CHUNK) this.flush();
+      buf[this.k++] = s.charCodeAt(i);
+    }
+  }
+
+  private flush(): void {
+    if (this.k === 0 || this.buf === undefined) return;
+    this.out += String.fromCharCode.apply(null, this.buf.subarray(0, this.k) as unknown as number[]);
+    this.k = 0;
+  }
+
+  done(): string {
+    this.flush();
+    return this.out;
+  }
+}

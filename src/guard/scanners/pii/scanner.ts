@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import type { Finding } from '../../../core/finding.js';
 import { defineScanner, type Scanner, type ScannerDefinition } from '../../types.js';
-import { createPiiDetector } from './detect.js';
+import { createPiiSpanDetector } from './detect.js';
 import { PII_TYPES, type PiiType } from './entity.js';
-import { numberPerText, replaceSpans } from './placeholders.js';
+import { redactNumbered } from './placeholders.js';
 
 /** Types reported when the config names none: the free-text extras (DATE_TIME, AGE, ...) are too noisy to redact by default. */
 export const DEFAULT_PII_TYPES: readonly PiiType[] = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'IP_ADDRESS', 'US_SSN', 'URL', 'US_DRIVER_LICENSE', 'PERSON', 'ADDRESS'];
@@ -17,7 +17,8 @@ const optionsSchema = z
   })
   .strict();
 
-const FINDING_TYPE = Object.fromEntries(PII_TYPES.map((t) => [t, `pii.${t.toLowerCase()}`])) as Readonly<Record<PiiType, string>>;
+/** Finding type per span kind (the PII_TYPES index). */
+const FINDING_TYPES: readonly string[] = PII_TYPES.map((t) => `pii.${t.toLowerCase()}`);
 
 export type PiiOptions = { readonly types: ReadonlySet<PiiType>; readonly pseudonymise: boolean };
 
@@ -29,24 +30,29 @@ function parseOptions(raw: unknown): PiiOptions {
 }
 
 function create(options: PiiOptions): PiiScanner {
-  const detect = createPiiDetector();
+  const detector = createPiiSpanDetector();
   return {
     id: 'pii',
     stages: ['input', 'output'],
     mode: 'cpu',
     options,
     scan(input) {
-      const entities = detect(input.text, options.types);
-      if (entities.length === 0) return Promise.resolve({ verdict: 'pass', score: 0, findings: [] });
-      // A loop, not Math.max(...spread): a 4 MiB text can hold more entities than the call stack takes arguments.
-      const findings: Finding[] = new Array<Finding>(entities.length);
-      let score = 0;
-      for (let i = 0; i < entities.length; i++) {
-        const e = entities[i] as (typeof entities)[number];
-        findings[i] = { type: FINDING_TYPE[e.type], score: e.score, start: e.start, end: e.end };
-        if (e.score > score) score = e.score;
+      const spans = detector.detect(input.text, options.types);
+      const n = spans.count;
+      if (n === 0) {
+        detector.done();
+        return Promise.resolve({ verdict: 'pass', score: 0, findings: [] });
       }
-      const text = replaceSpans(input.text, entities, numberPerText());
+      // A loop, not Math.max(...spread): a 4 MiB text can hold more entities than the call stack takes arguments.
+      const findings: Finding[] = new Array<Finding>(n);
+      let score = 0;
+      for (let i = 0; i < n; i++) {
+        const s = spans.score[i] as number;
+        findings[i] = { type: FINDING_TYPES[spans.kind[i] as number] as string, score: s, start: spans.start[i] as number, end: spans.end[i] as number };
+        if (s > score) score = s;
+      }
+      const text = redactNumbered(input.text, spans, PII_TYPES);
+      detector.done();
       return Promise.resolve({ verdict: 'redact', score, findings, text });
     },
   };

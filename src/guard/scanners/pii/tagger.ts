@@ -12,21 +12,51 @@ function isSpace(c: number): boolean {
 /** Segments bound the per-call arrays; a cut lands on whitespace so no token is split. */
 const SEGMENT = 8192;
 
+/** Structured spans sorted by start, non-overlapping, as parallel arrays; `cls` is 1 + the STRUCT_CLASSES index, 0 for none. */
+export type ClassSpans = { readonly count: number; readonly start: Int32Array; readonly end: Int32Array; readonly cls: Uint8Array };
+
+/** `ClassSpans` of span objects (training, tests). */
+export function classSpans(spans: readonly { type: string; start: number; end: number }[]): ClassSpans {
+  const n = spans.length;
+  const out = { count: n, start: new Int32Array(n), end: new Int32Array(n), cls: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const sp = spans[i] as { type: string; start: number; end: number };
+    out.start[i] = sp.start;
+    out.end[i] = sp.end;
+    out.cls[i] = STRUCT_CLASSES.indexOf(sp.type as (typeof STRUCT_CLASSES)[number]) + 1;
+  }
+  return out;
+}
+
 /** Structured class per token (1-based index into STRUCT_CLASSES) from spans sorted by start; `into` is reused when given. */
-export function tokenClasses(t: Tokens, spans: readonly { type: string; start: number; end: number }[], into?: Uint8Array): Uint8Array {
+export function tokenClasses(t: Tokens, spans: readonly { type: string; start: number; end: number }[] | ClassSpans, into?: Uint8Array): Uint8Array {
+  const sp = Array.isArray(spans) ? classSpans(spans) : (spans as ClassSpans);
   const cls = into ?? new Uint8Array(t.count);
   if (into !== undefined) cls.fill(0, 0, t.count);
+  const n = sp.count;
+  const ss = sp.start;
+  const se = sp.end;
+  const sc = sp.cls;
+  // First span ending after the first token: a binary search, since each segment of a long text starts here anew.
   let k = 0;
+  if (t.count > 0) {
+    const s0 = t.start[0] as number;
+    let hi = n;
+    while (k < hi) {
+      const mid = (k + hi) >>> 1;
+      if ((se[mid] as number) <= s0) k = mid + 1;
+      else hi = mid;
+    }
+  }
   for (let i = 0; i < t.count; i++) {
-    const s = t.start[i] ?? 0;
-    const e = t.end[i] ?? 0;
-    while (k < spans.length && (spans[k]?.end ?? 0) <= s) k++;
-    for (let j = k; j < spans.length; j++) {
-      const sp = spans[j];
-      if (sp === undefined || sp.start >= e) break;
-      const c = STRUCT_CLASSES.indexOf(sp.type as (typeof STRUCT_CLASSES)[number]);
-      if (c >= 0 && sp.end > s) {
-        cls[i] = c + 1;
+    const s = t.start[i] as number;
+    const e = t.end[i] as number;
+    while (k < n && (se[k] as number) <= s) k++;
+    for (let j = k; j < n; j++) {
+      if ((ss[j] as number) >= e) break;
+      const c = sc[j] as number;
+      if (c > 0 && (se[j] as number) > s) {
+        cls[i] = c;
         break;
       }
     }
@@ -210,10 +240,11 @@ export function tagEntities(
   model: TaggerModel,
   lexicon: Lexicon,
   text: string,
-  structured: readonly Entity[],
+  structured: readonly Entity[] | ClassSpans,
   out: Entity[],
   scratch: TaggerScratch = taggerScratch(Math.min(SEGMENT, text.length)),
 ): boolean {
+  const spans = Array.isArray(structured) ? classSpans(structured) : (structured as ClassSpans);
   let from = 0;
   let scored = 0;
   const limit = Math.min(text.length, TAGGER_MAX_CHARS);
@@ -227,7 +258,7 @@ export function tagEntities(
       if (cut > from + SEGMENT / 2) to = cut;
     }
     const t = tokenizeInto(text, from, to, scratch.tokens);
-    const cls = tokenClasses(t, structured, scratch.cls);
+    const cls = tokenClasses(t, spans, scratch.cls);
     const lex = lexiconClasses(lexicon, t, scratch.lex);
     const { tags, margin, count } = decodeTokens(model, t, cls, lex, scratch);
     scored += count;

@@ -1,11 +1,11 @@
 /** @module URL recogniser: scheme URLs found by indexOf('://'), `www.` URLs, bounded extent and host validation. */
 import { boundaryBefore, isAsciiLetter, lowerAscii } from './chars.js';
-import { isPublicHost, validHostName } from './domain.js';
-import type { Entity } from './entity.js';
-import { ipv4IsNonPersonal, ipv4Valid } from './ip.js';
+import { isPublicHostAt, validHostAt } from './domain.js';
+import { KIND, type SpanList } from './spans.js';
+import { ipv4At, ipv4IsNonPersonalAt } from './ip.js';
 
 const MAX_URL = 2048;
-const SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'ftp', 'ftps', 'sftp', 'ws', 'wss']);
+const SCHEME_LIST: readonly string[] = ['http', 'https', 'ftp', 'ftps', 'sftp', 'ws', 'wss'];
 
 function isUrlChar(c: number): boolean {
   // Printable ASCII minus whitespace and the delimiters that end a URL in prose, markup and code.
@@ -35,51 +35,72 @@ function urlEnd(text: string, s: number): number {
   return e;
 }
 
-/** Host of the authority starting at `hostStart` (userinfo skipped), lower-cased. */
-function hostOf(text: string, hostStart: number, end: number): string {
-  let h = hostStart;
-  let stop = end;
+/** End of the authority starting at `hostStart`: the first '/', '?' or '#' before `end`. */
+function authorityEnd(text: string, hostStart: number, end: number): number {
   for (let i = hostStart; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (c === 47 || c === 63 || c === 35) {
-      stop = i;
-      break;
-    }
+    if (c === 47 || c === 63 || c === 35) return i;
   }
+  return end;
+}
+
+/** Start of the host in the authority [hostStart, stop): after the last '@' (userinfo skipped). */
+function hostStartOf(text: string, hostStart: number, stop: number): number {
   // Bounded to the authority: an unbounded lastIndexOf would make many URLs quadratic.
-  for (let i = stop - 1; i >= hostStart; i--) {
-    if (text.charCodeAt(i) === 64) {
-      h = i + 1;
-      break;
-    }
+  for (let i = stop - 1; i >= hostStart; i--) if (text.charCodeAt(i) === 64) return i + 1;
+  return hostStart;
+}
+
+/**
+ * End of the host starting at `h` in an authority ending at `stop`: a bracketed IPv6 literal up to its ']' (an empty
+ * host when unclosed), else up to the port. Host and end are ranges of the text, where a lower-cased slice per URL was;
+ * the checks fold ASCII case themselves, and URL characters are ASCII.
+ */
+function hostEndOf(text: string, h: number, stop: number): number {
+  if (text.charCodeAt(h) === 91) {
+    for (let i = h; i < stop; i++) if (text.charCodeAt(i) === 93) return i + 1;
+    return h;
   }
   let e = h;
-  if (text.charCodeAt(h) === 91) {
-    for (let i = h; i < stop; i++) if (text.charCodeAt(i) === 93) return text.slice(h, i + 1);
-    return '';
-  }
   while (e < stop && text.charCodeAt(e) !== 58) e++;
-  return text.slice(h, e).toLowerCase();
+  return e;
 }
 
-function acceptableHost(host: string): boolean {
-  if (host.startsWith('[')) return host.length > 3;
-  if (ipv4Valid(host)) return !ipv4IsNonPersonal(host);
-  return validHostName(host) && !isPublicHost(host);
+/** Whether the host of the URL whose authority starts at `hostStart` and which ends at `end` is one to report. */
+function urlHostOk(text: string, hostStart: number, end: number): boolean {
+  const stop = authorityEnd(text, hostStart, end);
+  const h = hostStartOf(text, hostStart, stop);
+  return acceptableHost(text, h, hostEndOf(text, h, stop));
 }
 
-export function findUrls(text: string, out: Entity[]): void {
+function acceptableHost(text: string, s: number, e: number): boolean {
+  if (s < e && text.charCodeAt(s) === 91) return e - s > 3;
+  const v4 = ipv4At(text, s, e);
+  if (v4 !== -1) return !ipv4IsNonPersonalAt(text, s, e, v4);
+  return validHostAt(text, s, e) && !isPublicHostAt(text, s, e);
+}
+
+/** Whether text[s, p) is one of SCHEMES, ignoring ASCII case (what the lower-cased slice was compared with). */
+function isScheme(text: string, s: number, p: number): boolean {
+  for (const scheme of SCHEME_LIST) {
+    if (p - s !== scheme.length) continue;
+    let k = 0;
+    while (k < scheme.length && lowerAscii(text.charCodeAt(s + k)) === scheme.charCodeAt(k)) k++;
+    if (k === scheme.length) return true;
+  }
+  return false;
+}
+
+export function findUrls(text: string, out: SpanList): void {
   let from = 0;
   for (let p = text.indexOf('://', from); p !== -1; p = text.indexOf('://', from)) {
     from = p + 3;
     let s = p;
     while (s > 0 && p - s < 6 && isAsciiLetter(text.charCodeAt(s - 1))) s--;
-    let scheme = '';
-    for (let i = s; i < p; i++) scheme += String.fromCharCode(lowerAscii(text.charCodeAt(i)));
-    if (!SCHEMES.has(scheme) || !boundaryBefore(text, s)) continue;
+    if (!isScheme(text, s, p) || !boundaryBefore(text, s)) continue;
     const e = urlEnd(text, p + 3);
     if (e <= p + 3) continue;
-    if (acceptableHost(hostOf(text, p + 3, e))) out.push({ type: 'URL', start: s, end: e, score: 0.9 });
+    if (urlHostOk(text, p + 3, e)) out.add(KIND.URL, s, e, 0.9);
     from = Math.max(from, e);
   }
   from = 0;
@@ -87,7 +108,7 @@ export function findUrls(text: string, out: Entity[]): void {
     from = w + 4;
     if (!boundaryBefore(text, w) || (w >= 3 && text.startsWith('://', w - 3))) continue;
     const e = urlEnd(text, w);
-    if (acceptableHost(hostOf(text, w, e))) out.push({ type: 'URL', start: w, end: e, score: 0.85 });
+    if (urlHostOk(text, w, e)) out.add(KIND.URL, w, e, 0.85);
     from = Math.max(from, e);
   }
 }

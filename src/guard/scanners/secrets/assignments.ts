@@ -5,6 +5,7 @@
 import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
 
 const MAX_VALUE = 256;
+const EMPTY = new Int32Array(0);
 /** Stems searched in the text; each hit is widened to its identifier and checked segment by segment. */
 const STEMS = ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'auth', 'cred', 'api', '비번', '암호'];
 /** Segments that name a secret on their own. */
@@ -124,50 +125,161 @@ function operatorEnd(text: string, p: number, lineEnd: number, spaceOk: boolean,
 }
 
 /**
- * Lower case with the same offsets as the text: `'İ'.toLowerCase()` is two code units ("i̇"), the one mapping that
- * changes length, which would shift every span found after it and redact the wrong characters.
+ * The code unit the lower-cased text had at offset `i`. Outside ASCII a one-character toLowerCase: only near stems
+ * (identifier edges), and some letters change class (Cherokee capitals lower-case above U+3000, Latin ones below).
  */
-function lowerSameOffsets(text: string): string {
-  return (text.includes('\u0130') ? text.replaceAll('\u0130', 'i') : text).toLowerCase();
+function lowerAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  if (c === 0x130) return 105; // 'İ' was replaced by 'i'
+  return String.fromCharCode(c).toLowerCase().charCodeAt(0);
 }
 
+/** Whether the lower-cased text holds `stem` at `i`. */
+function stemAt(text: string, i: number, stem: string): boolean {
+  if (i + stem.length > text.length) return false;
+  for (let k = 0; k < stem.length; k++) if (lowerAt(text, i + k) !== stem.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Bit per STEMS index for the stems the lower-cased text holds at `i`; only stems with that first letter are compared. */
+function stemsAt(text: string, i: number): number {
+  const first = lowerAt(text, i);
+  let mask = 0;
+  for (let k = 0; k < STEMS.length; k++) {
+    const stem = STEMS[k] as string;
+    if (stem.charCodeAt(0) === first && stemAt(text, i, stem)) mask |= 1 << k;
+  }
+  return mask;
+}
+
+/** `isIdentChar` of the lower-cased text's character at `i`. */
+function isIdentAt(text: string, i: number): boolean {
+  return isIdentChar(lowerAt(text, i));
+}
+
+/** FNV hash of text[s, e) with ASCII letters lower-cased; -1 when it holds a non-ASCII unit (those take the slow path). */
+function idHash(text: string, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return -1;
+    h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 16777619);
+  }
+  return h === -1 ? 0 : h;
+}
+
+/** Whether the ASCII range text[s, e), lower-cased, is `id`. */
+function sameId(text: string, s: number, e: number, id: string): boolean {
+  if (e - s !== id.length) return false;
+  for (let i = 0; i < id.length; i++) {
+    const c = text.charCodeAt(s + i);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== id.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The identifier text[s, e) lower-cased as the whole text was (same offsets: 'İ' as 'i'). */
+function lowerId(text: string, s: number, e: number): string {
+  const id = text.slice(s, e);
+  return (id.includes('\u0130') ? id.replaceAll('\u0130', 'i') : id).toLowerCase();
+}
+
+/** Named credentials. Stems are handled in STEMS order and each stem's hits in text order, as eleven indexOf passes did. */
 export function findAssignments(text: string, out: SecretEntity[]): void {
-  const lower = lowerSameOffsets(text);
-  const seen = new Set<number>();
-  for (const stem of STEMS) {
+  const n = text.length;
+  // Every position where some stem starts, with the stems there. The stems are found case-insensitively in the text
+  // itself: it used to be lower-cased whole first (with 'İ' as 'i', the one mapping that changes length) and searched
+  // once per stem, a 4 MiB copy and eleven passes that were most of the scanner's time on large or non-Latin texts.
+  // The only other character whose lower case is ASCII is the Kelvin sign, allowed here. Each match is one character
+  // (lookahead) so that overlapping stems ("passecret", "pwd" and "pw") are all found; `stemsAt` tells them apart.
+  const re = /[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])|비(?=번)|암(?=호)/g;
+  let hits = EMPTY;
+  let masks = EMPTY;
+  let count = 0;
+  while (re.test(text)) {
+    const p = re.lastIndex - 1;
+    if (count === hits.length) {
+      const h = new Int32Array(Math.max(16, count * 2));
+      h.set(hits);
+      hits = h;
+      const m = new Int32Array(Math.max(16, count * 2));
+      m.set(masks);
+      masks = m;
+    }
+    hits[count] = p;
+    masks[count] = stemsAt(text, p);
+    count++;
+  }
+  if (count === 0) return;
+  // Identifier starts already handled: a bit per offset (a Set of 100k+ numbers cost more than the rest).
+  const seen = new Int32Array((n >>> 5) + 1);
+  const ids = new Map<number, { readonly id: string; readonly type: SecretType | null }>();
+  const plausibleMemo = [new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>()];
+  for (let k = 0; k < STEMS.length; k++) {
+    const stem = STEMS[k] as string;
+    const bit = 1 << k;
     let from = 0;
-    for (let hit = lower.indexOf(stem, from); hit !== -1; hit = lower.indexOf(stem, from)) {
+    for (let j = 0; j < count; j++) {
+      if (((masks[j] as number) & bit) === 0) continue;
+      const hit = hits[j] as number;
+      if (hit < from) continue;
       from = hit + stem.length;
       let s = hit;
-      while (s > 0 && hit - s < 64 && isIdentChar(lower.charCodeAt(s - 1))) s--;
+      while (s > 0 && hit - s < 64 && isIdentAt(text, s - 1)) s--;
       let e = from;
-      while (e < lower.length && e - hit < 64 && isIdentChar(lower.charCodeAt(e))) e++;
-      while (e > from && (lower.charCodeAt(e - 1) === 46 || lower.charCodeAt(e - 1) === 45)) e--;
-      if (seen.has(s)) continue;
-      seen.add(s);
+      while (e < n && e - hit < 64 && isIdentAt(text, e)) e++;
+      while (e > from && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--;
+      const w = s >>> 5;
+      const b = 1 << (s & 31);
+      if (((seen[w] as number) & b) !== 0) continue;
+      seen[w] = (seen[w] as number) | b;
       from = Math.max(from, e);
-      const id = lower.slice(s, e).replace(/^[-.]+/, '');
-      const type = keyType(id);
-      if (type === undefined) continue;
-      // Value readers stop at a line break themselves, so the line end need not be searched for.
-      const lineEnd = Math.min(text.length, e + 2 * MAX_VALUE);
-      const flag = s >= 1 && text.charCodeAt(s - 1) === 45;
-      const bare = type === 'PASSWORD' && (id === 'password' || id === 'pwd' || id === 'pw' || id === '비번');
-      const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
-      const op = operatorEnd(text, e, lineEnd, true, inTag);
-      if (op === -1) continue;
-      const inQuery = s >= 1 && (text.charCodeAt(s - 1) === 63 || text.charCodeAt(s - 1) === 38);
-      const v = readValue(text, op, lineEnd, inQuery);
-      if (v === undefined) continue;
-      const value = text.slice(v.start, v.end);
-      // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`). This
-      // compared `op === e`, which a space-only operator never gives (op is past the spaces), so it never applied and
-      // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
-      if (spacesOnly(text, e, op) && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) continue;
-      if (!plausible(value, type, v.quoted)) continue;
-      out.push({ type, start: v.start, end: v.end, score: type === 'PASSWORD' ? 0.85 : 0.8 });
+      let is = s;
+      while (is < e && (text.charCodeAt(is) === 45 || text.charCodeAt(is) === 46)) is++;
+      // Identifiers repeat (`password`, `api_key`): each is lower-cased and typed once per scan, found again by a
+      // hash of its ASCII-folded units and a comparison, without a slice.
+      const h = idHash(text, is, e);
+      let known = h === -1 ? undefined : ids.get(h);
+      if (known === undefined || !sameId(text, is, e, known.id)) {
+        const id = lowerId(text, is, e);
+        known = { id, type: keyType(id) ?? null };
+        if (h !== -1 && ids.size < 4096) ids.set(h, known);
+      }
+      if (known.type === null) continue;
+      assignmentAt(text, s, e, known.id, known.type, plausibleMemo, out);
     }
   }
+}
+
+/** The value assigned to identifier text[s, e) (`id` lower-cased) naming a secret of `type`, if plausible. */
+function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, plausibleMemo: readonly Map<string, boolean>[], out: SecretEntity[]): void {
+  // Value readers stop at a line break themselves, so the line end need not be searched for.
+  const lineEnd = Math.min(text.length, e + 2 * MAX_VALUE);
+  const flag = s >= 1 && text.charCodeAt(s - 1) === 45;
+  const bare = type === 'PASSWORD' && (id === 'password' || id === 'pwd' || id === 'pw' || id === '비번');
+  const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
+  const op = operatorEnd(text, e, lineEnd, true, inTag);
+  if (op === -1) return;
+  const inQuery = s >= 1 && (text.charCodeAt(s - 1) === 63 || text.charCodeAt(s - 1) === 38);
+  const v = readValue(text, op, lineEnd, inQuery);
+  if (v === undefined) return;
+  // Too short to be plausible whatever else holds (see `plausible`): no slice for the many short values.
+  if (v.end - v.start < (type === 'PASSWORD' ? (v.quoted ? 4 : 6) : 12)) return;
+  const value = text.slice(v.start, v.end);
+  // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`). This
+  // compared `op === e`, which a space-only operator never gives (op is past the spaces), so it never applied and
+  // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
+  if (spacesOnly(text, e, op) && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
+  // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
+  const memo = plausibleMemo[(type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0)] as Map<string, boolean>;
+  let ok = memo.get(value);
+  if (ok === undefined) {
+    ok = plausible(value, type, v.quoted);
+    if (memo.size < 4096) memo.set(value, ok);
+  }
+  if (!ok) return;
+  out.push({ type, start: v.start, end: v.end, score: type === 'PASSWORD' ? 0.85 : 0.8 });
 }
 
 /** `Authorization: Bearer <token>` / `Basic <b64>`, and `scheme://user:password@host`. */

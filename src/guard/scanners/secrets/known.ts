@@ -3,6 +3,14 @@ import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from '.
 import { type Format, FORMATS, inCharset } from './known-formats.js';
 
 const MAX_TOKEN = 4096;
+/**
+ * Runs shorter than this are not examined. Every format needs 20+ characters of its charset and a JWT 16 token
+ * characters; '=' padding after a shorter run leaves a body whose entropy is below the formats' floor.
+ */
+const MIN_RUN = 16;
+/** Segments at least this long are searched with a regex instead of character by character. */
+const LONG_SEGMENT = 256;
+
 
 /** '=' is not a token character: it separates `KEY=value`; base64 padding is re-attached by the formats that use it. */
 function isTokenChar(c: number): boolean {
@@ -76,6 +84,8 @@ function jwtEnd(text: string, s: number, e: number): number {
 
 export function findKnownFormats(text: string, out: SecretEntity[]): void {
   const n = text.length;
+  // The next run of MIN_RUN token characters; a literal per call, as it keeps a lastIndex.
+  const run = /[0-9A-Za-z+/._-]{16}/g;
   let i = 0;
   let segEnd = -1;
   while (i < n) {
@@ -90,6 +100,19 @@ export function findKnownFormats(text: string, out: SecretEntity[]): void {
       }
       segEnd = end;
     }
+    if (segEnd - i >= LONG_SEGMENT) {
+      // A long stretch without spaces (invisible characters, CJK, symbols): the regex engine finds the next run of 16
+      // token characters far faster than this loop steps through it. `i` is never inside a run here, so the match
+      // starts a run; a shorter run (even with '=' padding) matches no format (see MIN_RUN).
+      run.lastIndex = i;
+      if (!run.test(text)) return;
+      const s = run.lastIndex - MIN_RUN;
+      if (s > segEnd) {
+        const sp = text.indexOf(' ', s);
+        segEnd = sp === -1 ? n : sp;
+      }
+      i = s;
+    }
     if (!isTokenChar(text.charCodeAt(i))) {
       i++;
       continue;
@@ -99,7 +122,7 @@ export function findKnownFormats(text: string, out: SecretEntity[]): void {
     while (i < n && i - s < MAX_TOKEN && text.charCodeAt(i) === 61 && !isTokenChar(text.charCodeAt(i + 1))) i++;
     const e = i;
     while (i < n && isTokenChar(text.charCodeAt(i))) i++; // an over-long run is examined once
-    if (e - s < 16) continue;
+    if (e - s < MIN_RUN) continue;
     const jwt = jwtEnd(text, s, e);
     if (jwt !== -1) {
       out.push({ type: 'API_KEY', start: s, end: jwt, score: 0.95 });

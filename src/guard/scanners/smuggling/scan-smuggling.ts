@@ -47,10 +47,12 @@ type Acc = {
 };
 
 function mark(a: Acc, start: number, end: number, how: number): void {
-  a.mask ??= new Uint8Array(a.n);
+  const mask = (a.mask ??= new Uint8Array(a.n));
   a.marks++;
-  if (end - start === 1) a.mask[start] = how;
-  else a.mask.fill(how, start, end);
+  // A loop for the short ranges (one invisible character, a tag's surrogate pair): fill() is a call into the
+  // runtime, which cost more than the marking itself on text made of such characters.
+  if (end - start <= 8) for (let k = start; k < end; k++) mask[k] = how;
+  else mask.fill(how, start, end);
 }
 
 function add(a: Acc, type: string, start: number, end: number, s: number, detail?: string): void {
@@ -145,6 +147,26 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
       // CJK, symbols and the other BMP blocks from here to the surrogates hold no tag, selector, invisible, bidi or
       // look-alike letter: such a character only ends a word (what the last branch below does for it).
       if (wStart >= 0) {
+        if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
+        wStart = -1;
+      }
+      prev = c0;
+      i++;
+      continue;
+    }
+    if (c0 >= 0xc0 && c0 < 0x530 && c0 !== 0x34f) {
+      // Latin letters with accents, IPA, modifier letters, combining marks, Greek and Cyrillic hold no tag,
+      // selector, invisible or bidi character (but U+034F, an invisible joiner): only word tracking applies, as in
+      // the last branch below, without its tests for those.
+      if (homoglyphs && isWordLetter(c0)) {
+        if (wStart < 0) {
+          wStart = i;
+          wLatin = wConf = wOther = false;
+        }
+        if (isConfusable(confusables, c0)) wConf = true;
+        else if (isLatinLetter(c0)) wLatin = true;
+        else wOther = true;
+      } else if (wStart >= 0) {
         if (wLatin && wConf && !wOther) flagWord(a, text, wStart, i, confusables);
         wStart = -1;
       }
@@ -278,19 +300,26 @@ function clean(text: string, mask: Uint8Array, marks: number, confusables: Confu
  */
 function cleanFragmented(text: string, mask: Uint8Array, confusables: Confusables): string {
   const n = text.length;
-  const buf = new Uint16Array(n);
+  // One chunk-sized buffer turned into a string whenever full, not a buffer the size of the text: 8 MB of fresh
+  // external memory per scan of a 4 MiB text brought on full garbage collections.
+  const CHUNK = 8192;
+  const buf = new Uint16Array(CHUNK);
   let k = 0;
+  let out = '';
   for (let i = 0; i < n; i++) {
     const m = mask[i];
-    if (m === 0) buf[k++] = text.charCodeAt(i);
-    else if (m === MAP) {
-      const c = text.charCodeAt(i);
+    if (m === STRIP) continue;
+    let c = text.charCodeAt(i);
+    if (m === MAP) {
       const l = c < 0x2000 ? (confusables[c] ?? 0) : 0;
-      buf[k++] = l === 0 ? c : l;
+      if (l !== 0) c = l;
     }
+    if (k === CHUNK) {
+      out += String.fromCharCode.apply(null, buf as unknown as number[]);
+      k = 0;
+    }
+    buf[k++] = c;
   }
-  let out = '';
-  const CHUNK = 8192;
-  for (let p = 0; p < k; p += CHUNK) out += String.fromCharCode.apply(null, buf.subarray(p, Math.min(k, p + CHUNK)) as unknown as number[]);
+  if (k > 0) out += String.fromCharCode.apply(null, buf.subarray(0, k) as unknown as number[]);
   return out;
 }
