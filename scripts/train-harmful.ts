@@ -5,7 +5,7 @@ import { createFeatureScratch, harmfulVector, type ExtraWeights } from '../src/g
 import { encodeModel } from '../src/guard/text/model-codec.js';
 import { normalizeForScan } from '../src/guard/text/normalize.js';
 import { createTfScratch } from '../src/guard/text/tf-vector.js';
-import { denseMlpLogit, encodeMlp, type DenseMlp, type EncodedEmbedding } from '../src/guard/scanners/harmful/embedding.js';
+import { compileMlp, denseMlpLogit, encodeMlp, type DenseMlp, type EncodedEmbedding } from '../src/guard/scanners/harmful/embedding.js';
 import { flagNumber, flagString, parseFlags, readClassRows, REPO_ROOT, type ClassRow } from './eval/dataset.js';
 import { foldOf, groupByLongLines } from './eval/groups.js';
 import { denseFeatures, distilTable, EMBEDDING_PACKAGE, embeddingPath, loadPretrained, trainDenseMlp, type MlpTrainConfig } from './eval/harmful-embed.js';
@@ -55,14 +55,14 @@ const EMB_W = flagNumber(flags, 'emb-w', 1);
 const EMB_SEEDS = flagNumber(flags, 'emb-seeds', 3);
 const EMB_WEIGHTS = [0.2, 0.3, 0.4, 0.5];
 const MLP_CFG: Omit<MlpTrainConfig, 'seed'> = {
-  hidden: flagNumber(flags, 'emb-hidden', 64), epochs: flagNumber(flags, 'emb-epochs', 40), lr: 2e-3, wd: 1e-4, dropout: 0.2, batch: 64,
+  hidden: flagNumber(flags, 'emb-hidden', 32), epochs: flagNumber(flags, 'emb-epochs', 40), lr: 2e-3, wd: 1e-4, dropout: 0.2, batch: 64,
 };
 const trainMlps = (xs: readonly Float32Array[], ys: readonly (0 | 1)[], base: number): DenseMlp[] =>
   Array.from({ length: EMB_SEEDS }, (_, k) => trainDenseMlp(xs, ys, { ...MLP_CFG, seed: base + k }));
+/** What semanticLogit computes from the features. */
 const mlpsLogit = (ms: readonly DenseMlp[], x: Float32Array): number => {
-  const h = new Float32Array(Math.max(1, ...ms.map((m) => m.hidden)));
   let z = 0;
-  for (const m of ms) z += denseMlpLogit(m, x, h);
+  for (const m of ms) z += denseMlpLogit(compileMlp(m), x);
   return ms.length === 0 ? 0 : z / ms.length;
 };
 

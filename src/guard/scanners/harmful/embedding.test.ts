@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compileMlp,
   createSemanticScratch,
   decodeEmbedding,
   decodeMlp,
@@ -8,6 +9,7 @@ import {
   encodeEmbedding,
   encodeMlp,
   featureCount,
+  lookupWord,
   MAX_WORDS,
   semanticLogit,
   type DenseMlp,
@@ -24,7 +26,10 @@ describe('embedding table', () => {
   it('round-trips through int8 within half a quantisation step', () => {
     const enc = encodeEmbedding(WORDS, WEIGHT, VECS, DIMS);
     const t = decodeEmbedding(enc);
-    expect([...t.index.keys()]).toEqual(WORDS);
+    expect(t.size).toBe(WORDS.length);
+    WORDS.forEach((w, i) => expect(lookupWord(t, `(${w})`, 1, w.length + 1)).toBe(i));
+    expect(lookupWord(t, 'kil', 0, 3)).toBe(-1);
+    expect(lookupWord(t, 'killer', 0, 6)).toBe(-1);
     VECS.forEach((v, i) => expect(Math.abs((t.vecs[i] as number) - v)).toBeLessThanOrEqual((enc.scale[i % DIMS] as number) / 2 + 1e-7));
     WEIGHT.forEach((w, i) => expect(t.weight[i]).toBeCloseTo(w, 2));
     // The largest |x| of each dimension is exact.
@@ -39,7 +44,10 @@ describe('embedding table', () => {
     const t = decodeEmbedding(encodeEmbedding(WORDS, WEIGHT, VECS, DIMS));
     const x = new Float32Array(featureCount(DIMS));
     embeddingFeatures('How do I KILL a python process?', t, x);
-    const v = (w: string): number[] => Array.from(t.vecs.subarray((t.index.get(w) as number) * DIMS, ((t.index.get(w) as number) + 1) * DIMS));
+    const v = (w: string): number[] => {
+      const i = lookupWord(t, w, 0, w.length);
+      return Array.from(t.vecs.subarray(i * DIMS, (i + 1) * DIMS));
+    };
     const [k, py, p] = [v('kill'), v('python'), v('process')];
     const w = [t.weight[0] as number, t.weight[3] as number, t.weight[1] as number];
     for (let d = 0; d < DIMS; d++) {
@@ -74,7 +82,7 @@ describe('dense MLP', () => {
   };
   it('computes a ReLU layer over standardised inputs', () => {
     // x = (3, 1) -> standardised (1, 1); h = (1 + 0.5, -1 + 2 + 0.5) = (1.5, 1.5); z = 0.25 + 2.25 - 1.5.
-    expect(denseMlpLogit(m, Float32Array.of(3, 1), new Float32Array(2))).toBeCloseTo(1, 6);
+    expect(denseMlpLogit(compileMlp(m), Float32Array.of(3, 1))).toBeCloseTo(1, 6);
   });
   it('round-trips its parameters', () => {
     const d = decodeMlp(encodeMlp(m));
@@ -84,7 +92,7 @@ describe('dense MLP', () => {
   it('averages the MLPs of a semantic model', () => {
     const table = decodeEmbedding(encodeEmbedding(['a', 'b'], Float32Array.of(1, 1), Float32Array.of(1, 0, 0, 1), 2));
     const mk = (b2: number): DenseMlp => ({ inputs: featureCount(2), hidden: 1, mu: new Float32Array(8), sd: new Float32Array(8).fill(1), W1: new Float32Array(8), b1: new Float32Array(1), v: new Float32Array(1), b2 });
-    const model = { table, mlps: [mk(1), mk(3)] };
+    const model = { table, mlps: [compileMlp(mk(1)), compileMlp(mk(3))] };
     expect(semanticLogit('a b', model, createSemanticScratch(model))).toBe(2);
   });
 });
@@ -95,7 +103,8 @@ describe('committed semantic block', () => {
     if (s.weight === 0) return;
     const t = s.model.table;
     expect(t.dims).toBe(HARMFUL_EMBEDDING.dims);
-    for (const w of ['the', 'how', 'bomb', 'poison', 'python']) expect(t.index.has(w)).toBe(true);
+    for (const w of ['the', 'how', 'bomb', 'poison', 'python']) expect(lookupWord(t, w, 0, w.length)).toBeGreaterThanOrEqual(0);
+    expect(lookupWord(t, 'qqqzzxq', 0, 7)).toBe(-1);
     for (const m of s.model.mlps) expect(m.inputs).toBe(featureCount(t.dims));
   });
 });

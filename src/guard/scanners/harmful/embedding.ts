@@ -21,7 +21,13 @@ export type EncodedEmbedding = {
 
 export type EmbeddingTable = {
   readonly dims: number;
-  readonly index: ReadonlyMap<string, number>;
+  readonly size: number;
+  /** Open-addressing table over word hashes (see wordHash): slot -> word index + 1, 0 = empty. */
+  readonly slots: Int32Array;
+  readonly slotHash: Uint32Array;
+  /** The words joined, and where each starts (length words + 1), to confirm a hash hit. */
+  readonly chars: string;
+  readonly starts: Int32Array;
   readonly weight: Float32Array;
   readonly vecs: Float32Array;
 };
@@ -75,13 +81,51 @@ export function decodeEmbedding(e: EncodedEmbedding): EmbeddingTable {
   if (q.length !== words.length * e.dims || wq.length !== words.length || e.scale.length !== e.dims) throw new Error('embedding table sizes disagree');
   const vecs = new Float32Array(q.length);
   for (let i = 0; i < words.length; i++) for (let d = 0; d < e.dims; d++) vecs[i * e.dims + d] = (q[i * e.dims + d] as number) * (e.scale[d] as number);
-  const index = new Map<string, number>();
-  words.forEach((w, i) => index.set(w, i));
-  return { dims: e.dims, index, weight: Float32Array.from(wq, (b) => b / 255), vecs };
+  let size = 16;
+  while (size < 2 * words.length) size *= 2;
+  const slots = new Int32Array(size);
+  const slotHash = new Uint32Array(size);
+  const starts = new Int32Array(words.length + 1);
+  words.forEach((w, i) => {
+    starts[i + 1] = (starts[i] as number) + w.length;
+    const h = wordHash(w, 0, w.length);
+    let k = h & (size - 1);
+    while ((slots[k] as number) !== 0) k = (k + 1) & (size - 1);
+    slots[k] = i + 1;
+    slotHash[k] = h;
+  });
+  return { dims: e.dims, size: words.length, slots, slotHash, chars: words.join(''), starts, weight: Float32Array.from(wq, (b) => b / 255), vecs };
+}
+
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** FNV-1a of `s[from, to)`, ASCII letters lower-cased. */
+function wordHash(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ lowerAscii(s.charCodeAt(i)), 16777619);
+  return h >>> 0;
+}
+
+/** Index of the word `s[from, to)` (ASCII letters compared in lower case) in the table, -1 when absent; no allocation. */
+export function lookupWord(t: EmbeddingTable, s: string, from: number, to: number, h = wordHash(s, from, to)): number {
+  const mask = t.slots.length - 1;
+  for (let k = h & mask; ; k = (k + 1) & mask) {
+    const v = t.slots[k] as number;
+    if (v === 0) return -1;
+    if (t.slotHash[k] !== h) continue;
+    const i = v - 1;
+    const a = t.starts[i] as number;
+    if ((t.starts[i + 1] as number) - a !== to - from) continue;
+    let same = true;
+    for (let j = 0; j < to - from && same; j++) same = t.chars.charCodeAt(a + j) === lowerAscii(s.charCodeAt(from + j));
+    if (same) return i;
+  }
 }
 
 /** Words looked at per text: a harmful request is short, and the cost must stay bounded on a 4 MiB body. */
-export const MAX_WORDS = 400;
+export const MAX_WORDS = 128;
 
 /** Dense features: mean, max and weighted mean of the word vectors, log word count, share of words in the table. */
 export function featureCount(dims: number): number {
@@ -93,68 +137,94 @@ function isWordChar(c: number): boolean {
 }
 
 /**
- * Writes the dense features of `text` into `out` (length `featureCount(dims)`): words are runs of a-z and 0-9
- * of the lower-cased text, the first MAX_WORDS of them. A text with no known word gets all zeros.
+ * Writes the dense features of `text` into `out` (length `featureCount(dims)`): words are runs of ASCII letters
+ * (in lower case) and digits, the first MAX_WORDS of them. A text with no known word gets all zeros.
  */
+/** Float64 accumulators of embeddingFeatures (mean, max, weighted mean), reused: it never re-enters. */
+let acc = new Float64Array(0);
+
 export function embeddingFeatures(text: string, t: EmbeddingTable, out: Float32Array): void {
   const D = t.dims;
+  const vecs = t.vecs;
+  if (acc.length < 3 * D) acc = new Float64Array(3 * D);
+  const sum = acc;
+  sum.fill(0, 0, 3 * D);
+  for (let d = D; d < 2 * D; d++) sum[d] = -Infinity;
   out.fill(0);
-  const mean = 0;
-  const max = D;
-  const wmean = 2 * D;
-  for (let d = 0; d < D; d++) out[max + d] = -Infinity;
-  const lower = text.toLowerCase();
   let words = 0;
   let hits = 0;
   let wsum = 0;
   let start = -1;
-  for (let i = 0; i <= lower.length && words < MAX_WORDS; i++) {
-    const c = i < lower.length ? lower.charCodeAt(i) : 32;
+  let h = 0;
+  const n = text.length;
+  for (let i = 0; i <= n && words < MAX_WORDS; i++) {
+    let c = i < n ? text.charCodeAt(i) : 32;
+    if (c >= 65 && c <= 90) c += 32;
     if (isWordChar(c)) {
-      if (start < 0) start = i;
+      if (start < 0) {
+        start = i;
+        h = 0x811c9dc5;
+      }
+      h = Math.imul(h ^ c, 16777619);
       continue;
     }
     if (start < 0) continue;
     words++;
-    const k = i - start <= 40 ? t.index.get(lower.slice(start, i)) : undefined;
+    const k = i - start <= 40 ? lookupWord(t, text, start, i, h >>> 0) : -1;
     start = -1;
-    if (k === undefined) continue;
+    if (k < 0) continue;
     hits++;
     const w = t.weight[k] as number;
     wsum += w;
     const o = k * D;
     for (let d = 0; d < D; d++) {
-      const x = t.vecs[o + d] as number;
-      out[mean + d] = (out[mean + d] as number) + x;
-      if (x > (out[max + d] as number)) out[max + d] = x;
-      out[wmean + d] = (out[wmean + d] as number) + w * x;
+      const x = vecs[o + d] as number;
+      sum[d] = (sum[d] as number) + x;
+      if (x > (sum[D + d] as number)) sum[D + d] = x;
+      sum[2 * D + d] = (sum[2 * D + d] as number) + w * x;
     }
   }
-  if (hits === 0) {
-    out.fill(0);
-    return;
-  }
+  if (hits === 0) return;
   for (let d = 0; d < D; d++) {
-    out[mean + d] = (out[mean + d] as number) / hits;
-    out[wmean + d] = wsum > 0 ? (out[wmean + d] as number) / wsum : 0;
+    out[d] = (sum[d] as number) / hits;
+    out[D + d] = sum[D + d] as number;
+    out[2 * D + d] = wsum > 0 ? (sum[2 * D + d] as number) / wsum : 0;
   }
   out[3 * D] = Math.log1p(words) / 5;
   out[3 * D + 1] = hits / words;
 }
 
-/** Logit of one MLP on raw features `x`; `h` is scratch of `hidden` floats. */
-export function denseMlpLogit(m: DenseMlp, x: Float32Array, h: Float32Array): number {
+/**
+ * An MLP ready to score: the standardisation folded into the first layer, which is stored hidden-major so each
+ * hidden unit is one contiguous dot product.
+ */
+export type CompiledMlp = { readonly inputs: number; readonly hidden: number; readonly W: Float32Array; readonly b: Float32Array; readonly v: Float32Array; readonly b2: number };
+
+export function compileMlp(m: DenseMlp): CompiledMlp {
+  const I = m.inputs;
   const H = m.hidden;
-  h.set(m.b1);
-  for (let i = 0; i < m.inputs; i++) {
-    const xi = ((x[i] as number) - (m.mu[i] as number)) / (m.sd[i] as number);
-    if (xi === 0) continue;
-    const o = i * H;
-    for (let j = 0; j < H; j++) h[j] = (h[j] as number) + (m.W1[o + j] as number) * xi;
+  const W = new Float32Array(I * H);
+  const b = Float32Array.from(m.b1);
+  for (let i = 0; i < I; i++) {
+    const inv = 1 / (m.sd[i] as number);
+    for (let j = 0; j < H; j++) {
+      const w = (m.W1[i * H + j] as number) * inv;
+      W[j * I + i] = w;
+      b[j] = (b[j] as number) - w * (m.mu[i] as number);
+    }
   }
+  return { inputs: I, hidden: H, W, b, v: Float32Array.from(m.v), b2: m.b2 };
+}
+
+/** Logit of one MLP on raw features `x`. */
+export function denseMlpLogit(m: CompiledMlp, x: Float32Array): number {
+  const I = m.inputs;
+  const W = m.W;
   let z = m.b2;
-  for (let j = 0; j < H; j++) {
-    const a = h[j] as number;
+  for (let j = 0; j < m.hidden; j++) {
+    let a = m.b[j] as number;
+    const o = j * I;
+    for (let i = 0; i < I; i++) a += (W[o + i] as number) * (x[i] as number);
     if (a > 0) z += a * (m.v[j] as number);
   }
   return z;
@@ -182,12 +252,12 @@ export function decodeMlp(e: EncodedMlp): DenseMlp {
   return { inputs: I, hidden: H, mu: take(I), sd: take(I), W1: take(I * H), b1: take(H), v: take(H), b2: e.b2 };
 }
 
-export type SemanticModel = { readonly table: EmbeddingTable; readonly mlps: readonly DenseMlp[] };
+export type SemanticModel = { readonly table: EmbeddingTable; readonly mlps: readonly CompiledMlp[] };
 
-export type SemanticScratch = { readonly x: Float32Array; readonly h: Float32Array };
+export type SemanticScratch = { readonly x: Float32Array };
 
 export function createSemanticScratch(m: SemanticModel): SemanticScratch {
-  return { x: new Float32Array(featureCount(m.table.dims)), h: new Float32Array(Math.max(1, ...m.mlps.map((p) => p.hidden))) };
+  return { x: new Float32Array(featureCount(m.table.dims)) };
 }
 
 /** Mean logit of the MLPs on `text` (in scan form). */
@@ -195,6 +265,6 @@ export function semanticLogit(text: string, m: SemanticModel, s: SemanticScratch
   if (m.mlps.length === 0) return 0;
   embeddingFeatures(text, m.table, s.x);
   let z = 0;
-  for (const p of m.mlps) z += denseMlpLogit(p, s.x, s.h);
+  for (const p of m.mlps) z += denseMlpLogit(p, s.x);
   return z / m.mlps.length;
 }

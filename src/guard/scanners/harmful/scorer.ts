@@ -6,7 +6,7 @@ import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../
 import { decodeModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
 import { tfDot, wholeRange } from '../../text/tf-vector.js';
-import { createSemanticScratch, decodeEmbedding, decodeMlp, semanticLogit, type SemanticModel } from './embedding.js';
+import { compileMlp, createSemanticScratch, decodeEmbedding, decodeMlp, semanticLogit, type SemanticModel } from './embedding.js';
 import { HARMFUL_EMBEDDING } from './embedding-table.js';
 import { createFeatureScratch, extraFeatures, type ExtraWeights, type HarmfulFeatureScratch } from './features.js';
 import {
@@ -59,7 +59,7 @@ export type SemanticPart = { readonly model: SemanticModel; readonly weight: num
 export function committedSemantic(): SemanticPart {
   const weight = HARMFUL_CALIBRATION.embWeight;
   if (!(weight > 0) || HARMFUL_SEMANTIC_MLPS.length === 0) return { model: { table: decodeEmbedding(HARMFUL_EMBEDDING), mlps: [] }, weight: 0 };
-  return { model: { table: decodeEmbedding(HARMFUL_EMBEDDING), mlps: HARMFUL_SEMANTIC_MLPS.map(decodeMlp) }, weight };
+  return { model: { table: decodeEmbedding(HARMFUL_EMBEDDING), mlps: HARMFUL_SEMANTIC_MLPS.map((e) => compileMlp(decodeMlp(e))) }, weight };
 }
 
 export function createHarmfulScorer(
