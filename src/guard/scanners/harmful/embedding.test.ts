@@ -14,7 +14,7 @@ import {
   semanticLogit,
   type DenseMlp,
 } from './embedding.js';
-import { HARMFUL_EMBEDDING } from './embedding-table.js';
+import { harmfulEmbedding } from './embedding-table.js';
 import { committedSemantic } from './scorer.js';
 
 const WORDS = ['kill', 'process', 'bomb', 'python'];
@@ -30,10 +30,11 @@ describe('embedding table', () => {
     WORDS.forEach((w, i) => expect(lookupWord(t, `(${w})`, 1, w.length + 1)).toBe(i));
     expect(lookupWord(t, 'kil', 0, 3)).toBe(-1);
     expect(lookupWord(t, 'killer', 0, 6)).toBe(-1);
-    VECS.forEach((v, i) => expect(Math.abs((t.vecs[i] as number) - v)).toBeLessThanOrEqual((enc.scale[i % DIMS] as number) / 2 + 1e-7));
+    const deq = (i: number): number => (t.q[i] as number) * (t.scale[i % DIMS] as number);
+    VECS.forEach((v, i) => expect(Math.abs(deq(i) - v)).toBeLessThanOrEqual((enc.scale[i % DIMS] as number) / 2 + 1e-7));
     WEIGHT.forEach((w, i) => expect(t.weight[i]).toBeCloseTo(w, 2));
     // The largest |x| of each dimension is exact.
-    expect(t.vecs[6]).toBeCloseTo(1, 6);
+    expect(deq(6)).toBeCloseTo(1, 6);
   });
   it('rejects words it could not split back and sizes that disagree', () => {
     expect(() => encodeEmbedding(['a b'], Float32Array.of(1), Float32Array.of(1, 2, 3), 3)).toThrow();
@@ -46,7 +47,7 @@ describe('embedding table', () => {
     embeddingFeatures('How do I KILL a python process?', t, x);
     const v = (w: string): number[] => {
       const i = lookupWord(t, w, 0, w.length);
-      return Array.from(t.vecs.subarray(i * DIMS, (i + 1) * DIMS));
+      return Array.from(t.q.subarray(i * DIMS, (i + 1) * DIMS), (x, d) => x * (t.scale[d] as number));
     };
     const [k, py, p] = [v('kill'), v('python'), v('process')];
     const w = [t.weight[0] as number, t.weight[3] as number, t.weight[1] as number];
@@ -102,7 +103,7 @@ describe('committed semantic block', () => {
     const s = committedSemantic();
     if (s.weight === 0) return;
     const t = s.model.table;
-    expect(t.dims).toBe(HARMFUL_EMBEDDING.dims);
+    expect(t.dims).toBe(harmfulEmbedding().dims);
     for (const w of ['the', 'how', 'bomb', 'poison', 'python']) expect(lookupWord(t, w, 0, w.length)).toBeGreaterThanOrEqual(0);
     expect(lookupWord(t, 'qqqzzxq', 0, 7)).toBe(-1);
     for (const m of s.model.mlps) expect(m.inputs).toBe(featureCount(t.dims));

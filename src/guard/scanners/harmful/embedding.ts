@@ -29,7 +29,9 @@ export type EmbeddingTable = {
   readonly chars: string;
   readonly starts: Int32Array;
   readonly weight: Float32Array;
-  readonly vecs: Float32Array;
+  /** int8 vectors, words x dims; a value is q * scale[d]. */
+  readonly q: Int8Array;
+  readonly scale: Float32Array;
 };
 
 /** A one-hidden-layer ReLU MLP over standardised dense features. */
@@ -54,6 +56,12 @@ export function toBase64(bytes: Uint8Array): string {
 }
 
 export function fromBase64(s: string): Uint8Array {
+  // Node's Buffer decodes a megabyte of base64 several times faster than atob and a char loop.
+  const B = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+  if (B !== undefined) {
+    const b = B.from(s, 'base64');
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -76,11 +84,10 @@ export function encodeEmbedding(words: readonly string[], weight: Float32Array, 
 export function decodeEmbedding(e: EncodedEmbedding): EmbeddingTable {
   if (e.format !== 'warden-embed-v1') throw new Error(`unknown embedding format ${String(e.format)}`);
   const words = e.words.length === 0 ? [] : e.words.split(' ');
-  const q = new Int8Array(fromBase64(e.q).buffer);
+  const qb = fromBase64(e.q);
+  const q = new Int8Array(qb.buffer, qb.byteOffset, qb.length);
   const wq = fromBase64(e.weight);
   if (q.length !== words.length * e.dims || wq.length !== words.length || e.scale.length !== e.dims) throw new Error('embedding table sizes disagree');
-  const vecs = new Float32Array(q.length);
-  for (let i = 0; i < words.length; i++) for (let d = 0; d < e.dims; d++) vecs[i * e.dims + d] = (q[i * e.dims + d] as number) * (e.scale[d] as number);
   let size = 16;
   while (size < 2 * words.length) size *= 2;
   const slots = new Int32Array(size);
@@ -94,7 +101,7 @@ export function decodeEmbedding(e: EncodedEmbedding): EmbeddingTable {
     slots[k] = i + 1;
     slotHash[k] = h;
   });
-  return { dims: e.dims, size: words.length, slots, slotHash, chars: words.join(''), starts, weight: Float32Array.from(wq, (b) => b / 255), vecs };
+  return { dims: e.dims, size: words.length, slots, slotHash, chars: words.join(''), starts, weight: Float32Array.from(wq, (b) => b / 255), q, scale: Float32Array.from(e.scale) };
 }
 
 function lowerAscii(c: number): number {
@@ -145,7 +152,7 @@ let acc = new Float64Array(0);
 
 export function embeddingFeatures(text: string, t: EmbeddingTable, out: Float32Array): void {
   const D = t.dims;
-  const vecs = t.vecs;
+  const q = t.q;
   if (acc.length < 3 * D) acc = new Float64Array(3 * D);
   const sum = acc;
   sum.fill(0, 0, 3 * D);
@@ -177,8 +184,9 @@ export function embeddingFeatures(text: string, t: EmbeddingTable, out: Float32A
     const w = t.weight[k] as number;
     wsum += w;
     const o = k * D;
+    // Sums in int8 units, scaled per dimension at the end.
     for (let d = 0; d < D; d++) {
-      const x = vecs[o + d] as number;
+      const x = q[o + d] as number;
       sum[d] = (sum[d] as number) + x;
       if (x > (sum[D + d] as number)) sum[D + d] = x;
       sum[2 * D + d] = (sum[2 * D + d] as number) + w * x;
@@ -186,9 +194,10 @@ export function embeddingFeatures(text: string, t: EmbeddingTable, out: Float32A
   }
   if (hits === 0) return;
   for (let d = 0; d < D; d++) {
-    out[d] = (sum[d] as number) / hits;
-    out[D + d] = sum[D + d] as number;
-    out[2 * D + d] = wsum > 0 ? (sum[2 * D + d] as number) / wsum : 0;
+    const sc = t.scale[d] as number;
+    out[d] = ((sum[d] as number) * sc) / hits;
+    out[D + d] = (sum[D + d] as number) * sc;
+    out[2 * D + d] = wsum > 0 ? ((sum[2 * D + d] as number) * sc) / wsum : 0;
   }
   out[3 * D] = Math.log1p(words) / 5;
   out[3 * D + 1] = hits / words;
@@ -243,10 +252,12 @@ export function encodeMlp(m: DenseMlp): EncodedMlp {
 
 export function decodeMlp(e: EncodedMlp): DenseMlp {
   const bytes = fromBase64(e.f32);
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  // A pooled Buffer may start at any offset; a Float32Array view needs 4-byte alignment.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const all = new Float32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.length / 4));
   const I = e.inputs;
   const H = e.hidden;
-  if (all.length !== 2 * I + I * H + 2 * H) throw new Error('mlp size disagrees');
+  if (bytes.length % 4 !== 0 || all.length !== 2 * I + I * H + 2 * H) throw new Error('mlp size disagrees');
   let o = 0;
   const take = (n: number): Float32Array => all.slice(o, (o += n));
   return { inputs: I, hidden: H, mu: take(I), sd: take(I), W1: take(I * H), b1: take(H), v: take(H), b2: e.b2 };

@@ -7,7 +7,7 @@ import { decodeModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
 import { tfDot, wholeRange } from '../../text/tf-vector.js';
 import { compileMlp, createSemanticScratch, decodeEmbedding, decodeMlp, semanticLogit, type SemanticModel } from './embedding.js';
-import { HARMFUL_EMBEDDING } from './embedding-table.js';
+import { harmfulEmbedding } from './embedding-table.js';
 import { createFeatureScratch, extraFeatures, type ExtraWeights, type HarmfulFeatureScratch } from './features.js';
 import {
   HARMFUL_CALIBRATION,
@@ -58,8 +58,9 @@ export type SemanticPart = { readonly model: SemanticModel; readonly weight: num
 
 export function committedSemantic(): SemanticPart {
   const weight = HARMFUL_CALIBRATION.embWeight;
-  if (!(weight > 0) || HARMFUL_SEMANTIC_MLPS.length === 0) return { model: { table: decodeEmbedding(HARMFUL_EMBEDDING), mlps: [] }, weight: 0 };
-  return { model: { table: decodeEmbedding(HARMFUL_EMBEDDING), mlps: HARMFUL_SEMANTIC_MLPS.map((e) => compileMlp(decodeMlp(e))) }, weight };
+  const table = decodeEmbedding(harmfulEmbedding());
+  if (!(weight > 0) || HARMFUL_SEMANTIC_MLPS.length === 0) return { model: { table, mlps: [] }, weight: 0 };
+  return { model: { table, mlps: HARMFUL_SEMANTIC_MLPS.map((e) => compileMlp(decodeMlp(e))) }, weight };
 }
 
 export function createHarmfulScorer(
