@@ -183,3 +183,60 @@ export function tfDotQuantised(f: HashedFeatures, r: TfRange, q: Int16Array, s: 
   }
   return ss > 0 ? sum / Math.sqrt(ss) : 0;
 }
+
+/**
+ * An int16 head packed with a count per id: entry = weight << 16 | count. Counting and reading the weight of
+ * a feature then touch one cache line instead of two (the count array and the weight array), and the
+ * scoring is memory-bound. The counts are scratch: zero between calls; one packed head per scorer.
+ */
+export function packHead(q: Int16Array): Int32Array {
+  const packed = new Int32Array(q.length);
+  for (let i = 0; i < q.length; i++) packed[i] = (q[i] as number) << 16;
+  return packed;
+}
+
+function countPacked(packed: Int32Array, touched: Int32Array, src: Int32Array, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const id = src[k] as number;
+    const e = packed[id] as number;
+    const c = e & 0xffff;
+    // Branch-free, as in `countInto`; the count saturates at 65535.
+    touched[n] = id;
+    n += (c - 1) >>> 31;
+    if (c < 0xffff) packed[id] = e + 1;
+  }
+  return n;
+}
+
+/**
+ * `tfDotQuantised` over a packed head (`packHead`): the same additions in the same order, so the same
+ * doubles. `touched` must hold the range's feature count (it is grown in `s`).
+ */
+export function tfDotPacked(f: HashedFeatures, r: TfRange, packed: Int32Array, s: DotScratch, wordWeight = 1): number {
+  const need = r.to - r.from + (r.wordTo - r.wordFrom);
+  if (need > s.touched.length) s.touched = new Int32Array(Math.max(need, s.touched.length * 2));
+  const touched = s.touched;
+  let sum = 0;
+  let ss = 0;
+  const nc = countPacked(packed, touched, f.ids, r.from, r.to);
+  for (let i = 0; i < nc; i++) {
+    const id = touched[i] as number;
+    const e = packed[id] as number;
+    packed[id] = e & ~0xffff;
+    const v = sublinear(e & 0xffff);
+    sum += (e >> 16) * v;
+    ss += v * v;
+  }
+  const n = countPacked(packed, touched, f.wordIds, r.wordFrom, r.wordTo);
+  for (let i = 0; i < n; i++) {
+    const id = touched[i] as number;
+    const e = packed[id] as number;
+    packed[id] = e & ~0xffff;
+    const c = e & 0xffff;
+    const v = (c === 1 ? 1 : sublinear(c)) * wordWeight;
+    sum += (e >> 16) * v;
+    ss += v * v;
+  }
+  return ss > 0 ? sum / Math.sqrt(ss) : 0;
+}
