@@ -7,7 +7,7 @@ import { CHAR_ORDERS_345, createHashScratch, hashFeatures, type HashedFeatures }
 import { sigmoid, windowRanges } from '../../text/linear-model.js';
 import { segmentRanges } from '../../text/segments.js';
 import { DEFAULT_STAGE2, sentenceSummary, stage2Bounds, stage2Logit, type Stage2 } from '../../text/stage2.js';
-import { createDotScratch, packHead, tfDotPacked, wholeRange } from '../../text/tf-vector.js';
+import { createDotScratch, tfDotQuantised, wholeRange } from '../../text/tf-vector.js';
 import { decodeHeadQuantised, type EncodedModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
 import { INJECTION_CALIBRATION, INJECTION_MODEL } from './model-weights.js';
@@ -42,11 +42,7 @@ export function createInjectionScorer(
   calibration: InjectionCalibration = INJECTION_CALIBRATION,
 ): InjectionScorer {
   const dim = encoded.dim;
-  // Weights packed with a count per id (see `packHead`): the counts are this scorer's scratch.
-  const heads = encoded.heads.map((h) => {
-    const d = decodeHeadQuantised(h, dim);
-    return { bias: d.bias, scale: d.scale, q: packHead(d.q) };
-  });
+  const heads = encoded.heads.map((h) => decodeHeadQuantised(h, dim));
   const whole = heads[0];
   if (whole === undefined) throw new Error('injection model has no head');
   const scratch = createDotScratch(dim);
@@ -59,8 +55,8 @@ export function createInjectionScorer(
   const sentHead = stage.wSent !== 0 ? heads[1] : undefined;
   /** Whole-text logit, or the best window's where the model scores windows of long texts. */
   const wholeLogit = (f: HashedFeatures): number => {
-    let z = whole.bias + whole.scale * tfDotPacked(f, wholeRange(f), whole.q, scratch, ww);
-    for (const r of windowRanges(f, encoded.window)) z = Math.max(z, whole.bias + whole.scale * tfDotPacked(f, r, whole.q, scratch, ww));
+    let z = whole.bias + whole.scale * tfDotQuantised(f, wholeRange(f), whole.q, scratch, ww);
+    for (const r of windowRanges(f, encoded.window)) z = Math.max(z, whole.bias + whole.scale * tfDotQuantised(f, r, whole.q, scratch, ww));
     return z;
   };
   /** Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier. */
@@ -75,7 +71,7 @@ export function createInjectionScorer(
     if (lo >= threshold) return lo;
     if (segScores.length < segs.length) segScores = new Float64Array(Math.max(segs.length, 2 * segScores.length));
     const scores = segScores.subarray(0, segs.length);
-    segs.forEach((r, i) => (scores[i] = sentHead.bias + sentHead.scale * tfDotPacked(f, r, sentHead.q, scratch)));
+    segs.forEach((r, i) => (scores[i] = sentHead.bias + sentHead.scale * tfDotQuantised(f, r, sentHead.q, scratch)));
     return stage2Logit(stage, { zWhole, segments: segs.length, ...sentenceSummary(scores) });
   };
 
