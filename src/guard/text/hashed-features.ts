@@ -34,6 +34,9 @@ function isWordUnit(c: number): boolean {
   return (c >= 97 && c <= 122) || c === 48 || c >= 0xc0;
 }
 
+/** ASCII folded: lower case, digits to `0`. */
+const FOLD = Uint16Array.from({ length: 128 }, (_, c) => (c >= 49 && c <= 57 ? 48 : c >= 65 && c <= 90 ? c | 0x20 : c));
+
 /**
  * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
  * runs to one space. Returns code units and their count.
@@ -59,8 +62,15 @@ export function foldText(text: string, scratch?: HashScratch): { units: Uint16Ar
   let nb = 0;
   let n = 0;
   let prevSpace = true;
-  for (let i = 0; i < lower.length; i++) {
+  const len = lower.length;
+  for (let i = 0; i < len; i++) {
     let c = lower.charCodeAt(i);
+    // Printable ASCII other than the space, the common case: one table load, no chain of range tests.
+    if (c > 32 && c < 128) {
+      units[n++] = FOLD[c] as number;
+      prevSpace = false;
+      continue;
+    }
     if (c <= 32 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000) {
       const last = n > 0 ? (units[n - 1] as number) : 0;
       // A break is recorded once per whitespace run, at the folded offset after the run's space.
