@@ -242,6 +242,6 @@ for (const r of rows) {
 }
 out(`\n4 MiB inputs, ${hugeRuns} runs each: ${'median ms'.padStart(10)} ${'max ms'.padStart(8)} ${'cpu ms'.padStart(8)}`);
 for (const w of worst) out(`${w.scanner.padEnd(52)} ${w.input.padEnd(22)} ${w.medianMs.toFixed(1).padStart(10)} ${w.maxMs.toFixed(1).padStart(8)} ${w.cpuMs.toFixed(1).padStart(8)}  ${w.note}`);
-out(`\n4 MiB inputs, default 50 ms limit, ${hugeRuns} runs each: ${'median ms'.padStart(10)} ${'max ms'.padStart(8)} ${'cpu ms'.padStart(8)}  outcome (failed scanner, reason)`);
+out(`\n4 MiB inputs, default 50 ms limit, ${hugeRuns} runs each: ${'median ms'.padStart(10)} ${'max ms'.padStart(8)} ${'cpu ms'.padStart(8)}  last run's outcome (failed scanner, reason)`);
 for (const b of bounded) out(`${b.scanner.padEnd(52)} ${b.input.padEnd(22)} ${b.medianMs.toFixed(1).padStart(10)} ${b.maxMs.toFixed(1).padStart(8)} ${b.cpuMs.toFixed(1).padStart(8)}  ${b.outcome}`);
 out(JSON.stringify({ rows, worst, bounded }));
