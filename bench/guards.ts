@@ -1,6 +1,7 @@
 /**
  * @module `npm run bench:guards`: µs per prompt (median, p99, CPU) and MB/s for each guard scanner and the default input
- * pipeline through the runner, one thread; then the worst cases at the 4 MiB body limit (median and max ms).
+ * pipeline through the runner, one thread; then the worst cases at the 4 MiB body limit (median and max ms), with the
+ * time limit raised to show each scanner's full cost, and again with the default 50 ms limit, as the gateway runs.
  */
 import { resolveGuardPolicy } from '../src/guard/policy.js';
 import { runGuards, type GuardRunContext, type ScanText } from '../src/guard/runner.js';
@@ -89,6 +90,27 @@ function pipeline(name: string, scanners: Scanner[]): Subject {
   return {
     name: `${name} (${scanners.map((s) => s.id).join('+')})`,
     run: (text) => runGuards('input', [{ text, origin: 'user', ref: 0 }] as ScanText<number>[], scanners, policy, runCtx),
+  };
+}
+
+/**
+ * Through runGuards with each scanner's default time limit (50 ms): what a 4 MiB request costs in the gateway. A
+ * scanner that stops at its deadline fails closed; `reason` is the runner's logged failure reason (timeout, overrun).
+ */
+function pipelineDefaultLimit(name: string, scanners: Scanner[]): Subject & { reason: () => string } {
+  const policy = resolveGuardPolicy({ input: { injection: 'block', pii: 'redact', secrets: 'redact', smuggling: 'redact' } });
+  let last = '';
+  const c: GuardRunContext = {
+    now: () => performance.now(),
+    logger: { warn: (o) => void (last = `${(o as { scannerId?: string }).scannerId ?? '?'} ${(o as { reason?: string }).reason ?? '?'}`) },
+  };
+  return {
+    name: `${name} (${scanners.map((s) => s.id).join('+')})`,
+    reason: () => last,
+    run: (text) => {
+      last = '';
+      return runGuards('input', [{ text, origin: 'user', ref: 0 }] as ScanText<number>[], scanners, policy, c);
+    },
   };
 }
 
@@ -184,6 +206,34 @@ for (const s of subjects) {
   }
 }
 
+// The same inputs with the default 50 ms limit: cooperative scanners (pii, secrets, smuggling) stop near it.
+const limited = [
+  pipelineDefaultLimit('50 ms: pipeline', [smug, injection, pii, secrets]),
+  pipelineDefaultLimit('50 ms: pipeline w/o injection', [smug, pii, secrets]),
+  pipelineDefaultLimit('50 ms: pii', [pii]),
+  pipelineDefaultLimit('50 ms: secrets', [secrets]),
+  pipelineDefaultLimit('50 ms: smuggling', [smug]),
+].filter((s) => only === undefined || only.some((o) => s.name.includes(o)));
+const bounded: { scanner: string; input: string; medianMs: number; maxMs: number; cpuMs: number; outcome: string }[] = [];
+for (const s of limited) {
+  for (const h of huge) {
+    const ms: number[] = [];
+    let outcomeNote = '';
+    const c0 = cpuUs();
+    for (let i = 0; i < hugeRuns; i++) {
+      const t0 = performance.now();
+      const r = (await s.run(h.text)) as { outcome: string; blockedBy: readonly { scannerId: string }[] };
+      ms.push(performance.now() - t0);
+      const failed = s.reason();
+      const by = r.blockedBy[0]?.scannerId;
+      outcomeNote = failed !== '' ? `${r.outcome} (${failed})` : by !== undefined ? `${r.outcome} by ${by} finding` : r.outcome;
+    }
+    const cpu = (cpuUs() - c0) / hugeRuns / 1000;
+    ms.sort((a, b) => a - b);
+    bounded.push({ scanner: s.name, input: h.label, medianMs: r1(ms[Math.floor(ms.length / 2)] ?? 0), maxMs: r1(ms[ms.length - 1] ?? 0), cpuMs: r1(cpu), outcome: outcomeNote });
+  }
+}
+
 const out = (l: string): void => void process.stdout.write(`${l}\n`);
 out(`node ${process.version}, single thread, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 out(`${'scanner'.padEnd(52)} ${'size'.padEnd(6)} ${'median µs'.padStart(10)} ${'p99 µs'.padStart(10)} ${'cpu µs'.padStart(10)} ${'MB/s'.padStart(8)}  outcome`);
@@ -192,4 +242,6 @@ for (const r of rows) {
 }
 out(`\n4 MiB inputs, ${hugeRuns} runs each: ${'median ms'.padStart(10)} ${'max ms'.padStart(8)} ${'cpu ms'.padStart(8)}`);
 for (const w of worst) out(`${w.scanner.padEnd(52)} ${w.input.padEnd(22)} ${w.medianMs.toFixed(1).padStart(10)} ${w.maxMs.toFixed(1).padStart(8)} ${w.cpuMs.toFixed(1).padStart(8)}  ${w.note}`);
-out(JSON.stringify({ rows, worst }));
+out(`\n4 MiB inputs, default 50 ms limit, ${hugeRuns} runs each: ${'median ms'.padStart(10)} ${'max ms'.padStart(8)} ${'cpu ms'.padStart(8)}  last run's outcome (failed scanner, reason)`);
+for (const b of bounded) out(`${b.scanner.padEnd(52)} ${b.input.padEnd(22)} ${b.medianMs.toFixed(1).padStart(10)} ${b.maxMs.toFixed(1).padStart(8)} ${b.cpuMs.toFixed(1).padStart(8)}  ${b.outcome}`);
+out(JSON.stringify({ rows, worst, bounded }));

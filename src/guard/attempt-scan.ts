@@ -1,4 +1,5 @@
 /** @module One scanner call under a time limit, normalised to data: a valid result or a failure reason, never a throw. */
+import { ScanTimeoutError } from './deadline.js';
 import type { ScanContext, ScanInput, ScanResult, Scanner } from './types.js';
 
 export type ScanFailure = 'threw' | 'timeout' | 'overrun' | 'invalid_result';
@@ -21,12 +22,43 @@ export const hostTimers: GuardTimers = Object.freeze({
 const TIMEOUT = Symbol('timeout');
 const noop = (): void => undefined;
 
+/** A scanner that stopped itself at its deadline timed out; any other throw is a failure of its own. */
+const thrown = (e: unknown): ScanFailure => (e instanceof ScanTimeoutError ? 'timeout' : 'threw');
+
+/**
+ * `ctx` with this call's deadline. The signal is read through, not copied: the run's context may make it lazily
+ * (runner.ts scanContextOf), and most scanners never look.
+ */
+function withDeadline(ctx: ScanContext, deadline: number): ScanContext {
+  const request = ctx.request;
+  if (request === undefined) {
+    return {
+      get signal(): AbortSignal {
+        return ctx.signal;
+      },
+      now: ctx.now,
+      logger: ctx.logger,
+      deadline,
+    };
+  }
+  return {
+    get signal(): AbortSignal {
+      return ctx.signal;
+    },
+    now: ctx.now,
+    logger: ctx.logger,
+    request,
+    deadline,
+  };
+}
+
 /**
  * What a time limit means here. JavaScript cannot pre-empt synchronous work: a timer callback only runs after the
  * scanner's synchronous part has returned, so for CPU-bound scanners (all offline ones) a timer would cost a
- * setTimeout/clearTimeout pair per call and stop nothing. Instead the runner measures the synchronous part with the
- * injected clock and treats an overrun as a failure (fail closed); the real bound on CPU time is each scanner's
- * linear-time algorithm plus the body-size limit. Only when the returned promise is still pending after the
+ * setTimeout/clearTimeout pair per call and stop nothing. Instead each call gets `ctx.deadline` (start + limit):
+ * scanners with long loops check it now and then and throw ScanTimeoutError, reported as `timeout`, so an oversized
+ * input costs about the limit. The runner also measures the synchronous part with the injected clock and treats an
+ * overrun as a failure (fail closed), for scanners that do not check. Only when the returned promise is still pending after the
  * synchronous part (real I/O, or a scanner that defers work) is a timer armed for the remaining budget. Scanners
  * declaring `mode: 'io'` also get their own AbortSignal, aborted at the deadline or when the request's signal fires.
  */
@@ -40,7 +72,7 @@ export async function attemptScan(
   const t0 = ctx.now();
   let ctrl: AbortController | undefined;
   let unlink = noop;
-  let scanCtx = ctx;
+  let scanCtx = withDeadline(ctx, t0 + timeoutMs);
   if (scanner.mode === 'io') {
     const c = new AbortController();
     ctrl = c;
@@ -49,7 +81,7 @@ export async function attemptScan(
     const onAbort = (): void => c.abort(parent.reason);
     parent.addEventListener('abort', onAbort, { once: true });
     unlink = () => parent.removeEventListener('abort', onAbort);
-    scanCtx = { ...ctx, signal: c.signal };
+    scanCtx = { ...scanCtx, signal: c.signal };
   }
   const fail = (reason: ScanFailure): ScanAttempt => {
     unlink();
@@ -58,18 +90,14 @@ export async function attemptScan(
   let p: Promise<ScanResult>;
   try {
     p = scanner.scan(input, scanCtx);
-  } catch {
-    return fail('threw');
+  } catch (e) {
+    return fail(thrown(e));
   }
   if (typeof (p as unknown as { then?: unknown } | null)?.then !== 'function') return fail('invalid_result');
   const syncMs = ctx.now() - t0;
-  if (syncMs > timeoutMs) {
-    p.then(noop, noop);
-    ctrl?.abort();
-    return fail('overrun');
-  }
   // One reaction plus one microtask tick tells whether `p` had already settled (its reaction is queued first):
-  // cheaper than Promise.race, and no timer is armed for synchronous scanners.
+  // cheaper than Promise.race, and no timer is armed for synchronous scanners. An `async` scan that stopped at its
+  // deadline has rejected by then, so it is told from an overrun (a scan that finished late).
   const probe: { state: 0 | 1 | 2; value: unknown } = { state: 0, value: undefined };
   p.then(
     (v) => {
@@ -82,15 +110,19 @@ export async function attemptScan(
     },
   );
   await null;
+  if (probe.state === 2) return fail(thrown(probe.value));
+  if (syncMs > timeoutMs) {
+    ctrl?.abort();
+    return fail('overrun');
+  }
   let settled: unknown;
   let ms = syncMs;
   if (probe.state === 1) settled = probe.value;
-  else if (probe.state === 2) return fail('threw');
   else {
     try {
-      settled = await withDeadline(p, timeoutMs - syncMs, timers);
-    } catch {
-      return fail('threw');
+      settled = await withTimer(p, timeoutMs - syncMs, timers);
+    } catch (e) {
+      return fail(thrown(e));
     }
     if (settled === TIMEOUT) {
       ctrl?.abort();
@@ -104,7 +136,7 @@ export async function attemptScan(
   return { ok: true, result: settled, ms };
 }
 
-function withDeadline(p: Promise<ScanResult>, ms: number, timers: GuardTimers): Promise<ScanResult | typeof TIMEOUT> {
+function withTimer(p: Promise<ScanResult>, ms: number, timers: GuardTimers): Promise<ScanResult | typeof TIMEOUT> {
   return new Promise((resolve, reject) => {
     const h = timers.setTimeout(() => resolve(TIMEOUT), Math.max(0, ms));
     p.then(

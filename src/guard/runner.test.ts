@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveGuardPolicy, type GuardPolicyConfig } from './policy.js';
 import { runGuards, type GuardRunContext, type ScanText } from './runner.js';
-import type { ScanContext, ScanInput, ScanResult, Scanner } from './types.js';
+import { piiScanner } from './scanners/pii/scanner.js';
+import { deadlineAt, ScanTimeoutError, type ScanContext, type ScanInput, type ScanResult, type Scanner } from './types.js';
 
 type Fn = (input: ScanInput, ctx: ScanContext) => ScanResult | Promise<ScanResult>;
 
@@ -81,6 +82,74 @@ describe('runGuards', () => {
     const r = await runGuards('input', texts('x'), [s], policy({ slow: 'flag' }), clock);
     expect(r.outcome).toBe('blocked');
     expect(warnings.at(-1)).toMatchObject({ scannerId: 'slow', reason: 'overrun' });
+  });
+
+  describe('cooperative deadline', () => {
+    const big = 'x'.repeat(4 * 1024 * 1024);
+    // A clock that moves only when read: each read is 0.25 ms later, so "1 ms" is a few reads, on any machine.
+    const ticking = (): GuardRunContext => {
+      let t = 0;
+      return { ...ctx, now: () => (t += 0.25) };
+    };
+    /** Walks the text as a CPU-bound scanner does, checking its deadline the shared way. */
+    const walker = () => {
+      const seen = { deadline: undefined as number | undefined, reached: 0 };
+      const s: Scanner = {
+        id: 'walk',
+        stages: ['input'],
+        mode: 'cpu',
+        scan(input, c) {
+          seen.deadline = c.deadline;
+          let check = 0;
+          for (let i = 0; i < input.text.length; i++) {
+            if (i >= check) check = deadlineAt(c, i);
+            seen.reached = i;
+          }
+          return Promise.resolve(PASS);
+        },
+      };
+      return { s, seen };
+    };
+
+    it('stops a scanner at its limit and fails closed as a timeout', async () => {
+      const { s, seen } = walker();
+      const clock = ticking();
+      const r = await runGuards('input', texts(big), [s], policy({ walk: { action: 'redact', timeoutMs: 1 } }), clock);
+      expect(r.outcome).toBe('blocked');
+      expect(r.blockedBy).toEqual([{ scannerId: 'walk', type: 'GW_GUARD_SCANNER_FAILED' }]);
+      expect(warnings.at(-1)).toMatchObject({ scannerId: 'walk', reason: 'timeout' });
+      expect(seen.deadline).toBe(0.25 + 1); // start + timeoutMs on the run's clock
+      expect(seen.reached).toBeLessThan(big.length / 8);
+    });
+
+    it('lets the request pass, recording a flag, when a scanner that timed out has onError pass', async () => {
+      const { s, seen } = walker();
+      const r = await runGuards('input', texts(big), [s], policy({ walk: { action: 'redact', timeoutMs: 1, onError: 'pass' } }), ticking());
+      expect(r.outcome).toBe('pass');
+      expect(r.findings).toEqual([{ scannerId: 'walk', type: 'GW_GUARD_SCANNER_FAILED', count: 1, action: 'flag' }]);
+      expect(warnings.at(-1)).toMatchObject({ scannerId: 'walk', reason: 'timeout' });
+      expect(seen.reached).toBeLessThan(big.length / 8);
+    });
+
+    it('reports a rejection with ScanTimeoutError from an async scanner as a timeout too', async () => {
+      const s = fake('late', () => {
+        throw new ScanTimeoutError();
+      });
+      const r = await runGuards('input', texts('x'), [s], policy({ late: 'flag' }), ctx);
+      expect(r.outcome).toBe('blocked');
+      expect(warnings.at(-1)).toMatchObject({ scannerId: 'late', reason: 'timeout' });
+    });
+
+    it('stops the pii scanner on a large dense input at its limit', async () => {
+      const pii = piiScanner.create(piiScanner.parseOptions({}));
+      const dense = 'call 555 0100 or 4111 1111 1111 1112 on 2024-01-02, a.b@c.de '.repeat(40_000);
+      const r = await runGuards('input', texts(dense), [pii], policy({ pii: { action: 'redact', timeoutMs: 1 } }), ticking());
+      expect(r.blockedBy).toEqual([{ scannerId: 'pii', type: 'GW_GUARD_SCANNER_FAILED' }]);
+      expect(warnings.at(-1)).toMatchObject({ scannerId: 'pii', reason: 'timeout' });
+      // The detector is usable again after a stopped scan.
+      const again = await pii.scan({ text: 'mail ana@corp.example.io', stage: 'input', origin: 'user' }, { signal: new AbortController().signal, now: () => 0, logger: ctx.logger });
+      expect(again.text).toBe('mail [EMAIL_1]');
+    });
   });
 
   it('fails closed on a malformed result', async () => {

@@ -2,6 +2,7 @@
 import type { Finding, Stage, TextOrigin } from '../core/finding.js';
 
 export type { Finding, Stage, TextOrigin };
+export { checkDeadline, DEADLINE_STRIDE, deadlineAt, deadlineFor, ScanTimeoutError, type DeadlineClock } from './deadline.js';
 
 export type ScanInput = {
   readonly text: string;
@@ -24,6 +25,12 @@ export type ScanContext = {
   readonly now: () => number;
   readonly logger: ScanLogger;
   readonly request?: ScanRequest;
+  /**
+   * When this call's time limit ends, in `now()` milliseconds; set by the runner from the policy's `timeoutMs`. A
+   * CPU-bound scanner checks it in its long loops (`deadlineAt`, `checkDeadline`) and throws ScanTimeoutError, so an
+   * oversized input costs about the limit rather than the whole scan.
+   */
+  readonly deadline?: number;
 };
 
 export type ScanResult = {
@@ -40,8 +47,8 @@ export interface Scanner {
   readonly stages: readonly Stage[];
   /**
    * `io` when `scan` awaits I/O (a remote classifier): the runner then gives it its own AbortSignal that fires at
-   * its deadline. Absent or `cpu`: the work is synchronous, so a timer could not interrupt it anyway; the runner
-   * measures it afterwards instead (see guard/runner.ts).
+   * its deadline. Absent or `cpu`: the work is synchronous, so a timer could not interrupt it anyway; the scanner
+   * stops itself at `ctx.deadline`, and the runner also measures it afterwards (see guard/attempt-scan.ts).
    */
   readonly mode?: 'cpu' | 'io';
   scan(input: ScanInput, ctx: ScanContext): Promise<ScanResult>;

@@ -1,4 +1,5 @@
 /** @module detectEntities: all PII recognisers plus the trained tagger, resolved into non-overlapping entities. */
+import { checkDeadline, type DeadlineClock, deadlineFor } from '../../types.js';
 import { findDriverLicenses } from './driver-license.js';
 import { findEmails } from './email.js';
 import { PII_TYPES, type Entity, type PiiType } from './entity.js';
@@ -58,20 +59,25 @@ function work(): Work {
 
 /**
  * Detection into a span list (one of `w`'s, valid until the next call with `w`): no object per structured value
- * (see spans.ts); `types` limits what is kept.
+ * (see spans.ts); `types` limits what is kept. Throws ScanTimeoutError once `clock.deadline` has passed (checked
+ * between passes and inside the long ones, only for a text of at least DEADLINE_STRIDE code units).
  */
-function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined, w: Work): SpanList {
+function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scratch: TaggerScratch | undefined, w: Work, clock?: DeadlineClock): SpanList {
+  const dl = deadlineFor(clock, text.length);
   const structured = w.structured;
   structured.clear();
-  findEmails(text, structured);
-  findUrls(text, structured);
-  findNetwork(text, structured);
-  findIbans(text, structured);
-  findNumbers(text, structured, w.numbers);
+  findEmails(text, structured, dl);
+  findUrls(text, structured, dl);
+  findNetwork(text, structured, dl);
+  findIbans(text, structured, dl);
+  findNumbers(text, structured, w.numbers, dl);
   findDriverLicenses(text, structured);
+  checkDeadline(dl);
   const resolvedStructured = resolveSpans(structured, w.resolved);
+  checkDeadline(dl);
   const tagged: Entity[] = [];
-  tagEntities(MODEL, LEXICON, text, classSpansOf(resolvedStructured, w), tagged, scratch);
+  tagEntities(MODEL, LEXICON, text, classSpansOf(resolvedStructured, w), tagged, scratch, dl);
+  checkDeadline(dl);
   // In text that uses capitals, a name written all lower-case ("serve vegan stuff") is a common word; all-lower-case
   // text (chat style) keeps lower-case names.
   const capitalised = tagged.length > 0 && /[A-Z]/.test(text);
@@ -117,8 +123,8 @@ export function createPiiDetector(): PiiDetector {
 const KEEP_SPANS = 1 << 18;
 
 export type PiiSpanDetector = {
-  /** The spans of `text`, valid until `done()` or the next call. */
-  readonly detect: (text: string, types?: ReadonlySet<PiiType>) => SpanList;
+  /** The spans of `text`, valid until `done()` or the next call; `clock`: a deadline, see detectSpans. */
+  readonly detect: (text: string, types?: ReadonlySet<PiiType>, clock?: DeadlineClock) => SpanList;
   /** Lets go of span arrays a large text needed. */
   readonly done: () => void;
 };
@@ -128,7 +134,7 @@ export function createPiiSpanDetector(): PiiSpanDetector {
   let scratch: TaggerScratch | undefined;
   let w: Work | undefined;
   return {
-    detect: (text, types) => detectSpans(text, types, (scratch ??= taggerScratch()), (w ??= work())),
+    detect: (text, types, clock) => detectSpans(text, types, (scratch ??= taggerScratch()), (w ??= work()), clock),
     done: () => {
       if (w === undefined) return;
       w.structured.release(KEEP_SPANS);

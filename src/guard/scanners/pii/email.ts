@@ -1,4 +1,5 @@
 /** @module E-mail recogniser: indexOf('@')-driven, bounded expansion on both sides, host validation. */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { isAsciiAlnum, lowerAscii } from './chars.js';
 import { validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
@@ -55,10 +56,13 @@ function badDots(text: string, s: number, e: number): boolean {
   return false;
 }
 
-export function findEmails(text: string, out: SpanList): void {
+/** `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. */
+export function findEmails(text: string, out: SpanList, dl?: DeadlineClock): void {
   const n = text.length;
   let from = 0;
+  let check = 0;
   for (let at = text.indexOf('@', from); at !== -1; at = text.indexOf('@', from)) {
+    if (at >= check) check = deadlineAt(dl, at);
     from = at + 1;
     let s = at;
     while (s > 0 && at - s < MAX_LOCAL && isLocalChar(text.charCodeAt(s - 1))) s--;

@@ -1,19 +1,23 @@
 /** @module IBAN recogniser: country letters + check digits at a word start, compact or in groups of four, mod-97 checked. */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { boundaryAfter, boundaryBefore, isAsciiAlnum } from './chars.js';
 import { ibanValid } from './checksums.js';
 import { KIND, type SpanList } from './spans.js';
 
 const MAX_IBAN = 34;
 
-export function findIbans(text: string, out: SpanList): void {
+/** `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. */
+export function findIbans(text: string, out: SpanList, dl?: DeadlineClock): void {
   const n = text.length;
   // Candidates (two letters, two digits) come from the regex engine, several times faster than a charCodeAt loop.
   const candidate = /[A-Za-z]{2}[0-9]{2}/g;
   let i = 0;
+  let check = 0;
   while (i + 4 <= n) {
     candidate.lastIndex = i;
     if (!candidate.test(text)) return;
     i = candidate.lastIndex - 4;
+    if (i >= check) check = deadlineAt(dl, i);
     if (!boundaryBefore(text, i)) {
       i++;
       continue;

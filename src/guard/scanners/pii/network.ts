@@ -1,4 +1,5 @@
 /** @module IP address and bare domain-name recognisers: one indexOf pass over '.' and one over ':'. */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { boundaryAfter, boundaryBefore, isAsciiAlnum, isAsciiLetter, isDigit, isHex } from './chars.js';
 import { BARE_TLDS, isBareTldAt, isPublicHostAt, validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
@@ -12,10 +13,12 @@ function isDottedChar(c: number): boolean {
 }
 
 /** Dotted tokens: all-digit ones are IPv4 candidates, the rest bare domain names with a known TLD. */
-function findDotted(text: string, out: SpanList): void {
+function findDotted(text: string, out: SpanList, dl: DeadlineClock | undefined): void {
   const n = text.length;
   let floor = 0;
+  let check = 0;
   for (let dot = text.indexOf('.', floor); dot !== -1; dot = text.indexOf('.', Math.max(dot + 1, floor))) {
+    if (dot >= check) check = deadlineAt(dl, dot);
     if (dot === 0 || dot + 1 >= n) continue;
     if (!isAsciiAlnum(text.charCodeAt(dot - 1)) || !isAsciiAlnum(text.charCodeAt(dot + 1))) continue;
     let s = dot;
@@ -54,10 +57,12 @@ function isV6Char(c: number): boolean {
   return isHex(c) || c === 58 || c === 46;
 }
 
-function findIpv6(text: string, out: SpanList): void {
+function findIpv6(text: string, out: SpanList, dl: DeadlineClock | undefined): void {
   const n = text.length;
   let floor = 0;
+  let check = 0;
   for (let col = text.indexOf(':', floor); col !== -1; col = text.indexOf(':', Math.max(col + 1, floor))) {
+    if (col >= check) check = deadlineAt(dl, col);
     let s = col;
     while (s > floor && col - s < 45 && isV6Char(text.charCodeAt(s - 1))) s--;
     let e = col + 1;
@@ -73,7 +78,8 @@ function findIpv6(text: string, out: SpanList): void {
   }
 }
 
-export function findNetwork(text: string, out: SpanList): void {
-  findDotted(text, out);
-  findIpv6(text, out);
+/** `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. */
+export function findNetwork(text: string, out: SpanList, dl?: DeadlineClock): void {
+  findDotted(text, out, dl);
+  findIpv6(text, out, dl);
 }

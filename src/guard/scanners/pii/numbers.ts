@@ -1,4 +1,5 @@
 /** @module Digit-group recognisers (credit card, US SSN, phone): one left-to-right pass, bounded chunks, validation. */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { boundaryAfter, boundaryBefore, isDigit } from './chars.js';
 import { containsAny, windowAfter, windowBefore } from './context.js';
 import { ssnValid } from './checksums.js';
@@ -254,16 +255,19 @@ function classify(text: string, c: Chunk, out: SpanList): void {
   }
 }
 
-export function findNumbers(text: string, out: SpanList, scratch?: NumberScratch): void {
+/** `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. */
+export function findNumbers(text: string, out: SpanList, scratch?: NumberScratch, dl?: DeadlineClock): void {
   const n = text.length;
   // The regex engine finds the next digit several times faster than a charCodeAt loop; prose has few digits.
   const digit = /[0-9]/g;
   let chunk: Chunk | undefined = scratch;
   let i = 0;
+  let check = 0;
   while (i < n) {
     digit.lastIndex = i;
     if (!digit.test(text)) return;
     i = digit.lastIndex - 1;
+    if (i >= check) check = deadlineAt(dl, i);
     if (!boundaryBefore(text, i)) {
       while (i < n && isDigit(text.charCodeAt(i))) i++;
       continue;

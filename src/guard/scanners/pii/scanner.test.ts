@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ScanTimeoutError } from '../../types.js';
 import { piiScanner } from './scanner.js';
 
 const ctx = { signal: new AbortController().signal, now: () => 0, logger: { warn: () => undefined } };
@@ -23,5 +24,15 @@ describe('pii scanner', () => {
     const r = await s.scan({ text: 'ana@corp.example.io 378-07-9520', stage: 'output', origin: 'completion' }, ctx);
     expect(r.text).toBe('ana@corp.example.io [US_SSN_1]');
     expect(() => piiScanner.parseOptions({ typo: 1 })).toThrow();
+  });
+
+  it('throws ScanTimeoutError on a large dense input once its deadline has passed, and scans normally after', async () => {
+    const s = piiScanner.create(piiScanner.parseOptions({}));
+    const dense = 'call 555 0100 or 4111 1111 1111 1112 on 2024-01-02, a.b@c.de http://h.io/p '.repeat(20_000);
+    const late = { ...ctx, now: () => 10, deadline: 5 };
+    expect(() => s.scan({ text: dense, stage: 'input', origin: 'user' }, late)).toThrow(ScanTimeoutError);
+    // Below the check stride a text is never checked: prompts pay no clock reads.
+    const r = await s.scan({ text: 'ana@corp.example.io', stage: 'input', origin: 'user' }, late);
+    expect(r.text).toBe('[EMAIL_1]');
   });
 });

@@ -1,4 +1,5 @@
 /** @module Greedy averaged-perceptron tagger for PERSON, ADDRESS and the other free-text types, over hashed features. */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import type { Entity, TaggedType } from './entity.js';
 import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
 import type { TaggerModel } from './tagger-model.js';
@@ -235,7 +236,10 @@ function pushSpans(t: Tokens, tags: Uint8Array, margin: Float32Array, cls: Uint8
 export const TAGGER_MAX_CHARS = 512 * 1024;
 export const TAGGER_MAX_SCORED = 60_000;
 
-/** Tags `text` and appends free-text entities; returns false when the work bound cut tagging short. */
+/**
+ * Tags `text` and appends free-text entities; returns false when the work bound cut tagging short. `dl`: a deadline
+ * checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never.
+ */
 export function tagEntities(
   model: TaggerModel,
   lexicon: Lexicon,
@@ -243,13 +247,16 @@ export function tagEntities(
   structured: readonly Entity[] | ClassSpans,
   out: Entity[],
   scratch: TaggerScratch = taggerScratch(Math.min(SEGMENT, text.length)),
+  dl?: DeadlineClock,
 ): boolean {
   const spans = Array.isArray(structured) ? classSpans(structured) : (structured as ClassSpans);
   let from = 0;
   let scored = 0;
   const limit = Math.min(text.length, TAGGER_MAX_CHARS);
+  let check = 0;
   while (from < limit) {
     if (scored >= TAGGER_MAX_SCORED) return false;
+    if (from >= check) check = deadlineAt(dl, from);
     let to = Math.min(limit, from + SEGMENT);
     if (to < limit) {
       // Backward scan bounded to half a segment: lastIndexOf would walk to the start of a text without spaces.

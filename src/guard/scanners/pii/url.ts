@@ -1,4 +1,5 @@
 /** @module URL recogniser: scheme URLs found by indexOf('://'), `www.` URLs, bounded extent and host validation. */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { boundaryBefore, isAsciiLetter, lowerAscii } from './chars.js';
 import { isPublicHostAt, validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
@@ -91,9 +92,12 @@ function isScheme(text: string, s: number, p: number): boolean {
   return false;
 }
 
-export function findUrls(text: string, out: SpanList): void {
+/** `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. */
+export function findUrls(text: string, out: SpanList, dl?: DeadlineClock): void {
   let from = 0;
+  let check = 0;
   for (let p = text.indexOf('://', from); p !== -1; p = text.indexOf('://', from)) {
+    if (p >= check) check = deadlineAt(dl, p);
     from = p + 3;
     let s = p;
     while (s > 0 && p - s < 6 && isAsciiLetter(text.charCodeAt(s - 1))) s--;
@@ -104,7 +108,9 @@ export function findUrls(text: string, out: SpanList): void {
     from = Math.max(from, e);
   }
   from = 0;
+  check = 0;
   for (let w = text.indexOf('www.', from); w !== -1; w = text.indexOf('www.', from)) {
+    if (w >= check) check = deadlineAt(dl, w);
     from = w + 4;
     if (!boundaryBefore(text, w) || (w >= 3 && text.startsWith('://', w - 3))) continue;
     const e = urlEnd(text, w);

@@ -2,6 +2,7 @@
  * @module Credentials given by name: `password = "…"`, `api_key: …`, `--password …`, `<PW>…</PW>`, `pw:…`, "my password
  * is …", `Authorization: Bearer …`, `user:pass@host` in URLs. Keyword hits are found with indexOf on a lower-cased copy.
  */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
 
 const MAX_VALUE = 256;
@@ -185,8 +186,11 @@ function lowerId(text: string, s: number, e: number): string {
   return (id.includes('\u0130') ? id.replaceAll('\u0130', 'i') : id).toLowerCase();
 }
 
-/** Named credentials. Stems are handled in STEMS order and each stem's hits in text order, as eleven indexOf passes did. */
-export function findAssignments(text: string, out: SecretEntity[]): void {
+/**
+ * Named credentials. Stems are handled in STEMS order and each stem's hits in text order, as eleven indexOf passes did.
+ * `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never.
+ */
+export function findAssignments(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   const n = text.length;
   // Every position where some stem starts, with the stems there. The stems are found case-insensitively in the text
   // itself: it used to be lower-cased whole first (with 'İ' as 'i', the one mapping that changes length) and searched
@@ -197,8 +201,10 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
   let hits = EMPTY;
   let masks = EMPTY;
   let count = 0;
+  let check = 0;
   while (re.test(text)) {
     const p = re.lastIndex - 1;
+    if (p >= check) check = deadlineAt(dl, p);
     if (count === hits.length) {
       const h = new Int32Array(Math.max(16, count * 2));
       h.set(hits);
@@ -220,10 +226,12 @@ export function findAssignments(text: string, out: SecretEntity[]): void {
     const stem = STEMS[k] as string;
     const bit = 1 << k;
     let from = 0;
+    check = 0;
     for (let j = 0; j < count; j++) {
       if (((masks[j] as number) & bit) === 0) continue;
       const hit = hits[j] as number;
       if (hit < from) continue;
+      if (hit >= check) check = deadlineAt(dl, hit);
       from = hit + stem.length;
       let s = hit;
       while (s > 0 && hit - s < 64 && isIdentAt(text, s - 1)) s--;

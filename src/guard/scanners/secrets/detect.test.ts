@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectSecrets, type SecretType } from './detect.js';
+import { ScanTimeoutError } from '../../types.js';
 import { secretsScanner } from './scanner.js';
 
 function found(text: string): [SecretType, string][] {
@@ -79,5 +80,14 @@ describe('secrets', () => {
     expect(r.verdict).toBe('redact');
     expect(r.text).toBe('a=[API_KEY_1] b=[API_KEY_1]');
     expect(r.findings[0]?.type).toBe('secrets.api_key');
+  });
+
+  it('throws ScanTimeoutError on a large dense input once its deadline has passed', () => {
+    const s = secretsScanner.create(secretsScanner.parseOptions({}));
+    const dense = 'api_key = "sk-abc" password: hunter2 token=xyz '.repeat(40_000);
+    const late = { signal: new AbortController().signal, now: () => 10, logger: { warn: () => undefined }, deadline: 5 };
+    expect(() => s.scan({ text: dense, stage: 'input', origin: 'user' }, late)).toThrow(ScanTimeoutError);
+    expect(() => detectSecrets(dense, late)).toThrow(ScanTimeoutError);
+    expect(detectSecrets(dense.slice(0, 70_000), { now: () => 0, deadline: 5 }).length).toBeGreaterThan(0);
   });
 });

@@ -1,4 +1,5 @@
 /** @module detectSecrets: provider formats, private keys, named credentials and auth headers, resolved without overlaps. */
+import { checkDeadline, type DeadlineClock, deadlineFor } from '../../types.js';
 import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findWebhooks } from './assignments.js';
 import type { SecretEntity } from './filters.js';
 import { findKnownFormats } from './known.js';
@@ -61,15 +62,21 @@ function sortByStart(entities: SecretEntity[]): SecretEntity[] {
   return a;
 }
 
-/** UTF-16 offsets, end exclusive, non-overlapping, sorted by start. */
-export function detectSecrets(text: string): SecretEntity[] {
+/**
+ * UTF-16 offsets, end exclusive, non-overlapping, sorted by start. Throws ScanTimeoutError once `clock.deadline` has
+ * passed (checked between passes and inside the long ones, only for a text of at least DEADLINE_STRIDE code units).
+ */
+export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity[] {
+  const dl = deadlineFor(clock, text.length);
   const found: SecretEntity[] = [];
   findPrivateKeys(text, found);
-  findKnownFormats(text, found);
+  findKnownFormats(text, found, dl);
   findWebhooks(text, found);
   findHeaderAndUrlCredentials(text, found);
   findSecureStrings(text, found);
-  findAssignments(text, found);
+  checkDeadline(dl);
+  findAssignments(text, found, dl);
+  checkDeadline(dl);
   const out: SecretEntity[] = [];
   for (const e of sortByStart(found)) {
     const last = out[out.length - 1];

@@ -1,4 +1,5 @@
 /** @module Token pass for provider formats and JWTs: one scan over token-character runs, first-character dispatch. */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from './filters.js';
 import { type Format, FORMATS, inCharset } from './known-formats.js';
 
@@ -82,13 +83,16 @@ function jwtEnd(text: string, s: number, e: number): number {
   return p;
 }
 
-export function findKnownFormats(text: string, out: SecretEntity[]): void {
+/** `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. */
+export function findKnownFormats(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   const n = text.length;
   // The next run of MIN_RUN token characters; a literal per call, as it keeps a lastIndex.
   const run = /[0-9A-Za-z+/._-]{16}/g;
   let i = 0;
   let segEnd = -1;
+  let check = 0;
   while (i < n) {
+    if (i >= check) check = deadlineAt(dl, i);
     if (i > segEnd) {
       // A run never crosses a space, so a space-delimited segment shorter than 16 (a word of prose) holds no run
       // long enough to examine: indexOf finds the spaces far faster than this loop tests each character.

@@ -1,7 +1,7 @@
 /** @module The `secrets` scanner: API keys, passwords and private keys as findings, redacted with numbered placeholders. */
 import { z } from 'zod';
 import type { Finding } from '../../../core/finding.js';
-import { defineScanner, type Scanner, type ScannerDefinition } from '../../types.js';
+import { checkDeadline, defineScanner, deadlineFor, type Scanner, type ScannerDefinition } from '../../types.js';
 import { detectSecrets } from './detect.js';
 import type { SecretEntity, SecretType } from './filters.js';
 
@@ -119,8 +119,8 @@ function create(options: SecretsOptions): SecretsScanner {
     stages: ['input', 'output'],
     mode: 'cpu',
     options,
-    scan(input) {
-      const found = detectSecrets(input.text);
+    scan(input, ctx) {
+      const found = detectSecrets(input.text, ctx);
       const entities = found.length === 0 || options.types.size === SECRET_TYPES.length ? found : found.filter((e) => options.types.has(e.type));
       if (entities.length === 0) return Promise.resolve({ verdict: 'pass', score: 0, findings: [] });
       // A loop, not Math.max(...spread): a 4 MiB text can hold more secrets than the call stack takes arguments.
@@ -131,6 +131,7 @@ function create(options: SecretsOptions): SecretsScanner {
         findings[i] = { type: FINDING_TYPE[e.type], score: e.score, start: e.start, end: e.end };
         if (e.score > score) score = e.score;
       }
+      checkDeadline(deadlineFor(ctx, input.text.length));
       return Promise.resolve({ verdict: 'redact', score, findings, text: redact(input.text, entities) });
     },
   };

@@ -28,7 +28,7 @@ export const smuggling = defineScanner<SmugglingOptions>({
       id: 'smuggling',
       stages: ['input', 'output'],
       mode: 'cpu',
-      scan: async (input) => scanSmuggling(input.text, options, confusables),
+      scan: async (input, ctx) => scanSmuggling(input.text, options, confusables, ctx),
     };
   },
 });

@@ -1,5 +1,5 @@
 /** @module One linear pass over a text for Unicode smuggling; a second pass builds the cleaned text when needed. */
-import type { Finding, ScanResult } from '../../types.js';
+import { checkDeadline, deadlineAt, type DeadlineClock, deadlineFor, type Finding, type ScanResult } from '../../types.js';
 import {
   TAG_FIRST, TAG_LAST, VS_SUPP_FIRST, isBidiControl, isBidiMark, isEmojiContext, isIdeograph, isJoinerScript,
   isConfusable, isLatinLetter, isVariationSelector, isWordLetter, isZeroWidth, latinOf, variationSelectorByte,
@@ -75,12 +75,17 @@ function isAsciiLetter(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
 
-export function scanSmuggling(text: string, opts: SmugglingOptions, confusables: Confusables): ScanResult {
+/**
+ * `clock`: throws ScanTimeoutError once `clock.deadline` has passed, checked every DEADLINE_STRIDE code units and only
+ * for a text at least that long (see guard/deadline.ts).
+ */
+export function scanSmuggling(text: string, opts: SmugglingOptions, confusables: Confusables, clock?: DeadlineClock): ScanResult {
   // Everything this scanner looks for is outside ASCII, and an all-ASCII text (most prompts) passes: the regex engine
   // answers that several times faster than the loop below, which also jumps over long ASCII runs with it.
   const wide = /[\u0080-\uffff]/g;
   if (!wide.test(text)) return { verdict: 'pass', score: 0, findings: [] };
   const n = text.length;
+  const dl = deadlineFor(clock, n);
   const a: Acc = { findings: [], max: opts.maxFindings, n, overflow: undefined, mask: undefined, marks: 0, score: 0, payload: false };
   const homoglyphs = opts.homoglyphs;
   let wStart = -1;
@@ -91,7 +96,9 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
   let prev = -1; // previous visible code point, for context rules
   let i = 0;
   let asciiRun = 0;
+  let check = 0;
   while (i < n) {
+    if (i >= check) check = deadlineAt(dl, i);
     const c0 = text.charCodeAt(i);
     if (c0 < 0x80 && ++asciiRun > ASCII_JUMP) {
       // A long ASCII run: jump to the next non-ASCII character. Only the word open at the run's start (it may hold a
@@ -274,14 +281,15 @@ export function scanSmuggling(text: string, opts: SmugglingOptions, confusables:
   if (findings.length === 0 && overflow === undefined) return { verdict: 'pass', score: 0, findings: [] };
   if (overflow !== undefined) for (const type of overflow) findings.push({ type, score });
   if (payload) return { verdict: 'block', score, findings };
-  return { verdict: 'redact', score, findings, text: mask === undefined ? text : clean(text, mask, a.marks, confusables) };
+  checkDeadline(dl);
+  return { verdict: 'redact', score, findings, text: mask === undefined ? text : clean(text, mask, a.marks, confusables, dl) };
 }
 
 /** Above this many marked ranges, the cleaned text is assembled in a code-unit buffer rather than from slices. */
 const MANY_MARKS = 1024;
 
-function clean(text: string, mask: Uint8Array, marks: number, confusables: Confusables): string {
-  if (marks > MANY_MARKS) return cleanFragmented(text, mask, confusables);
+function clean(text: string, mask: Uint8Array, marks: number, confusables: Confusables, dl: DeadlineClock | undefined): string {
+  if (marks > MANY_MARKS) return cleanFragmented(text, mask, confusables, dl);
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
@@ -298,7 +306,7 @@ function clean(text: string, mask: Uint8Array, marks: number, confusables: Confu
  * The same result for a text with many marks (4 MiB of interleaved invisible characters): one string per slice
  * there made millions of short-lived strings and most of the scan's time went to collecting them.
  */
-function cleanFragmented(text: string, mask: Uint8Array, confusables: Confusables): string {
+function cleanFragmented(text: string, mask: Uint8Array, confusables: Confusables, dl: DeadlineClock | undefined): string {
   const n = text.length;
   // One chunk-sized buffer turned into a string whenever full, not a buffer the size of the text: 8 MB of fresh
   // external memory per scan of a 4 MiB text brought on full garbage collections.
@@ -306,6 +314,7 @@ function cleanFragmented(text: string, mask: Uint8Array, confusables: Confusable
   const buf = new Uint16Array(CHUNK);
   let k = 0;
   let out = '';
+  let check = 0;
   for (let i = 0; i < n; i++) {
     const m = mask[i];
     if (m === STRIP) continue;
@@ -317,6 +326,7 @@ function cleanFragmented(text: string, mask: Uint8Array, confusables: Confusable
     if (k === CHUNK) {
       out += String.fromCharCode.apply(null, buf as unknown as number[]);
       k = 0;
+      if (i >= check) check = deadlineAt(dl, i); // here, off the per-character path
     }
     buf[k++] = c;
   }
