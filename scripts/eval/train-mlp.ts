@@ -4,6 +4,7 @@
  * loss. Deterministic given the seed (one PRNG drives init, shuffling and dropout).
  */
 import type { Vec } from './train-binary.js';
+import { mulberry32 } from './prng.js';
 
 export type Mlp = {
   /** Feature slots, a power of two; a feature id uses slot `id & (inputs - 1)`. */
@@ -66,21 +67,10 @@ export type MlpConfig = {
 
 export type MlpInstance = { readonly v: Vec; readonly y: 0 | 1; readonly w: number };
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Trains; `probe(epoch, model)` is called after every `probeEvery`-th epoch and the last. */
 export function trainMlp(inst: readonly MlpInstance[], c: MlpConfig, probe?: (epoch: number, m: Mlp) => void, probeEvery = 2): Mlp {
   // Dense while training (every slot has its row); `compactMlp` keeps the rows worth committing.
-  const r = rng(c.seed);
+  const r = mulberry32(c.seed);
   const H = c.hidden;
   const inputs = 2 ** c.bits;
   const mask = inputs - 1;

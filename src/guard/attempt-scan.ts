@@ -30,26 +30,16 @@ const thrown = (e: unknown): ScanFailure => (e instanceof ScanTimeoutError ? 'ti
  * (runner.ts scanContextOf), and most scanners never look.
  */
 function withDeadline(ctx: ScanContext, deadline: number): ScanContext {
-  const request = ctx.request;
-  if (request === undefined) {
-    return {
-      get signal(): AbortSignal {
-        return ctx.signal;
-      },
-      now: ctx.now,
-      logger: ctx.logger,
-      deadline,
-    };
-  }
-  return {
+  const c = {
     get signal(): AbortSignal {
       return ctx.signal;
     },
     now: ctx.now,
     logger: ctx.logger,
-    request,
     deadline,
   };
+  // Object.assign, not a spread: a spread would read the signal getter and make the lazy signal.
+  return ctx.request === undefined ? c : Object.assign(c, { request: ctx.request });
 }
 
 /**
