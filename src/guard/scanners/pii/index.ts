@@ -3,4 +3,4 @@ export { piiScanner, DEFAULT_PII_TYPES, type PiiOptions, type PiiScanner } from 
 export { detectEntities } from './detect.js';
 export { PII_TYPES, type Entity, type PiiType } from './entity.js';
 export { createPseudonymiser, type Detector, type Pseudonymiser, type PseudonymiserOptions, type Restorer } from './pseudonymise.js';
-export { PLACEHOLDER } from './placeholders.js';
+export { PLACEHOLDER } from '../../text/placeholders.js';

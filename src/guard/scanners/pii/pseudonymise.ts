@@ -3,7 +3,7 @@
  * placeholders in the answer become values again for the caller, also across streamed chunks.
  */
 import { detectEntities } from './detect.js';
-import { numberPerText, PLACEHOLDER, replaceSpans, type Span } from './placeholders.js';
+import { numberPerText, PLACEHOLDER, replaceSpans, type Span } from '../../text/placeholders.js';
 import { resolveOverlaps } from './resolve.js';
 
 export type Detector = (text: string) => readonly Span[];

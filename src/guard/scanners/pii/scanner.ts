@@ -4,7 +4,7 @@ import type { Finding } from '../../../core/finding.js';
 import { checkDeadline, defineScanner, deadlineFor, type Scanner, type ScannerDefinition } from '../../types.js';
 import { createPiiSpanDetector } from './detect.js';
 import { PII_TYPES, type PiiType } from './entity.js';
-import { redactNumbered } from './placeholders.js';
+import { redactNumbered } from '../../text/placeholders.js';
 
 /** Types reported when the config names none: the free-text extras (DATE_TIME, AGE, ...) are too noisy to redact by default. */
 export const DEFAULT_PII_TYPES: readonly PiiType[] = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'IP_ADDRESS', 'US_SSN', 'URL', 'US_DRIVER_LICENSE', 'PERSON', 'ADDRESS'];
