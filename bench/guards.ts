@@ -83,10 +83,10 @@ const direct = (name: string, s: Scanner): Subject => ({
 
 /** Through runGuards, as the gateway calls it: policy lookups, per-scanner timing, findings, redactions threaded on. */
 function pipeline(name: string, scanners: Scanner[]): Subject {
-  // The default 50 ms per-scanner limit would fail a 4 MiB run closed at the first slow scanner and hide the rest:
-  // the limit is raised here and each scanner's own time is reported next to the total instead.
+  // The default 50 ms limits (per scanner and for the stage) would fail a 4 MiB run closed at the first slow scanner
+  // and hide the rest: they are raised here and each scanner's own time is reported next to the total instead.
   const rule = (action: 'block' | 'redact') => ({ action, timeoutMs: 60_000 });
-  const policy = resolveGuardPolicy({ input: { injection: rule('block'), pii: rule('redact'), secrets: rule('redact'), smuggling: rule('redact') } });
+  const policy = resolveGuardPolicy({ budgetMs: 60_000, input: { injection: rule('block'), pii: rule('redact'), secrets: rule('redact'), smuggling: rule('redact') } });
   return {
     name: `${name} (${scanners.map((s) => s.id).join('+')})`,
     run: (text) => runGuards('input', [{ text, origin: 'user', ref: 0 }] as ScanText<number>[], scanners, policy, runCtx),
@@ -94,8 +94,8 @@ function pipeline(name: string, scanners: Scanner[]): Subject {
 }
 
 /**
- * Through runGuards with each scanner's default time limit (50 ms): what a 4 MiB request costs in the gateway. A
- * scanner that stops at its deadline fails closed; `reason` is the runner's logged failure reason (timeout, overrun).
+ * Through runGuards with the default time limits (50 ms per scanner and 50 ms for the stage): what a 4 MiB request
+ * costs in the gateway. A scanner that stops at its deadline fails closed; `reason` is the runner's logged failure reason (timeout, overrun).
  */
 function pipelineDefaultLimit(name: string, scanners: Scanner[]): Subject & { reason: () => string } {
   const policy = resolveGuardPolicy({ input: { injection: 'block', pii: 'redact', secrets: 'redact', smuggling: 'redact' } });
@@ -206,7 +206,7 @@ for (const s of subjects) {
   }
 }
 
-// The same inputs with the default 50 ms limit: cooperative scanners (pii, secrets, smuggling) stop near it.
+// The same inputs with the default 50 ms limits: cooperative scanners (pii, secrets, smuggling) stop near them.
 const limited = [
   pipelineDefaultLimit('50 ms: pipeline', [smug, injection, pii, secrets]),
   pipelineDefaultLimit('50 ms: pipeline w/o injection', [smug, pii, secrets]),

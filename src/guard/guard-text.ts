@@ -1,6 +1,6 @@
 /** @module One text through the enabled scanners of a stage: policy actions per finding, redactions threaded in order. */
 import type { GuardAction, Stage, TextOrigin } from '../core/finding.js';
-import { attemptScan, type GuardTimers } from './attempt-scan.js';
+import { attemptScan, type GuardTimers, type ScanAttempt } from './attempt-scan.js';
 import { findingAction, scannerEnabled, scannerSettings, type ResolvedGuardPolicy } from './policy.js';
 import type { Finding, ScanContext, ScanResult, Scanner } from './types.js';
 
@@ -37,9 +37,13 @@ export function planGuards(stage: Stage, scanners: readonly Scanner[], policy: R
 
 export type GuardTextResult = { readonly text: string; readonly blocked: boolean };
 
+/** What a scanner gets when the stage budget is gone before its turn: it does not run, and fails as a timeout. */
+const BUDGET_SPENT: ScanAttempt = Object.freeze({ ok: false, reason: 'timeout', ms: 0 });
+
 /**
  * Runs every step on `text`, threading redacted text to the next step; stops at the first block (fail fast: the
- * remaining scanners could not change the outcome and an attacker should not buy more CPU).
+ * remaining scanners could not change the outcome and an attacker should not buy more CPU). `budgetEnd` (ctx.now()
+ * time) caps every step's limit, so the steps together stop by it whatever their own limits add up to.
  */
 export async function guardText(
   stage: Stage,
@@ -50,12 +54,14 @@ export async function guardText(
   ctx: ScanContext,
   timers: GuardTimers,
   sink: GuardTextSink,
+  budgetEnd: number,
 ): Promise<GuardTextResult> {
   let current = text;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i] as GuardStep;
     const id = step.scanner.id;
-    const attempt = await attemptScan(step.scanner, { text: current, stage, origin }, ctx, step.timeoutMs, timers);
+    const limit = Math.min(step.timeoutMs, budgetEnd - ctx.now());
+    const attempt = limit > 0 ? await attemptScan(step.scanner, { text: current, stage, origin }, ctx, limit, timers) : BUDGET_SPENT;
     sink.timing(i, attempt.ms);
     if (!attempt.ok) {
       ctx.logger.warn({ scannerId: id, stage, reason: attempt.reason, ms: attempt.ms }, 'guard scanner failed');

@@ -27,6 +27,11 @@ export const guardPolicySchema = z
     output: stageSchema.optional(),
     /** Replace PII and secrets by placeholders the provider sees, and put the values back in the answer for the caller. */
     pseudonymise: z.boolean().optional(),
+    /**
+     * Milliseconds all scanners of one stage may spend on one request together (every text, every scanner; for a
+     * stream, on each window). A scanner that would run past it stops at it and fails per its `onError`.
+     */
+    budgetMs: z.number().positive().max(60_000).optional(),
   })
   .strict();
 
@@ -34,6 +39,8 @@ export type GuardPolicyConfig = z.infer<typeof guardPolicySchema>;
 type StageConfig = NonNullable<GuardPolicyConfig['input']>;
 
 export const DEFAULT_TIMEOUT_MS = 50;
+/** The stage budget: with it no request waits more than this on its input (or output) scan, however many scanners run. */
+export const DEFAULT_BUDGET_MS = 50;
 
 export type ResolvedRule = {
   /** Undefined when a scope only tuned `onError`/`timeoutMs` for a key and no scope set its action. */
@@ -51,7 +58,12 @@ export type ResolvedStagePolicy = {
   readonly parentsOfActive: ReadonlySet<string>;
 };
 
-export type ResolvedGuardPolicy = { readonly input: ResolvedStagePolicy; readonly output: ResolvedStagePolicy };
+export type ResolvedGuardPolicy = {
+  readonly input: ResolvedStagePolicy;
+  readonly output: ResolvedStagePolicy;
+  /** Per stage and request: the most specific scope's `budgetMs`, else DEFAULT_BUDGET_MS. */
+  readonly budgetMs: number;
+};
 
 type Entry = { action?: GuardAction | undefined; onError?: 'block' | 'pass' | undefined; timeoutMs?: number | undefined };
 
@@ -116,6 +128,7 @@ export function resolveGuardPolicy(
   return Object.freeze({
     input: resolveStage(scopes.map((s) => s?.input)),
     output: resolveStage(scopes.map((s) => s?.output)),
+    budgetMs: tenantOverride?.budgetMs ?? modelOverride?.budgetMs ?? global?.budgetMs ?? DEFAULT_BUDGET_MS,
   });
 }
 

@@ -118,7 +118,7 @@ describe('runGuards', () => {
       expect(r.outcome).toBe('blocked');
       expect(r.blockedBy).toEqual([{ scannerId: 'walk', type: 'GW_GUARD_SCANNER_FAILED' }]);
       expect(warnings.at(-1)).toMatchObject({ scannerId: 'walk', reason: 'timeout' });
-      expect(seen.deadline).toBe(0.25 + 1); // start + timeoutMs on the run's clock
+      expect(seen.deadline).toBe(0.75 + 1); // start + timeoutMs; the start is the third clock read (budget, budget left, start)
       expect(seen.reached).toBeLessThan(big.length / 8);
     });
 
@@ -129,6 +129,45 @@ describe('runGuards', () => {
       expect(r.findings).toEqual([{ scannerId: 'walk', type: 'GW_GUARD_SCANNER_FAILED', count: 1, action: 'flag' }]);
       expect(warnings.at(-1)).toMatchObject({ scannerId: 'walk', reason: 'timeout' });
       expect(seen.reached).toBeLessThan(big.length / 8);
+    });
+
+    it('gives all scanners of a stage one budget: limits that add up past it are cut to what is left', async () => {
+      let t = 0;
+      const clock: GuardRunContext = { ...ctx, now: () => t };
+      const deadlines: (number | undefined)[] = [];
+      // Each takes 30 ms of the run's clock, within its own 50 ms limit; three of them would take 90 ms.
+      const slow = (id: string) => fake(id, (_input, c) => {
+        deadlines.push(c.deadline);
+        t += 30;
+        return PASS;
+      });
+      const [a, b, c] = [slow('a'), slow('b'), slow('c')];
+      const r = await runGuards('input', texts('x'), [a, b, c], resolveGuardPolicy({ input: { a: 'flag', b: 'flag', c: 'flag' }, budgetMs: 50 }), clock);
+      expect(deadlines).toEqual([50, 50]); // b starts at 30 with 20 ms left, not 50
+      expect(r.outcome).toBe('blocked');
+      expect(warnings.at(-1)).toMatchObject({ scannerId: 'b', reason: 'overrun' });
+      expect(c.calls).toEqual([]);
+    });
+
+    it('spreads the budget over every text of the request, and fails a scanner whose turn comes after it as a timeout', async () => {
+      let t = 0;
+      const clock: GuardRunContext = { ...ctx, now: () => t };
+      const s = fake('s', () => {
+        t += 20;
+        return PASS;
+      });
+      const p = resolveGuardPolicy({ input: { s: { action: 'flag', onError: 'pass' } }, budgetMs: 40 });
+      const r = await runGuards('input', texts('one', 'two', 'three'), [s], p, clock);
+      expect(s.calls).toEqual(['one', 'two']);
+      expect(r.outcome).toBe('pass'); // onError pass: recorded, not blocked
+      expect(r.findings).toEqual([{ scannerId: 's', type: 'GW_GUARD_SCANNER_FAILED', count: 1, action: 'flag' }]);
+      expect(warnings.at(-1)).toMatchObject({ scannerId: 's', reason: 'timeout', ms: 0 });
+    });
+
+    it('takes the budget from the most specific scope, 50 ms by default', () => {
+      expect(resolveGuardPolicy({}).budgetMs).toBe(50);
+      expect(resolveGuardPolicy({ budgetMs: 80 }, { budgetMs: 30 }).budgetMs).toBe(30);
+      expect(resolveGuardPolicy({ budgetMs: 80 }, { budgetMs: 30 }, { budgetMs: 120 }).budgetMs).toBe(120);
     });
 
     it('reports a rejection with ScanTimeoutError from an async scanner as a timeout too', async () => {

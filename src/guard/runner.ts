@@ -95,8 +95,9 @@ export class ReportAccumulator implements GuardTextSink {
 
 /**
  * Runs the stage's enabled scanners (in the order given) over every text, including tool results and documents,
- * since indirect injection arrives there. Returns as soon as a finding blocks. Never throws for a scanner's sake:
- * failures become `GW_GUARD_SCANNER_FAILED` findings that block unless the scanner's policy says `onError: pass`.
+ * since indirect injection arrives there, within the policy's stage budget (`budgetMs`, all texts together).
+ * Returns as soon as a finding blocks. Never throws for a scanner's sake: failures (a timeout included) become
+ * `GW_GUARD_SCANNER_FAILED` findings that block unless the scanner's policy says `onError: pass`.
  */
 export async function runGuards<R>(
   stage: Stage,
@@ -112,8 +113,9 @@ export async function runGuards<R>(
   const timers = ctx.timers ?? hostTimers;
   const acc = new ReportAccumulator(steps);
   const changed = new Map<R, string>();
+  const budgetEnd = ctx.now() + policy.budgetMs;
   for (const t of texts) {
-    const r = await guardText(stage, t.text, t.origin, steps, policy, scanCtx, timers, acc);
+    const r = await guardText(stage, t.text, t.origin, steps, policy, scanCtx, timers, acc, budgetEnd);
     if (r.blocked) {
       acc.blocked = true;
       break;

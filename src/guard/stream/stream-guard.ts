@@ -73,7 +73,7 @@ export function createStreamGuard(scanners: readonly Scanner[], policy: Resolved
   };
 
   const scan = async (window: string): Promise<string | undefined> => {
-    const r = await guardText('output', window, origin, steps, policy, scanCtx, timers, sinkFor(state.base));
+    const r = await guardText('output', window, origin, steps, policy, scanCtx, timers, sinkFor(state.base), scanCtx.now() + policy.budgetMs);
     if (!r.blocked) return r.text;
     acc.blocked = true;
     state.blocked = acc.report<never>('output', new Map<never, string>(), state.redacted);
