@@ -17,7 +17,7 @@ const EXACT_SEGMENTS: ReadonlyMap<string, SecretType> = new Map([
   ['auth', 'API_KEY'], ['credential', 'API_KEY'], ['credentials', 'API_KEY'], ['creds', 'API_KEY'],
 ]);
 /** Stems that may be glued to other words inside one segment (userpassword, secretaccesskey, accesstoken). */
-const GLUED: readonly [string, SecretType][] = [['password', 'PASSWORD'], ['passwd', 'PASSWORD'], ['secret', 'API_KEY'], ['token', 'API_KEY'], ['apikey', 'API_KEY'], ['accesskey', 'API_KEY'], ['privatekey', 'API_KEY']];
+const GLUED: readonly [string, SecretType][] = [['password', 'PASSWORD'], ['passwd', 'PASSWORD'], ['secret', 'API_KEY'], ['token', 'API_KEY'], ['apikey', 'API_KEY'], ['accesskey', 'API_KEY'], ['secretkey', 'API_KEY'], ['privatekey', 'API_KEY']];
 /** Glued words that contain a stem but name no secret. */
 const NOT_SECRET = new Set(['secretary', 'tokenizer', 'tokenize', 'tokens', 'keyboard', 'keys', 'keyword', 'passenger', 'passengers', 'passport', 'password_confirmation_label']);
 

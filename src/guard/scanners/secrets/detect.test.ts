@@ -23,6 +23,18 @@ describe('secrets', () => {
     ['curl -H "Authorization: Bearer eyJGRpVu1c2VzY2-823r_db32hbf4W1lbj"', 'API_KEY', 'eyJGRpVu1c2VzY2-823r_db32hbf4W1lbj'],
     ['api_key: "DvMB_glvwjlEQ_uqIyn8k"', 'API_KEY', 'DvMB_glvwjlEQ_uqIyn8k'],
     ['%define token 4b9aQ7Zx2LmP8vR3tY6uW1cE5', 'API_KEY', '4b9aQ7Zx2LmP8vR3tY6uW1cE5'],
+    // Provider-shaped tokens not in the format list: a short word prefix, then a random body.
+    ['cfat_ldxiugEl907l4fW6ViLbhZled5GG95J90dRk9JaDx4mIbbM4', 'API_KEY', 'cfat_ldxiugEl907l4fW6ViLbhZled5GG95J90dRk9JaDx4mIbbM4'],
+    ['SONAR=squ_944fb17dc1ca18eb2750b6238e5c5ad27b68aaab', 'API_KEY', 'squ_944fb17dc1ca18eb2750b6238e5c5ad27b68aaab'],
+    ['glagent-ZQmgbRr-Ydu5YehnXCGiiSLxjd53EkFnYapS7A4TwyNE8Y2XVg # agent', 'API_KEY', 'glagent-ZQmgbRr-Ydu5YehnXCGiiSLxjd53EkFnYapS7A4TwyNE8Y2XVg'],
+    ['tgp_v1_45j-rhExaIPrLzTp--mCXcQwaWyNYUK86IG0_XWnNqc', 'API_KEY', 'tgp_v1_45j-rhExaIPrLzTp--mCXcQwaWyNYUK86IG0_XWnNqc'],
+    // A token as a path segment of a URL.
+    ['GET https://h.example/api/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/part', 'API_KEY', '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'],
+    // A random quoted string handed to code, named or not.
+    ["k = 'oy2mlf2v7jl2firuegfqwzc4zxyebz3ethzd14g4hw4iAm'", 'API_KEY', 'oy2mlf2v7jl2firuegfqwzc4zxyebz3ethzd14g4hw4iAm'],
+    ['{"SQT": "EAAAEEPtuW9FnP_CuCV-3DFPB54M7YWBUVEFOWKPRVMWEJYMODIDAEX4FASS64NF"}', 'API_KEY', 'EAAAEEPtuW9FnP_CuCV-3DFPB54M7YWBUVEFOWKPRVMWEJYMODIDAEX4FASS64NF'],
+    ["define( 'DB_PASSWORD' , '2Arh5dA1Sn0ywiVYdnpwr3aLzZDJPNG' );", 'PASSWORD', '2Arh5dA1Sn0ywiVYdnpwr3aLzZDJPNG'],
+    ['"AwsSecretKey": "J38YmIgn7dH6cw4W+yqoRgjsFsWvysFjfVcpCh7O9Yyv9/qNvNI"', 'API_KEY', 'J38YmIgn7dH6cw4W+yqoRgjsFsWvysFjfVcpCh7O9Yyv9/qNvNI'],
   ];
   it.each(accepted)('finds a secret in %j', (text, type, value) => {
     expect(found(text)).toContainEqual([type, value]);
@@ -32,6 +44,24 @@ describe('secrets', () => {
     const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAL1/hJjtuMbjbVXo6wYT1SxiROOvwgffVSvOAk5aN2d4wYTC25k3\nsklfpdwxvkjh4iGB6==\n-----END RSA PRIVATE KEY-----';
     const types = found(pem).map(([t]) => t);
     expect(types).toEqual(['PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY']);
+  });
+
+  const keyLines = [
+    'QMnczlCtGqUmeAwimQ+IyMkyV0KJYwV/PFCXjfQ2G/mnN88OtWcz793omSsWmwGc',
+    'iAViSZ0A0JWpTZHnZs8DDpmuDcydnyLMJDXHyOqtVe0lmWxpSTmfESFlSKeveYeY',
+    '5Wq3vumtleWydYNgxgwwaPEApnr+uCk2J0Ye0+BjFRJHfPT4oBHzfrvWZq3lTnMJ',
+  ];
+  it('reports key body lines whose header is not in the text, behind comment marks or a log timestamp', () => {
+    const commented = keyLines.map((l) => `  *  ${l}`).join('\n');
+    expect(found(`/**\n${commented}\n */`)).toEqual(keyLines.map((l) => ['PRIVATE_KEY', l]));
+    const logged = keyLines.map((l) => `2026-04-26 12:36:01 ${l}`).join('\n');
+    expect(found(logged).map(([t]) => t)).toEqual(['PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY']);
+  });
+
+  it('leaves two such lines, and base64 wrapped at MIME width, alone', () => {
+    expect(found(keyLines.slice(0, 2).join('\n'))).toEqual([]);
+    const mime = keyLines.map((l) => `${l}${l.slice(0, 12)}`).join('\n'); // 76 per line
+    expect(found(mime)).toEqual([]);
   });
 
   it('takes a word after a key name and a space as a value only when it is long and random', () => {
@@ -51,13 +81,25 @@ describe('secrets', () => {
     'AGE-SECRET-KEY-1KZYHJJGJ5DEC3RXGPEUA97WG99HU4Z3Z9ZK69GHAFZWJ08SFVF0QZ3WFSX',
     'author = "M$Bn0Tf0YHD"',
     'the passengers: ["quickBrown", "lazyDog"]',
+    // Digests, ids and names that share a token's shape.
+    '<script integrity="sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC"></script>',
+    'invoice in_0KVnBvo2ZNzxqgUA4dPhPB3i was paid',
+    'call user_profile_settings_manager_version_two now',
+    'from = "sklearn.decomposition.PCA"',
+    'commit = "9f86d081884c7d659a2feb7aa4c2d1b3d8fd3b2e"',
+    'id: "123e4567-e89b-12d3-a456-426614174000"',
+    "It's the team's plan, isn't it? Don't worry, we'll ship it.",
   ];
   it.each(placeholders)('does not flag placeholder or non-secret %j', (text) => {
     expect(found(text)).toEqual([]);
   });
 
   it('scans 100 KB of near-matches in bounded time', () => {
-    for (const text of ['password='.repeat(12_000), 'sk-'.repeat(35_000), '-----BEGIN '.repeat(10_000), 'eyJ.'.repeat(25_000), 'A'.repeat(100_000)]) {
+    const near = [
+      'password='.repeat(12_000), 'sk-'.repeat(35_000), '-----BEGIN '.repeat(10_000), 'eyJ.'.repeat(25_000), 'A'.repeat(100_000),
+      "k = 'a1B".repeat(12_000), 'abc_def-'.repeat(12_000), `${'x9Y'.repeat(21)}z\n`.repeat(1_500),
+    ];
+    for (const text of near) {
       const t = performance.now();
       detectSecrets(text);
       expect(performance.now() - t).toBeLessThan(1500);

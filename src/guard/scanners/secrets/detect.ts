@@ -3,7 +3,8 @@ import { checkDeadline, type DeadlineClock, deadlineFor } from '../../types.js';
 import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findWebhooks } from './assignments.js';
 import type { SecretEntity } from './filters.js';
 import { findKnownFormats } from './known.js';
-import { findPrivateKeys } from './pem.js';
+import { findOpaqueQuoted } from './opaque.js';
+import { findHeadlessKeyLines, findPrivateKeys } from './pem.js';
 import { sortByStart } from '../../text/sort-spans.js';
 
 export type { SecretEntity, SecretType } from './filters.js';
@@ -20,6 +21,7 @@ export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity
   const dl = deadlineFor(clock, text.length);
   const found: SecretEntity[] = [];
   findPrivateKeys(text, found);
+  findHeadlessKeyLines(text, found, dl);
   findKnownFormats(text, found, dl);
   findWebhooks(text, found);
   findHeaderAndUrlCredentials(text, found);
@@ -27,6 +29,7 @@ export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity
   checkDeadline(dl);
   findAssignments(text, found, dl);
   checkDeadline(dl);
+  findOpaqueQuoted(text, found, dl);
   const out: SecretEntity[] = [];
   for (const e of sortByStart(found)) {
     const last = out[out.length - 1];

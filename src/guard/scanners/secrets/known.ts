@@ -132,15 +132,84 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
       out.push({ type: 'API_KEY', start: s, end: jwt, score: 0.95 });
       continue;
     }
-    for (const f of BY_FIRST.get(text.charCodeAt(s)) ?? []) {
-      const end = matchFormat(text, s, e, f);
-      if (end === -1) continue;
-      const value = text.slice(s, end);
-      const body = value.slice(f.prefix.length);
-      if (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5) break;
-      if (f.prefix === 'AGE-SECRET-KEY-1' && !bech32Valid(value)) break;
-      out.push({ type: f.type, start: s, end, score: 0.97 });
-      break;
+    if (matchToken(text, s, e, out)) continue;
+    // A token may sit inside a longer run as a path segment (`…/token/hf_…/part`): each later segment is tried.
+    for (let from = text.indexOf('/', s) + 1; from > 0 && from < e; ) {
+      const slash = text.indexOf('/', from);
+      const segEnd = slash === -1 || slash >= e ? e : slash;
+      if (segEnd - from >= MIN_RUN && matchToken(text, from, segEnd, out)) break;
+      from = segEnd + 1;
     }
   }
+}
+
+/** A provider format, else the generic `word_` / `word-` prefixed shape, at `s`; pushes the finding. */
+function matchToken(text: string, s: number, e: number, out: SecretEntity[]): boolean {
+  for (const f of BY_FIRST.get(text.charCodeAt(s)) ?? []) {
+    const end = matchFormat(text, s, e, f);
+    if (end === -1) continue;
+    const value = text.slice(s, end);
+    const body = value.slice(f.prefix.length);
+    if (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5) return true;
+    if (f.prefix === 'AGE-SECRET-KEY-1' && !bech32Valid(value)) return true;
+    out.push({ type: f.type, start: s, end, score: 0.97 });
+    return true;
+  }
+  const end = prefixedTokenEnd(text, s, e);
+  if (end === -1) return false;
+  out.push({ type: 'API_KEY', start: s, end, score: 0.9 });
+  return true;
+}
+
+/** Prefixes that name a digest or an encoding, not a credential: `sha384-…` is a subresource-integrity hash. */
+const NOT_CREDENTIAL_PREFIX = new Set(['sha', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'md5', 'blake2b', 'base64', 'hex', 'uuid', 'guid', 'id', 'data', 'urn', 'isbn', 'doi']);
+
+/**
+ * The shape most providers now give their tokens (GitLab `glpat-`, Sentry `sntryu_`, SonarQube `squ_`, Cloudflare
+ * `cfat_`, Netlify `nfp_`, …), for the many not in FORMATS: a prefix of 2-16 letters, optionally with a version
+ * part (`tgp_v1_`) or a second word (`bedrock-api-key-`), each ending in `_` or `-`, then a body of 20+ token
+ * characters mixing letters and digits, with the entropy of random text (hex bodies of 32+ included). Returns the
+ * token's end or -1.
+ */
+function prefixedTokenEnd(text: string, s: number, e: number): number {
+  let p = s;
+  let words = 0;
+  let firstWordEnd = -1;
+  for (;;) {
+    const w = p;
+    while (p < e && p - w <= 16 && isLetter(text.charCodeAt(p))) p++;
+    // a version part: `v1`
+    while (p < e && p - w <= 16 && isDigit(text.charCodeAt(p)) && p > w && (text.charCodeAt(w) | 32) === 118) p++;
+    const len = p - w;
+    const sep = text.charCodeAt(p);
+    if (len < (words === 0 ? 3 : 2) || len > 16 || (sep !== 95 && sep !== 45)) {
+      p = w;
+      break;
+    }
+    if (firstWordEnd === -1) firstWordEnd = p;
+    words++;
+    p++;
+    if (words === 4) break;
+  }
+  if (words === 0 || NOT_CREDENTIAL_PREFIX.has(text.slice(s, firstWordEnd).toLowerCase())) return -1;
+  const b = p;
+  while (p < e && isBodyChar(text.charCodeAt(p))) p++;
+  const body = text.slice(b, p);
+  if (body.length < 20 || body.length > 256 || !/[0-9]/.test(body) || !/[A-Za-z]/.test(body)) return -1;
+  if (isPlaceholder(body) || hasSequence(body, 6)) return -1;
+  const hex = /^[0-9a-f]+$/i.test(body);
+  if (hex ? body.length < 32 || shannonEntropy(body) < 3.2 : shannonEntropy(body) < 3.6) return -1;
+  return p;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isBodyChar(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === 95 || c === 45;
 }

@@ -1,5 +1,6 @@
 /** @module PEM and PGP private-key blocks, reported line by line (header, each base64 body line, footer) as the data labels them. */
-import type { SecretEntity } from './filters.js';
+import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { type SecretEntity, shannonEntropy } from './filters.js';
 
 
 const MAX_BLOCK = 64 * 1024;
@@ -47,4 +48,55 @@ export function findPrivateKeys(text: string, out: SecretEntity[]): void {
       from = Math.max(from, footEnd === -1 ? end + 9 : footEnd);
     } else from = Math.max(from, end);
   }
+}
+
+/** PEM and PGP bodies are base64 in lines of exactly this many characters (RFC 7468, RFC 4880). */
+const PEM_LINE = 64;
+/** Consecutive full-width lines that make a key body without its header (a quoted or commented-out key, or a cut one). */
+const MIN_HEADLESS_LINES = 3;
+
+/** What may follow a body line before its end: a closing quote, `\n`, a concatenation or a comma. */
+function isLineSuffix(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 34 || c === 39 || c === 92 || c === 43 || c === 44 || c === 59 || c === 41;
+}
+
+/** Longest line prefix before a body run: comment marks, quoting, a log line's timestamp. */
+const MAX_LINE_PREFIX = 48;
+
+/**
+ * Key material whose `-----BEGIN … PRIVATE KEY-----` header is not in the text (cut off, or the key is pasted
+ * without it): three or more consecutive lines each ending in a base64 run of exactly 64 characters of
+ * random-looking text, the width only PEM and PGP armour use (MIME wraps at 76), after at most a short prefix
+ * (`  *  `, `# `, a log timestamp). Each such line is reported, as for a full block.
+ */
+export function findHeadlessKeyLines(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
+  if (text.length < MIN_HEADLESS_LINES * PEM_LINE) return;
+  let runStart = out.length;
+  let runLines = 0;
+  let check = 0;
+  for (let ls = 0; ls < text.length; ) {
+    if (ls >= check) check = deadlineAt(dl, ls);
+    const nl = text.indexOf('\n', ls);
+    const le = nl === -1 ? text.length : nl;
+    let body = false;
+    if (le - ls >= PEM_LINE && le - ls <= PEM_LINE + MAX_LINE_PREFIX + 4) {
+      let e = le;
+      while (e > ls && le - e < 4 && isLineSuffix(text.charCodeAt(e - 1))) e--;
+      let s = e;
+      while (s > ls && isB64(text.charCodeAt(s - 1))) s--;
+      if (e - s === PEM_LINE && shannonEntropy(text.slice(s, e)) >= 4.5) {
+        if (runLines === 0) runStart = out.length;
+        out.push({ type: 'PRIVATE_KEY', start: s, end: e, score: 0.85 });
+        runLines++;
+        body = true;
+      }
+    }
+    // A run too short to be key material is taken back.
+    if (!body && runLines > 0) {
+      if (runLines < MIN_HEADLESS_LINES) out.length = runStart;
+      runLines = 0;
+    }
+    ls = le + 1;
+  }
+  if (runLines > 0 && runLines < MIN_HEADLESS_LINES) out.length = runStart;
 }
