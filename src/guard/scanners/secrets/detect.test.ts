@@ -34,6 +34,8 @@ describe('secrets', () => {
     ["k = 'oy2mlf2v7jl2firuegfqwzc4zxyebz3ethzd14g4hw4iAm'", 'API_KEY', 'oy2mlf2v7jl2firuegfqwzc4zxyebz3ethzd14g4hw4iAm'],
     ['{"SQT": "EAAAEEPtuW9FnP_CuCV-3DFPB54M7YWBUVEFOWKPRVMWEJYMODIDAEX4FASS64NF"}', 'API_KEY', 'EAAAEEPtuW9FnP_CuCV-3DFPB54M7YWBUVEFOWKPRVMWEJYMODIDAEX4FASS64NF'],
     ["define( 'DB_PASSWORD' , '2Arh5dA1Sn0ywiVYdnpwr3aLzZDJPNG' );", 'PASSWORD', '2Arh5dA1Sn0ywiVYdnpwr3aLzZDJPNG'],
+    ["CREATE USER 'haproxy'@'%' IDENTIFIED BY 'SqLpa5sW0rD';", 'PASSWORD', 'SqLpa5sW0rD'],
+    ['ALTER USER app identified by Tr0ub4dor3;', 'PASSWORD', 'Tr0ub4dor3'],
     ['"AwsSecretKey": "J38YmIgn7dH6cw4W+yqoRgjsFsWvysFjfVcpCh7O9Yyv9/qNvNI"', 'API_KEY', 'J38YmIgn7dH6cw4W+yqoRgjsFsWvysFjfVcpCh7O9Yyv9/qNvNI'],
   ];
   it.each(accepted)('finds a secret in %j', (text, type, value) => {
@@ -89,6 +91,8 @@ describe('secrets', () => {
     'commit = "9f86d081884c7d659a2feb7aa4c2d1b3d8fd3b2e"',
     'id: "123e4567-e89b-12d3-a456-426614174000"',
     "It's the team's plan, isn't it? Don't worry, we'll ship it.",
+    'ALTER USER app IDENTIFIED BY :new_password',
+    'CREATE USER x IDENTIFIED BY ?',
   ];
   it.each(placeholders)('does not flag placeholder or non-secret %j', (text) => {
     expect(found(text)).toEqual([]);

@@ -3,7 +3,7 @@ import { checkDeadline, type DeadlineClock, deadlineFor } from '../../types.js';
 import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findWebhooks } from './assignments.js';
 import type { SecretEntity } from './filters.js';
 import { findKnownFormats } from './known.js';
-import { findOpaqueQuoted } from './opaque.js';
+import { findOpaqueQuoted, findSqlPasswords } from './opaque.js';
 import { findHeadlessKeyLines, findPrivateKeys } from './pem.js';
 import { sortByStart } from '../../text/sort-spans.js';
 
@@ -30,6 +30,7 @@ export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity
   findAssignments(text, found, dl);
   checkDeadline(dl);
   findOpaqueQuoted(text, found, dl);
+  findSqlPasswords(text, found);
   const out: SecretEntity[] = [];
   for (const e of sortByStart(found)) {
     const last = out[out.length - 1];
