@@ -28,6 +28,9 @@ describe('secrets', () => {
     ['SONAR=squ_944fb17dc1ca18eb2750b6238e5c5ad27b68aaab', 'API_KEY', 'squ_944fb17dc1ca18eb2750b6238e5c5ad27b68aaab'],
     ['glagent-ZQmgbRr-Ydu5YehnXCGiiSLxjd53EkFnYapS7A4TwyNE8Y2XVg # agent', 'API_KEY', 'glagent-ZQmgbRr-Ydu5YehnXCGiiSLxjd53EkFnYapS7A4TwyNE8Y2XVg'],
     ['tgp_v1_45j-rhExaIPrLzTp--mCXcQwaWyNYUK86IG0_XWnNqc', 'API_KEY', 'tgp_v1_45j-rhExaIPrLzTp--mCXcQwaWyNYUK86IG0_XWnNqc'],
+    ['"id":"194206074328-qp89pdv6fi35vsi71258g1eh31q6h7c3.apps.googleusercontent.com"', 'API_KEY', '194206074328-qp89pdv6fi35vsi71258g1eh31q6h7c3.apps.googleusercontent.com'],
+    ['twilio SK4D2F64E2A108CD72F648B1984C3B5A13', 'API_KEY', 'SK4D2F64E2A108CD72F648B1984C3B5A13'],
+    ['DOPPLER=dp.pt.GnUaQXtT9Fi2luokVezIZ3MGzgSUKYjqCk4efeKZuc7', 'API_KEY', 'dp.pt.GnUaQXtT9Fi2luokVezIZ3MGzgSUKYjqCk4efeKZuc7'],
     // A token as a path segment of a URL.
     ['GET https://h.example/api/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/part', 'API_KEY', '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'],
     // A random quoted string handed to code, named or not.
@@ -93,6 +96,7 @@ describe('secrets', () => {
     "It's the team's plan, isn't it? Don't worry, we'll ship it.",
     'ALTER USER app IDENTIFIED BY :new_password',
     'CREATE USER x IDENTIFIED BY ?',
+    'SKETCHUPSKETCHUPSKETCHUPSKETCHUP12',
   ];
   it.each(placeholders)('does not flag placeholder or non-secret %j', (text) => {
     expect(found(text)).toEqual([]);

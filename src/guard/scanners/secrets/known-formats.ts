@@ -9,7 +9,7 @@ export type Format = {
   /** Exact total length when the format fixes it. */
   readonly exact?: number;
   /** Characters allowed after the prefix. */
-  readonly charset: 'alnum' | 'alnumdash' | 'b64url' | 'b64' | 'upper' | 'lowerhex' | 'any';
+  readonly charset: 'alnum' | 'alnumdash' | 'b64url' | 'b64' | 'upper' | 'lowerhex' | 'hex' | 'any';
   /** Case-insensitive prefix match (rare; most formats are case-exact). */
   readonly caseless?: boolean;
 };
@@ -74,6 +74,13 @@ export const FORMATS: readonly Format[] = [
   F('sk-', 32, 'b64url'),
   F('SG.', 60, 'b64url'),
   F('AGE-SECRET-KEY-1', 58, 'upper', 'PRIVATE_KEY'),
+  F('dt0c01.', 80, 'b64url'),
+  F('dp.pt.', 40, 'alnum'),
+  F('dp.st.', 40, 'b64url'),
+  F('dp.sa.', 40, 'alnum'),
+  F('dp.ct.', 40, 'alnum'),
+  F('SK', 32, 'hex', 'API_KEY', 34),
+  F('AC', 32, 'hex', 'API_KEY', 34),
 ];
 
 export function inCharset(c: number, charset: Format['charset']): boolean {
@@ -89,6 +96,8 @@ export function inCharset(c: number, charset: Format['charset']): boolean {
       return digit || upper;
     case 'lowerhex':
       return digit || (c >= 97 && c <= 102);
+    case 'hex':
+      return digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
     case 'b64url':
       return digit || upper || lower || c === 45 || c === 95 || c === 46;
     case 'b64':

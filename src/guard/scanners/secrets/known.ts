@@ -155,10 +155,25 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[]): bo
     out.push({ type: f.type, start: s, end, score: 0.97 });
     return true;
   }
+  const oauth = googleClientIdEnd(text, s, e);
+  if (oauth !== -1) {
+    out.push({ type: 'API_KEY', start: s, end: oauth, score: 0.95 });
+    return true;
+  }
   const end = prefixedTokenEnd(text, s, e);
   if (end === -1) return false;
   out.push({ type: 'API_KEY', start: s, end, score: 0.9 });
   return true;
+}
+
+const GOOGLE_CLIENT_ID = /^[0-9]{12}-[a-z0-9]{32}\.apps\.googleusercontent\.com/;
+
+/** A Google OAuth client id (`123456789012-….apps.googleusercontent.com`), which pairs with its client secret. */
+function googleClientIdEnd(text: string, s: number, e: number): number {
+  const c = text.charCodeAt(s);
+  if (c < 48 || c > 57 || e - s < 72) return -1;
+  const m = GOOGLE_CLIENT_ID.exec(text.slice(s, Math.min(e, s + 72)));
+  return m === null ? -1 : s + m[0].length;
 }
 
 /** Prefixes that name a digest or an encoding, not a credential: `sha384-…` is a subresource-integrity hash. */
