@@ -40,7 +40,10 @@ function digits(v: string): number {
 
 function looksOpaque(v: string): boolean {
   // Random text of this length has digits; dotted names and words (`sklearn.decomposition.PCA`) have none or one.
-  if (digits(v) < 2 || isPlaceholder(v) || isUuid(v) || hasSequence(v, 5) || charClasses(v) < 3) return false;
+  if (digits(v) < 2 || isPlaceholder(v) || isUuid(v) || hasSequence(v, 5)) return false;
+  // Two classes (lower case and digits) only when long and as random as such text gets; hex digests stay below.
+  const classes = charClasses(v);
+  if (classes < 2 || (classes === 2 && (v.length < 32 || shannonEntropy(v) < 4.5))) return false;
   // Digests and encodings that name themselves (`sha512-…` in lock files), paths, host names and versions.
   if (/^(sha\d*|md5)[-_]/i.test(v) || v.startsWith('/') || v.includes('//') || v.includes('..')) return false;
   return shannonEntropy(v) >= MIN_ENTROPY;
