@@ -10,6 +10,7 @@ import { renderSummary, summarize, type RssRecord, type RunRecord, type Scenario
 import { directTarget, portkeyEntry, startPortkey, startStubProcess, startWarden, type Target, type TargetName } from './support/targets.js';
 import { measureTtfb } from './support/ttfb.js';
 import { profileWarden } from './support/profile-run.js';
+import { allocationReport } from './support/alloc-run.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench/results');
@@ -123,6 +124,10 @@ async function main(): Promise<void> {
   try {
     if (env.BENCH_PROFILE === '1') {
       await profileWarden({ root: ROOT, logDir, outDir: join(RESULTS, 'profiles'), stubPort: stub.port, models, body, durationSec: num('BENCH_DURATION', 8), connections: settings.connections[0] ?? 32, variant: settings.targets.includes('warden-bare') ? 'bare' : 'cli' });
+      return;
+    }
+    if (env.BENCH_ALLOC === '1') {
+      await allocationReport({ root: ROOT, logDir, stub, models, body, durationSec: num('BENCH_DURATION', 3), connections: settings.connections[0] ?? 8 });
       return;
     }
     const pk = portkeyEntry(ROOT);

@@ -66,6 +66,8 @@ export type WardenOptions = {
   readonly nodeFlags?: readonly string[];
   /** Another checkout (built) to run instead of `root`: the `warden-base` target, for A/B against a baseline in one run. */
   readonly baseRoot?: string;
+  /** Extra environment for the gateway process. */
+  readonly env?: Record<string, string>;
 };
 
 /** The node flags `npm start` passes in that checkout (src/cli/heap.ts): the bench measures the process users run. */
@@ -98,7 +100,7 @@ export async function startWarden(o: WardenOptions): Promise<Target> {
     : [...startFlags(root), ...(o.nodeFlags ?? []), join(root, 'bin/warden.js'), 'start', '--config', config, '--port', String(port), '--data', join(dir, 'data'), '--workers', String(o.workers)];
   const service = startService({
     name, command: process.execPath, args,
-    cwd: root, env: { WARDEN_ADMIN_TOKEN: adminToken, WARDEN_LOG_LEVEL: 'warn' }, logFile: join(o.logDir, `${name}.log`),
+    cwd: root, env: { WARDEN_ADMIN_TOKEN: adminToken, WARDEN_LOG_LEVEL: 'warn', ...o.env }, logFile: join(o.logDir, `${name}.log`),
   });
   const base = `http://127.0.0.1:${port}`;
   await waitHealthy(`${base}/healthz`);
