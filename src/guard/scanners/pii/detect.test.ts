@@ -68,6 +68,26 @@ describe('tagger', () => {
     expect(found('My zip code is 70637', 'ADDRESS')).toEqual(['70637']);
     expect(found('listening on localhost:8080 now', 'ADDRESS')).toEqual([]);
   });
+
+  it('takes the postcode on the last line of a multi-line postal address as part of it', () => {
+    const letter = 'Ship it to:\n  29 Jagerij 64\n  Apt. 591\n  Mazée\n\n  Belgium 65260\nThanks!';
+    expect(found(letter, 'ADDRESS')).toContain('65260');
+    const alone = 'Billing address:\n    Ul. Kwiatowa 10 Apt. 360\n    Wrocław\n    53-320';
+    expect(found(alone, 'ADDRESS')).toContain('53-320');
+  });
+
+  it('leaves a number on a line of its own alone when no address precedes it', () => {
+    expect(found('Chapter one ends here.\n\n4711', 'ADDRESS')).toEqual([]);
+    expect(found('12 Main Street is where we met, and it is a long way from the station.\n4711', 'ADDRESS')).not.toContain('4711');
+  });
+
+  it('finds postcodes after 4 MiB of addresses in bounded time', () => {
+    const text = '12 Main Street\n  Apt. 5\n  Springfield\n  Norway 65260\n'.repeat(80_000);
+    const t = performance.now();
+    const n = found(text, 'ADDRESS').filter((v) => v.includes('65260')).length;
+    expect(performance.now() - t).toBeLessThan(20_000);
+    expect(n).toBeGreaterThan(1_000);
+  });
 });
 
 describe('offsets', () => {

@@ -7,6 +7,7 @@ import { findIbans } from './iban.js';
 import { loadLexicon } from './lexicon.js';
 import { findNetwork } from './network.js';
 import { findNumbers, type NumberScratch, numberScratch } from './numbers.js';
+import { findTrailingPostcodes } from './postcode.js';
 import { KIND, resolveSpans, SpanList } from './spans.js';
 import { type ClassSpans, tagEntities, taggerScratch, type TaggerScratch } from './tagger.js';
 import { STRUCT_CLASSES } from './tagger-features.js';
@@ -88,6 +89,7 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
       if (validTagged(text, e)) resolvedStructured.add(KIND[e.type], e.start, e.end, e.score);
     }
     resolved = resolveSpans(resolvedStructured, w.merged);
+    if (findTrailingPostcodes(text, resolved, resolvedStructured) > 0) resolved = resolveSpans(resolvedStructured, w.merged);
   }
   if (types === undefined) return resolved;
   const out = w.filtered;
