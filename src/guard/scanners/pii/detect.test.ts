@@ -66,6 +66,7 @@ describe('tagger', () => {
 
   it('reports a bare number as an address only when it is named as a zip code', () => {
     expect(found('My zip code is 70637', 'ADDRESS')).toEqual(['70637']);
+    expect(found('My zip code is 880', 'ADDRESS')).toEqual(['880']); // three-digit codes exist (Iceland, Faroe)
     expect(found('listening on localhost:8080 now', 'ADDRESS')).toEqual([]);
   });
 

@@ -48,7 +48,7 @@ export function validTagged(text: string, e: Entity): boolean {
     case 'ADDRESS':
       // Street addresses carry a number; a bare number is an address only as a zip code named as such.
       if (digits === 0) return false;
-      if (letters === 0) return digits >= 4 && digits <= 10 && containsAny(windowBefore(text, e.start, 30), ZIP_WORDS);
+      if (letters === 0) return digits >= 3 && digits <= 10 && containsAny(windowBefore(text, e.start, 30), ZIP_WORDS);
       // A number and a word ("8080 now") is not yet an address: want a capitalised name or a longer phrase.
       return /\p{Lu}/u.test(text.slice(e.start, e.end)) || text.slice(e.start, e.end).split(/\s+/).length >= 3;
     case 'AGE':
