@@ -64,6 +64,13 @@ describe('tagger', () => {
     expect(found('Comedy, Animation and Family films. Cool, thanks!', 'PERSON')).toEqual([]);
   });
 
+  it('does not take countries, date abbreviations or pieces of code and encoded data for names', () => {
+    expect(found('I will be travelling to Tunisia next week, so I need a visa.', 'PERSON')).toEqual([]);
+    expect(found('From: Roman Babenko <rb@example.org>\nDate: Tue, 12 Jul 2022 18:01:55 +0300', 'PERSON')).toEqual(['Roman Babenko']);
+    expect(found('zy#(UY3T_5QmKV$n3}Axw;B6rX1)%nF`O6bFou3tzROVXp@s#?H|Aps%Z}q?3S>YA#', 'PERSON')).toEqual([]);
+    expect(found('$p = ConvertTo-SecureString -String $x -AsPlainText', 'PERSON')).toEqual([]);
+  });
+
   it('reports a bare number as an address only when it is named as a zip code', () => {
     expect(found('My zip code is 70637', 'ADDRESS')).toEqual(['70637']);
     expect(found('My zip code is 880', 'ADDRESS')).toEqual(['880']); // three-digit codes exist (Iceland, Faroe)

@@ -18,7 +18,42 @@ const PLACES: ReadonlySet<string> = new Set([
   'scotland', 'serbia', 'singapore', 'slovakia', 'slovenia', 'spain', 'sweden', 'switzerland', 'syria', 'taiwan',
   'thailand', 'turkey', 'ukraine', 'vietnam', 'wales', 'paris', 'london', 'berlin', 'madrid', 'rome', 'tokyo',
   'beijing', 'moscow', 'vienna', 'amsterdam', 'brussels', 'lisbon', 'prague', 'warsaw', 'dublin', 'athens',
+  'afghanistan', 'albania', 'algeria', 'andorra', 'angola', 'armenia', 'azerbaijan', 'bahamas', 'bahrain',
+  'bangladesh', 'barbados', 'belarus', 'belize', 'benin', 'bhutan', 'bolivia', 'bosnia', 'herzegovina', 'botswana',
+  'brunei', 'burundi', 'cambodia', 'cameroon', 'chad', 'comoros', 'congo', 'djibouti', 'dominica', 'ecuador',
+  'eritrea', 'eswatini', 'ethiopia', 'fiji', 'gabon', 'gambia', 'georgia', 'ghana', 'grenada', 'guatemala', 'guinea',
+  'guyana', 'haiti', 'honduras', 'jamaica', 'jordan', 'kazakhstan', 'kiribati', 'kosovo', 'kuwait', 'kyrgyzstan',
+  'laos', 'lebanon', 'lesotho', 'liberia', 'libya', 'liechtenstein', 'madagascar', 'malawi', 'malaysia', 'maldives',
+  'mali', 'malta', 'mauritania', 'mauritius', 'micronesia', 'moldova', 'monaco', 'mongolia', 'montenegro',
+  'mozambique', 'myanmar', 'namibia', 'nauru', 'nepal', 'nicaragua', 'niger', 'oman', 'palau', 'palestine', 'panama',
+  'paraguay', 'philippines', 'qatar', 'rwanda', 'samoa', 'senegal', 'seychelles', 'somalia', 'sudan', 'suriname',
+  'tajikistan', 'tanzania', 'togo', 'tonga', 'tunisia', 'turkmenistan', 'tuvalu', 'uganda', 'uruguay', 'uzbekistan',
+  'vanuatu', 'venezuela', 'yemen', 'zambia', 'zimbabwe',
 ]);
+
+/** Day and month abbreviations, which head dates and mail headers ("Date: Tue, 12 Jul"). Full names like May are names too. */
+const CALENDAR: ReadonlySet<string> = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
+
+/** Characters that glue a span to code or encoded data (`}Axw;`, `%Efq@`): a name stands between words. */
+function isGlue(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 125 || c === 123 || c === 59 || c === 37 ||
+    c === 36 || c === 64 || c === 124 || c === 61 || c === 96 || c === 94 || c === 35 || c === 126 || c === 42 || c === 95;
+}
+
+/**
+ * A name-like span that is part of a longer token: glued to code or encoded data on either side, or the head of a
+ * hyphenated identifier (`ConvertTo-SecureString`, `AIzaGiReoG-Cr0ckle…`).
+ */
+function insideToken(text: string, start: number, end: number): boolean {
+  if (start > 0 && isGlue(text.charCodeAt(start - 1))) return true;
+  const after = text.charCodeAt(end);
+  if (isGlue(after)) return true;
+  if (after === 45) {
+    const next = text.charCodeAt(end + 1);
+    return (next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
+  }
+  return false;
+}
 
 /** Latin letters (with accents), and the marks names carry: the tagger learned names only in Latin script. */
 function latinName(text: string, start: number, end: number): boolean {
@@ -39,12 +74,15 @@ export function validTagged(text: string, e: Entity): boolean {
     else if (isLetterAt(text, i)) letters++;
   }
   switch (e.type) {
-    case 'PERSON':
-      return letters >= 2 && digits === 0 && latinName(text, e.start, e.end) && !PLACES.has(text.slice(e.start, e.end).toLowerCase());
+    case 'PERSON': {
+      if (letters < 2 || digits > 0 || !latinName(text, e.start, e.end) || insideToken(text, e.start, e.end)) return false;
+      const lower = text.slice(e.start, e.end).toLowerCase();
+      return !PLACES.has(lower) && !CALENDAR.has(lower);
+    }
     case 'LOCATION':
     case 'ORGANIZATION':
     case 'NRP':
-      return letters >= 2 && digits === 0;
+      return letters >= 2 && digits === 0 && !insideToken(text, e.start, e.end);
     case 'ADDRESS':
       // Street addresses carry a number; a bare number is an address only as a zip code named as such.
       if (digits === 0) return false;
