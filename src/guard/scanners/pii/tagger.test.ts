@@ -4,7 +4,7 @@ import { loadLexicon, lexiconClasses } from './lexicon.js';
 import { decodeTokens, tagEntities, taggerScratch, tokenClasses } from './tagger.js';
 import { decodeModel } from './tagger-model.js';
 import { TAGGER_BITS, TAGGER_WEIGHTS } from './tagger-weights.js';
-import { tokenize } from './tokens.js';
+import { tokenize, type Tokens } from './tokens.js';
 
 const model = decodeModel(TAGGER_BITS, TAGGER_WEIGHTS);
 const lexicon = loadLexicon();
@@ -29,6 +29,14 @@ describe('tagger fast paths', () => {
       expect([...a.tags]).toEqual([...b.tags]);
       expect([...a.margin]).toEqual([...b.margin]);
     }
+  });
+
+  it('classifies words by the lexicon table as by its two sets (common first)', () => {
+    const words = [...lexicon.common, ...lexicon.proper, 0, 1, -1, 0x7fffffff, -0x80000000];
+    for (let i = 0; i < 5000; i++) words.push(Math.imul(i + 1, 0x9e3779b1));
+    const t = { count: words.length, word: Int32Array.from(words) } as unknown as Tokens;
+    const got = lexiconClasses(lexicon, t);
+    words.forEach((w, i) => expect(got[i]).toBe(lexicon.common.has(w) ? 1 : lexicon.proper.has(w) ? 2 : 0));
   });
 
   it('tags the same with reused work arrays as with fresh ones, whatever was tagged before', () => {
