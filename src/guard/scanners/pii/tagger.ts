@@ -4,7 +4,7 @@ import type { Entity, TaggedType } from './entity.js';
 import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
 import type { TaggerModel } from './tagger-model.js';
 import { type Lexicon, lexiconClasses } from './lexicon.js';
-import { PUNCT_BASE, tokenBuffer, tokenizeInto, type TokenBuffer, type Tokens } from './tokens.js';
+import { type AsciiScratch, asciiScratch, PUNCT_BASE, tokenBuffer, tokenizeText, type TokenBuffer, type Tokens } from './tokens.js';
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
@@ -71,6 +71,7 @@ const BIAS = FEATURES_PER_TOKEN * 128;
 /** Per-detector work arrays for one segment, so tagging allocates nothing per call. */
 export type TaggerScratch = {
   readonly tokens: TokenBuffer;
+  readonly ascii: AsciiScratch;
   readonly cls: Uint8Array;
   readonly lex: Uint8Array;
   readonly tags: Uint8Array;
@@ -83,6 +84,7 @@ export function taggerScratch(capacity = SEGMENT): TaggerScratch {
   const c = Math.max(1, capacity);
   return {
     tokens: tokenBuffer(c),
+    ascii: asciiScratch(c),
     cls: new Uint8Array(c),
     lex: new Uint8Array(c),
     tags: new Uint8Array(c),
@@ -254,6 +256,7 @@ export function tagEntities(
   let scored = 0;
   const limit = Math.min(text.length, TAGGER_MAX_CHARS);
   let check = 0;
+  scratch.ascii.nonAscii = -1;
   while (from < limit) {
     if (scored >= TAGGER_MAX_SCORED) return false;
     if (from >= check) check = deadlineAt(dl, from);
@@ -264,7 +267,7 @@ export function tagEntities(
       while (cut > from + SEGMENT / 2 && !isSpace(text.charCodeAt(cut))) cut--;
       if (cut > from + SEGMENT / 2) to = cut;
     }
-    const t = tokenizeInto(text, from, to, scratch.tokens);
+    const t = tokenizeText(text, from, to, scratch.tokens, scratch.ascii);
     const cls = tokenClasses(t, spans, scratch.cls);
     const lex = lexiconClasses(lexicon, t, scratch.lex);
     const { tags, margin, count } = decodeTokens(model, t, cls, lex, scratch);
