@@ -27,8 +27,11 @@ function slotOf(w: number, shift: number): number {
 }
 
 export function loadLexicon(): Lexicon {
-  const common = decodeHashes(LEXICON_COMMON);
-  const proper = decodeHashes(LEXICON_PROPER);
+  return lexiconOf(decodeHashes(LEXICON_COMMON), decodeHashes(LEXICON_PROPER));
+}
+
+/** The lexicon of two hash sets (training builds its own). */
+export function lexiconOf(common: ReadonlySet<number>, proper: ReadonlySet<number>): Lexicon {
   let bits = 4;
   while (1 << bits < 2 * (common.size + proper.size)) bits++;
   const keys = new Int32Array(1 << bits);
