@@ -1,7 +1,7 @@
 /** @module Greedy averaged-perceptron tagger for PERSON, ADDRESS and the other free-text types, over hashed features. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import type { Entity, TaggedType } from './entity.js';
-import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
+import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAGS } from './tagger-features.js';
 import type { TaggerModel } from './tagger-model.js';
 import { type Lexicon, lexiconClasses } from './lexicon.js';
 import { type AsciiScratch, asciiScratch, PUNCT_BASE, tokenBuffer, tokenizeText, type TokenBuffer, type Tokens } from './tokens.js';
@@ -77,7 +77,6 @@ export type TaggerScratch = {
   readonly tags: Uint8Array;
   readonly margin: Float32Array;
   readonly feats: Int32Array;
-  readonly scores: Int32Array;
 };
 
 export function taggerScratch(capacity = SEGMENT): TaggerScratch {
@@ -90,7 +89,6 @@ export function taggerScratch(capacity = SEGMENT): TaggerScratch {
     tags: new Uint8Array(c),
     margin: new Float32Array(c),
     feats: new Int32Array(FEATURES_PER_TOKEN),
-    scores: new Int32Array(TAG_COUNT),
   };
 }
 
@@ -109,7 +107,6 @@ export function decodeTokens(
   const margin = scratch?.margin ?? new Float32Array(t.count);
   const feats = scratch?.feats ?? new Int32Array(FEATURES_PER_TOKEN);
   let count = 0;
-  const scores = scratch?.scores ?? new Int32Array(TAG_COUNT);
   const w = model.weights;
   const packed = model.packed;
   const mask = model.mask;
@@ -161,25 +158,47 @@ export function decodeTokens(
         s7 += w[b + 7] as number;
       }
     }
-    scores[0] = s0;
-    scores[1] = s1;
-    scores[2] = s2;
-    scores[3] = s3;
-    scores[4] = s4;
-    scores[5] = s5;
-    scores[6] = s6;
-    scores[7] = s7;
+    // The best tag (the first of equal scores) and the runner-up score, in locals rather than through an array.
     let best = 0;
+    let top = s0;
     let second = -Infinity;
-    for (let k = 1; k < TAG_COUNT; k++) {
-      const v = scores[k] as number;
-      if (v > (scores[best] as number)) {
-        second = scores[best] as number;
-        best = k;
-      } else if (v > second) second = v;
-    }
+    if (s1 > top) {
+      second = top;
+      best = 1;
+      top = s1;
+    } else if (s1 > second) second = s1;
+    if (s2 > top) {
+      second = top;
+      best = 2;
+      top = s2;
+    } else if (s2 > second) second = s2;
+    if (s3 > top) {
+      second = top;
+      best = 3;
+      top = s3;
+    } else if (s3 > second) second = s3;
+    if (s4 > top) {
+      second = top;
+      best = 4;
+      top = s4;
+    } else if (s4 > second) second = s4;
+    if (s5 > top) {
+      second = top;
+      best = 5;
+      top = s5;
+    } else if (s5 > second) second = s5;
+    if (s6 > top) {
+      second = top;
+      best = 6;
+      top = s6;
+    } else if (s6 > second) second = s6;
+    if (s7 > top) {
+      second = top;
+      best = 7;
+      top = s7;
+    } else if (s7 > second) second = s7;
     tags[i] = best;
-    margin[i] = (scores[best] ?? 0) - second;
+    margin[i] = top - second;
     prev2 = prev;
     prev = best;
   }
