@@ -275,7 +275,6 @@ export function tagEntities(
   let scored = 0;
   const limit = Math.min(text.length, TAGGER_MAX_CHARS);
   let check = 0;
-  scratch.ascii.nonAscii = -1;
   while (from < limit) {
     if (scored >= TAGGER_MAX_SCORED) return false;
     if (from >= check) check = deadlineAt(dl, from);

@@ -231,34 +231,26 @@ export function tokenizeAsciiInto(bytes: Uint8Array, from: number, to: number, b
   return { count, start, end, word, suffix, shape, newline };
 }
 
-/** The first unit at or after `from` that is not ASCII. */
-const NON_ASCII = /[^\0-\x7f]/g;
-
 const ENCODER = new TextEncoder();
 
-/**
- * Reusable state for `tokenizeText`: room for a segment's bytes, and the offset of the next non-ASCII unit in the
- * text being tokenised (-1: not searched yet; set it to -1 before a new text).
- */
-export type AsciiScratch = { readonly bytes: Uint8Array; nonAscii: number };
+/** Room for a segment's bytes (`tokenizeText`). */
+export type AsciiScratch = { readonly bytes: Uint8Array };
 
 export function asciiScratch(capacity: number): AsciiScratch {
-  return { bytes: new Uint8Array(Math.max(1, capacity)), nonAscii: -1 };
+  return { bytes: new Uint8Array(Math.max(1, capacity)) };
 }
 
 /**
  * `tokenizeInto`, through `tokenizeAsciiInto` when text[from, to) is ASCII (most prompts): the encoder (native code)
- * copies the segment to bytes, read as a typed array. `a.nonAscii` keeps the next non-ASCII offset, so consecutive
- * segments of one text (from increasing) search for it once.
+ * copies the segment to bytes, read as a typed array. It also tells whether the segment was ASCII: any other unit
+ * takes two or more bytes, so the bytes written would outnumber the units read.
  */
 export function tokenizeText(text: string, from: number, to: number, buf: TokenBuffer, a: AsciiScratch): Tokens {
-  if (a.nonAscii < from) {
-    NON_ASCII.lastIndex = from;
-    a.nonAscii = NON_ASCII.test(text) ? NON_ASCII.lastIndex - 1 : text.length;
+  if (to - from <= a.bytes.length) {
+    const r = ENCODER.encodeInto(from === 0 && to === text.length ? text : text.slice(from, to), a.bytes);
+    if (r.read === to - from && r.written === to - from) return tokenizeAsciiInto(a.bytes, from, to, buf);
   }
-  if (a.nonAscii < to || to - from > a.bytes.length) return tokenizeInto(text, from, to, buf);
-  ENCODER.encodeInto(from === 0 && to === text.length ? text : text.slice(from, to), a.bytes);
-  return tokenizeAsciiInto(a.bytes, from, to, buf);
+  return tokenizeInto(text, from, to, buf);
 }
 
 /** FNV hash of a lower-case ASCII word, as `tokenize` computes it; for context-word tests. */
