@@ -49,18 +49,23 @@ export function tokenClasses(t: Tokens, spans: readonly { type: string; start: n
       else hi = mid;
     }
   }
-  for (let i = 0; i < t.count; i++) {
-    const s = t.start[i] as number;
-    const e = t.end[i] as number;
-    while (k < n && (se[k] as number) <= s) k++;
-    for (let j = k; j < n; j++) {
-      if ((ss[j] as number) >= e) break;
-      const c = sc[j] as number;
-      if (c > 0 && (se[j] as number) > s) {
-        cls[i] = c;
-        break;
-      }
-    }
+  // Span by span (few) rather than token by token (many): each span marks the tokens it overlaps that no earlier
+  // span marked, which is what "the first overlapping span with a class" per token comes to, as spans are sorted
+  // and do not overlap. A token ending at or before a span's start overlaps no later span either.
+  const count = t.count;
+  if (count === 0) return cls;
+  const ts = t.start;
+  const te = t.end;
+  const lastEnd = te[count - 1] as number;
+  let ti = 0;
+  for (let j = k; j < n; j++) {
+    const a = ss[j] as number;
+    if (a >= lastEnd) break;
+    const c = sc[j] as number;
+    if (c === 0) continue;
+    while (ti < count && (te[ti] as number) <= a) ti++;
+    const b = se[j] as number;
+    for (let i = ti; i < count && (ts[i] as number) < b; i++) if (cls[i] === 0) cls[i] = c;
   }
   return cls;
 }
