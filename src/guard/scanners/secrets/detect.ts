@@ -12,6 +12,7 @@ export type { SecretEntity, SecretType } from './filters.js';
 const KEEP_BYTES = 1 << 16;
 const ENCODER = new TextEncoder();
 let kept = new Uint8Array(4096);
+const TAIL = 8;
 
 /**
  * The text as bytes when it is all ASCII (most prompts), else undefined: loops over typed-array reads cost about half
@@ -21,12 +22,15 @@ let kept = new Uint8Array(4096);
 function asciiBytes(text: string): Uint8Array | undefined {
   const n = text.length;
   let bytes = kept;
-  if (bytes.length < n) {
-    bytes = new Uint8Array(n);
+  // TAIL zero bytes after the text: look-aheads past its end (nextAsciiStem) read no byte of an earlier text.
+  if (bytes.length < n + TAIL) {
+    bytes = new Uint8Array(n + TAIL);
     if (n <= KEEP_BYTES) kept = bytes;
   }
-  const r = ENCODER.encodeInto(text, bytes);
-  return r.read === n && r.written === n ? bytes : undefined;
+  const r = ENCODER.encodeInto(text, bytes.subarray(0, n));
+  if (r.read !== n || r.written !== n) return undefined;
+  bytes.fill(0, n, n + TAIL);
+  return bytes;
 }
 
 function rank(e: SecretEntity): number {
