@@ -5,7 +5,7 @@ import { tokenClasses } from '../src/guard/scanners/pii/tagger.js';
 import { dropWordFeatures, FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, staticFeatures, TAG_COUNT, TAGS } from '../src/guard/scanners/pii/tagger-features.js';
 import { encodeModel } from '../src/guard/scanners/pii/tagger-model.js';
 import { tokenize, type Tokens, wordHash } from '../src/guard/scanners/pii/tokens.js';
-import { lexiconClasses, type Lexicon } from '../src/guard/scanners/pii/lexicon.js';
+import { lexiconClasses, lexiconOf, type Lexicon } from '../src/guard/scanners/pii/lexicon.js';
 import { mulberry32 } from './eval/prng.js';
 
 type Span = { start: number; end: number; type: string };
@@ -72,7 +72,7 @@ function buildLexicon(paths: string[]): { common: number[]; proper: number[] } {
 }
 
 const lexiconLists = buildLexicon(corpora);
-const lexicon: Lexicon = { common: new Set(lexiconLists.common), proper: new Set(lexiconLists.proper) };
+const lexicon: Lexicon = lexiconOf(new Set(lexiconLists.common), new Set(lexiconLists.proper));
 const enc = (xs: number[]): string => xs.map((x) => (x >>> 0).toString(36)).join(',');
 writeFileSync(
   lexiconOut,

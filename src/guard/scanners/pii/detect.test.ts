@@ -20,6 +20,7 @@ describe('structured recognisers', () => {
     ['IP_ADDRESS', 'keep getting address 86.231.85.193 blocked', '86.231.85.193'],
     ['IP_ADDRESS', 'from 3b20:9a3a:1b2f:7ce:9ef1:4787:85fc:261e today', '3b20:9a3a:1b2f:7ce:9ef1:4787:85fc:261e'],
     ['IP_ADDRESS', 'host 2001:db8::8a2e:370:7334 is up', '2001:db8::8a2e:370:7334'],
+    ['IP_ADDRESS', 'mapped 3b20:9a3a:1b2f:7ce:9ef1:4787:86.231.85.193 here', '3b20:9a3a:1b2f:7ce:9ef1:4787:86.231.85.193'],
     ['URL', 'My website is https://www.LimitBuy.nl/ ok', 'https://www.LimitBuy.nl/'],
     ['URL', 'see www.acme-shop.co.uk/contact.', 'www.acme-shop.co.uk/contact'],
     ['URL', 'my blog is janedoe.com, come by', 'janedoe.com'],

@@ -32,8 +32,14 @@ const LEXICON = loadLexicon();
 /** Tagger class (1 + STRUCT_CLASSES index, 0 for none) per span kind. */
 const KIND_CLASS = Uint8Array.from(PII_TYPES, (t) => STRUCT_CLASSES.indexOf(t as (typeof STRUCT_CLASSES)[number]) + 1);
 
+/** Whether text[start, end) holds an upper-case letter (`\p{Lu}`): ASCII is tested in place, the rest by the regex. */
 function hasUpper(text: string, start: number, end: number): boolean {
-  return /\p{Lu}/u.test(text.slice(start, end));
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+    if (c >= 128) return /\p{Lu}/u.test(text.slice(i, end));
+  }
+  return false;
 }
 
 /** The resolved spans as the tagger reads them; the class array comes from `w` and is reused. */

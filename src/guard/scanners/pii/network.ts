@@ -71,6 +71,16 @@ function findIpv6(text: string, out: SpanList, dl: DeadlineClock | undefined): v
     while (e > s && text.charCodeAt(e - 1) === 46) e--;
     if (e - s > 45 || e - s < 3) continue;
     if (!boundaryBefore(text, s) || !boundaryAfter(text, e)) continue;
+    // Without '::' an address has 8 groups, so at least 6 colons (the last two groups may be a dotted IPv4): a clock
+    // time ("10:30") or a ratio is ruled out before any slicing.
+    let colons = 0;
+    let double = false;
+    for (let k = s; k < e; k++) {
+      if (text.charCodeAt(k) !== 58) continue;
+      colons++;
+      if (k + 1 < e && text.charCodeAt(k + 1) === 58) double = true;
+    }
+    if (!double && colons < 6) continue;
     const token = text.slice(s, e);
     const lower = token.toLowerCase();
     if (lower === '::1' || lower === '::' || !ipv6Valid(token)) continue;

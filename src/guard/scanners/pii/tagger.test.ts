@@ -4,7 +4,7 @@ import { loadLexicon, lexiconClasses } from './lexicon.js';
 import { decodeTokens, tagEntities, taggerScratch, tokenClasses } from './tagger.js';
 import { decodeModel } from './tagger-model.js';
 import { TAGGER_BITS, TAGGER_WEIGHTS } from './tagger-weights.js';
-import { tokenize } from './tokens.js';
+import { asciiScratch, tokenBuffer, tokenize, tokenizeText, type Tokens } from './tokens.js';
 
 const model = decodeModel(TAGGER_BITS, TAGGER_WEIGHTS);
 const lexicon = loadLexicon();
@@ -28,6 +28,32 @@ describe('tagger fast paths', () => {
       const b = decodeTokens(bytewise, t, cls, lex);
       expect([...a.tags]).toEqual([...b.tags]);
       expect([...a.margin]).toEqual([...b.margin]);
+    }
+  });
+
+  it('classifies words by the lexicon table as by its two sets (common first)', () => {
+    const words = [...lexicon.common, ...lexicon.proper, 0, 1, -1, 0x7fffffff, -0x80000000];
+    for (let i = 0; i < 5000; i++) words.push(Math.imul(i + 1, 0x9e3779b1));
+    const t = { count: words.length, word: Int32Array.from(words) } as unknown as Tokens;
+    const got = lexiconClasses(lexicon, t);
+    words.forEach((w, i) => expect(got[i]).toBe(lexicon.common.has(w) ? 1 : lexicon.proper.has(w) ? 2 : 0));
+  });
+
+  it('tokenises ASCII segments from bytes as from the string', () => {
+    const parts = ['Jane', 'DOE', 'x', 'A', 'é', 'ab12', '4471', '1234567890123456789', ' ', '  ', '\n', '\r\n', '\t', '\f', '\v', '.', '@', '#', '-', '_', '\u00a0', '\ud83d\ude00', 'Привет'];
+    let seed = 11;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+    const keys = (t: Tokens): unknown[] => [...Array(t.count).keys()].map((i) => [t.start[i], t.end[i], t.word[i], t.suffix[i], t.shape[i], t.newline[i]]).concat([t.newline[t.count]]);
+    const buf = tokenBuffer(64);
+    const a = asciiScratch(64);
+    for (let r = 0; r < 2000; r++) {
+      let text = '';
+      const len = next() % 30;
+      for (let i = 0; i < len; i++) text += parts[next() % (r % 2 === 0 ? parts.length - 4 : parts.length)] as string;
+      const from = text.length > 0 ? next() % text.length : 0;
+      const to = Math.min(text.length, from + 64);
+      const want = keys(tokenize(text, from, to));
+      expect(keys(tokenizeText(text, from, to, buf, a)), JSON.stringify(text)).toEqual(want);
     }
   });
 

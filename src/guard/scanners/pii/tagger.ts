@@ -1,10 +1,10 @@
 /** @module Greedy averaged-perceptron tagger for PERSON, ADDRESS and the other free-text types, over hashed features. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import type { Entity, TaggedType } from './entity.js';
-import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
+import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAGS } from './tagger-features.js';
 import type { TaggerModel } from './tagger-model.js';
 import { type Lexicon, lexiconClasses } from './lexicon.js';
-import { PUNCT_BASE, tokenBuffer, tokenizeInto, type TokenBuffer, type Tokens } from './tokens.js';
+import { type AsciiScratch, asciiScratch, PUNCT_BASE, tokenBuffer, tokenizeText, type TokenBuffer, type Tokens } from './tokens.js';
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
@@ -49,18 +49,23 @@ export function tokenClasses(t: Tokens, spans: readonly { type: string; start: n
       else hi = mid;
     }
   }
-  for (let i = 0; i < t.count; i++) {
-    const s = t.start[i] as number;
-    const e = t.end[i] as number;
-    while (k < n && (se[k] as number) <= s) k++;
-    for (let j = k; j < n; j++) {
-      if ((ss[j] as number) >= e) break;
-      const c = sc[j] as number;
-      if (c > 0 && (se[j] as number) > s) {
-        cls[i] = c;
-        break;
-      }
-    }
+  // Span by span (few) rather than token by token (many): each span marks the tokens it overlaps that no earlier
+  // span marked, which is what "the first overlapping span with a class" per token comes to, as spans are sorted
+  // and do not overlap. A token ending at or before a span's start overlaps no later span either.
+  const count = t.count;
+  if (count === 0) return cls;
+  const ts = t.start;
+  const te = t.end;
+  const lastEnd = te[count - 1] as number;
+  let ti = 0;
+  for (let j = k; j < n; j++) {
+    const a = ss[j] as number;
+    if (a >= lastEnd) break;
+    const c = sc[j] as number;
+    if (c === 0) continue;
+    while (ti < count && (te[ti] as number) <= a) ti++;
+    const b = se[j] as number;
+    for (let i = ti; i < count && (ts[i] as number) < b; i++) if (cls[i] === 0) cls[i] = c;
   }
   return cls;
 }
@@ -71,24 +76,24 @@ const BIAS = FEATURES_PER_TOKEN * 128;
 /** Per-detector work arrays for one segment, so tagging allocates nothing per call. */
 export type TaggerScratch = {
   readonly tokens: TokenBuffer;
+  readonly ascii: AsciiScratch;
   readonly cls: Uint8Array;
   readonly lex: Uint8Array;
   readonly tags: Uint8Array;
   readonly margin: Float32Array;
   readonly feats: Int32Array;
-  readonly scores: Int32Array;
 };
 
 export function taggerScratch(capacity = SEGMENT): TaggerScratch {
   const c = Math.max(1, capacity);
   return {
     tokens: tokenBuffer(c),
+    ascii: asciiScratch(c),
     cls: new Uint8Array(c),
     lex: new Uint8Array(c),
     tags: new Uint8Array(c),
     margin: new Float32Array(c),
     feats: new Int32Array(FEATURES_PER_TOKEN),
-    scores: new Int32Array(TAG_COUNT),
   };
 }
 
@@ -107,7 +112,6 @@ export function decodeTokens(
   const margin = scratch?.margin ?? new Float32Array(t.count);
   const feats = scratch?.feats ?? new Int32Array(FEATURES_PER_TOKEN);
   let count = 0;
-  const scores = scratch?.scores ?? new Int32Array(TAG_COUNT);
   const w = model.weights;
   const packed = model.packed;
   const mask = model.mask;
@@ -159,25 +163,47 @@ export function decodeTokens(
         s7 += w[b + 7] as number;
       }
     }
-    scores[0] = s0;
-    scores[1] = s1;
-    scores[2] = s2;
-    scores[3] = s3;
-    scores[4] = s4;
-    scores[5] = s5;
-    scores[6] = s6;
-    scores[7] = s7;
+    // The best tag (the first of equal scores) and the runner-up score, in locals rather than through an array.
     let best = 0;
+    let top = s0;
     let second = -Infinity;
-    for (let k = 1; k < TAG_COUNT; k++) {
-      const v = scores[k] as number;
-      if (v > (scores[best] as number)) {
-        second = scores[best] as number;
-        best = k;
-      } else if (v > second) second = v;
-    }
+    if (s1 > top) {
+      second = top;
+      best = 1;
+      top = s1;
+    } else if (s1 > second) second = s1;
+    if (s2 > top) {
+      second = top;
+      best = 2;
+      top = s2;
+    } else if (s2 > second) second = s2;
+    if (s3 > top) {
+      second = top;
+      best = 3;
+      top = s3;
+    } else if (s3 > second) second = s3;
+    if (s4 > top) {
+      second = top;
+      best = 4;
+      top = s4;
+    } else if (s4 > second) second = s4;
+    if (s5 > top) {
+      second = top;
+      best = 5;
+      top = s5;
+    } else if (s5 > second) second = s5;
+    if (s6 > top) {
+      second = top;
+      best = 6;
+      top = s6;
+    } else if (s6 > second) second = s6;
+    if (s7 > top) {
+      second = top;
+      best = 7;
+      top = s7;
+    } else if (s7 > second) second = s7;
     tags[i] = best;
-    margin[i] = (scores[best] ?? 0) - second;
+    margin[i] = top - second;
     prev2 = prev;
     prev = best;
   }
@@ -264,7 +290,7 @@ export function tagEntities(
       while (cut > from + SEGMENT / 2 && !isSpace(text.charCodeAt(cut))) cut--;
       if (cut > from + SEGMENT / 2) to = cut;
     }
-    const t = tokenizeInto(text, from, to, scratch.tokens);
+    const t = tokenizeText(text, from, to, scratch.tokens, scratch.ascii);
     const cls = tokenClasses(t, spans, scratch.cls);
     const lex = lexiconClasses(lexicon, t, scratch.lex);
     const { tags, margin, count } = decodeTokens(model, t, cls, lex, scratch);

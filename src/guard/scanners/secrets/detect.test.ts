@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectSecrets, type SecretType } from './detect.js';
 import { ScanTimeoutError } from '../../types.js';
 import { secretsScanner } from './scanner.js';
+import { nextAsciiStem } from './assignments.js';
 
 function found(text: string): [SecretType, string][] {
   return detectSecrets(text).map((e) => [e.type, text.slice(e.start, e.end)]);
@@ -139,5 +140,22 @@ describe('secrets', () => {
     expect(() => s.scan({ text: dense, stage: 'input', origin: 'user' }, late)).toThrow(ScanTimeoutError);
     expect(() => detectSecrets(dense, late)).toThrow(ScanTimeoutError);
     expect(detectSecrets(dense.slice(0, 70_000), { now: () => 0, deadline: 5 }).length).toBeGreaterThan(0);
+  });
+
+  it('finds stems in ASCII bytes where the regex does', () => {
+    const re = /[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])|비(?=번)|암(?=호)/g;
+    const alphabet = 'pPaAsSwWeEcCrRtToOkKnyYiIuUhHdD _-@`[{0Z';
+    const words = ['password', 'PassWord', 'pwd', 'secret', 'TOKEN', 'key', 'api', 'AUTH', 'cred', 'passecret', 'apiKey'];
+    let seed = 7;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
+    for (let r = 0; r < 3000; r++) {
+      let text = '';
+      const len = next() % 40;
+      for (let i = 0; i < len; i++) text += next() % 4 === 0 ? (words[next() % words.length] as string) : alphabet.charAt(next() % alphabet.length);
+      const bytes = new TextEncoder().encode(text);
+      const got: number[] = [];
+      for (let p = nextAsciiStem(bytes, 0, bytes.length); p !== -1; p = nextAsciiStem(bytes, p + 1, bytes.length)) got.push(p);
+      expect(got, JSON.stringify(text)).toEqual([...text.matchAll(re)].map((m) => m.index));
+    }
   });
 });

@@ -9,6 +9,31 @@ import { sortByStart } from '../../text/sort-spans.js';
 
 export type { SecretEntity, SecretType } from './filters.js';
 
+/** Kept between scans up to this many bytes; a larger text gets its own array for the one scan. */
+const KEEP_BYTES = 1 << 16;
+const ENCODER = new TextEncoder();
+let kept = new Uint8Array(4096);
+const TAIL = 8;
+
+/**
+ * The text as bytes when it is all ASCII (most prompts), else undefined: loops over typed-array reads cost about half
+ * what `charCodeAt` does. Any other unit takes two or more bytes, so the bytes written then outnumber the units read.
+ * Valid until the next call (scans are synchronous).
+ */
+function asciiBytes(text: string): Uint8Array | undefined {
+  const n = text.length;
+  let bytes = kept;
+  // TAIL zero bytes after the text: look-aheads past its end (nextAsciiStem) read no byte of an earlier text.
+  if (bytes.length < n + TAIL) {
+    bytes = new Uint8Array(n + TAIL);
+    if (n <= KEEP_BYTES) kept = bytes;
+  }
+  const r = ENCODER.encodeInto(text, bytes.subarray(0, n));
+  if (r.read !== n || r.written !== n) return undefined;
+  bytes.fill(0, n, n + TAIL);
+  return bytes;
+}
+
 function rank(e: SecretEntity): number {
   return e.type === 'PRIVATE_KEY' ? 3 : e.score >= 0.95 ? 2 : 1;
 }
@@ -20,14 +45,15 @@ function rank(e: SecretEntity): number {
 export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity[] {
   const dl = deadlineFor(clock, text.length);
   const found: SecretEntity[] = [];
+  const bytes = asciiBytes(text);
   findPrivateKeys(text, found);
   findHeadlessKeyLines(text, found, dl);
-  findKnownFormats(text, found, dl);
+  findKnownFormats(text, found, dl, bytes);
   findWebhooks(text, found);
   findHeaderAndUrlCredentials(text, found);
   findSecureStrings(text, found);
   checkDeadline(dl);
-  findAssignments(text, found, dl);
+  findAssignments(text, found, dl, bytes);
   checkDeadline(dl);
   findOpaqueQuoted(text, found, dl);
   findSqlPasswords(text, found);

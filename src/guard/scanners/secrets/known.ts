@@ -83,8 +83,11 @@ function jwtEnd(text: string, s: number, e: number): number {
   return p;
 }
 
-/** `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. */
-export function findKnownFormats(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
+/**
+ * `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. `bytes`: the text
+ * as bytes when it is ASCII (see asciiBytes), to skip words without a call per word.
+ */
+export function findKnownFormats(text: string, out: SecretEntity[], dl?: DeadlineClock, bytes?: Uint8Array): void {
   const n = text.length;
   // The next run of MIN_RUN token characters; a literal per call, as it keeps a lastIndex.
   const run = /[0-9A-Za-z+/._-]{16}/g;
@@ -95,7 +98,18 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
     if (i >= check) check = deadlineAt(dl, i);
     if (i > segEnd) {
       // A run never crosses a space, so a space-delimited segment shorter than 16 (a word of prose) holds no run
-      // long enough to examine: indexOf finds the spaces far faster than this loop tests each character.
+      // long enough to examine: indexOf finds the spaces far faster than this loop tests each character. In ASCII
+      // text the next 16 bytes are looked at first: most words end there, and a call per word cost a fifth of a 2 KB
+      // scan.
+      if (bytes !== undefined) {
+        const limit = Math.min(n, i + 16);
+        let p = i;
+        while (p < limit && bytes[p] !== 32) p++;
+        if (p < limit) {
+          i = p + 1;
+          continue;
+        }
+      }
       const sp = text.indexOf(' ', i);
       const end = sp === -1 ? n : sp;
       if (end - i < 16) {

@@ -57,6 +57,16 @@ describe('smuggling', () => {
     expect((await scan(text)).verdict).toBe('pass');
   });
 
+  it('passes ASCII text whatever its length and finds one invisible character at its end', async () => {
+    for (const n of [10, 70_000]) {
+      const ascii = 'plain words, numbers 42 and symbols ~!'.repeat(Math.ceil(n / 38)).slice(0, n);
+      expect((await scan(ascii)).verdict).toBe('pass');
+      const r = await scan(`${ascii}a\u200bb`);
+      expect(r.verdict).toBe('redact');
+      expect(r.findings[0]).toMatchObject({ type: 'smuggling.zero_width', start: n + 1 });
+    }
+  });
+
   it('bounds the number of findings and marks the overflow without a span', async () => {
     const r = await scan('a\u200Bb '.repeat(1000));
     expect(r.findings.length).toBe(257);
