@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveGuardPolicy, type GuardPolicyConfig } from './policy.js';
 import { runGuards, type GuardRunContext, type ScanText } from './runner.js';
+import { injectionScanner } from './scanners/injection/index.js';
 import { piiScanner } from './scanners/pii/scanner.js';
 import { deadlineAt, ScanTimeoutError, type ScanContext, type ScanInput, type ScanResult, type Scanner } from './types.js';
 
@@ -177,6 +178,17 @@ describe('runGuards', () => {
       const r = await runGuards('input', texts('x'), [s], policy({ late: 'flag' }), ctx);
       expect(r.outcome).toBe('blocked');
       expect(warnings.at(-1)).toMatchObject({ scannerId: 'late', reason: 'timeout' });
+    });
+
+    it('stops the injection scanner on a huge input at its limit, in its trigger scan as between regions', async () => {
+      const injection = injectionScanner.create(injectionScanner.parseOptions(undefined));
+      const huge = 'a.b@c.de x@y http://h.io/p?q=1 www.x.com '.repeat(100_000);
+      const r = await runGuards('input', texts(huge), [injection], policy({ injection: { action: 'block', timeoutMs: 1 } }), ticking());
+      expect(r.blockedBy).toEqual([{ scannerId: 'injection', type: 'GW_GUARD_SCANNER_FAILED' }]);
+      expect(warnings.at(-1)).toMatchObject({ scannerId: 'injection', reason: 'timeout' });
+      const late = { signal: new AbortController().signal, now: () => 10, logger: ctx.logger, deadline: 5 };
+      expect(() => injection.scan({ text: huge, stage: 'input', origin: 'user' }, late)).toThrow(ScanTimeoutError);
+      expect((await injection.scan({ text: 'hello there', stage: 'input', origin: 'user' }, late)).verdict).toBe('pass'); // short: never checked
     });
 
     it('stops the pii scanner on a large dense input at its limit', async () => {

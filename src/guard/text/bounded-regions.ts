@@ -1,4 +1,5 @@
 /** @module Which parts of a huge text get detailed scoring: head, tail and every suspicious spot in between. */
+import { type DeadlineClock } from '../deadline.js';
 
 export type Region = { readonly offset: number; readonly text: string };
 
@@ -18,8 +19,11 @@ export type Regions = { readonly regions: readonly Region[]; readonly exhausted:
 
 export type TriggerHit = { readonly index: number; readonly length: number };
 
-/** The first trigger at or after `from`, or undefined: a hand-written scanner where a regex is too slow. */
-export type TriggerFinder = (text: string, from: number) => TriggerHit | undefined;
+/**
+ * The first trigger at or after `from`, or undefined: a hand-written scanner where a regex is too slow. `dl`: a
+ * deadline its scan checks as it goes (guard/deadline.ts), throwing ScanTimeoutError once it has passed.
+ */
+export type TriggerFinder = (text: string, from: number, dl?: DeadlineClock) => TriggerHit | undefined;
 
 function regexFinder(trigger: RegExp): TriggerFinder {
   const re = new RegExp(trigger.source, trigger.flags.includes('g') ? trigger.flags : `${trigger.flags}g`);
@@ -36,7 +40,7 @@ function regexFinder(trigger: RegExp): TriggerFinder {
  * or encoded runs), and each gets a slice. When there are more spots than `maxSlices`, `exhausted` is set
  * and the caller must treat the text as unscanned (fail closed), so padding cannot hide an attack.
  */
-export function boundedRegions(text: string, trigger: RegExp | TriggerFinder, lim: RegionLimits = DEFAULT_REGION_LIMITS): Regions {
+export function boundedRegions(text: string, trigger: RegExp | TriggerFinder, lim: RegionLimits = DEFAULT_REGION_LIMITS, dl?: DeadlineClock): Regions {
   if (text.length <= lim.wholeUpTo) return { regions: [{ offset: 0, text }], exhausted: false };
   const midStart = lim.head;
   const midEnd = text.length - lim.tail;
@@ -46,7 +50,7 @@ export function boundedRegions(text: string, trigger: RegExp | TriggerFinder, li
   let lastEnd = midStart;
   let exhausted = false;
   let slices = 0;
-  for (let m = find(text, next); m !== undefined && m.index < midEnd; m = find(text, next)) {
+  for (let m = find(text, next, dl); m !== undefined && m.index < midEnd; m = find(text, next, dl)) {
     next = m.index + Math.max(1, m.length);
     const s = Math.max(lastEnd, m.index - lim.radius);
     const e = Math.min(midEnd + lim.radius, m.index + m.length + lim.radius);

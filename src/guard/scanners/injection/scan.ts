@@ -34,8 +34,8 @@ export const injectionScanner = defineScanner<InjectionOptions>({
     return {
       id: 'injection',
       stages: ['input'],
-      scan: (input): Promise<ScanResult> => {
-        const r = scorer.score(input.text, input.origin);
+      scan: (input, ctx): Promise<ScanResult> => {
+        const r = scorer.score(input.text, input.origin, ctx);
         return Promise.resolve({ verdict: r.score >= options.blockAt ? 'block' : 'pass', score: r.score, findings: r.findings });
       },
     };

@@ -1,6 +1,7 @@
 /** @module Injection/jailbreak scoring: normalise, decode, window-score with the trained model, apply rules. */
 import type { Finding, TextOrigin } from '../../types.js';
-import { boundedRegions, type Region } from '../../text/bounded-regions.js';
+import { checkDeadline, type DeadlineClock, deadlineFor } from '../../deadline.js';
+import { boundedRegions, DEFAULT_REGION_LIMITS, type Region } from '../../text/bounded-regions.js';
 import { looksLikeData } from '../../text/data-context.js';
 import { DEFAULT_DECODE_LIMITS, decodedViews } from '../../text/decode.js';
 import { CHAR_ORDERS_345, createHashScratch, hashFeatures, type HashedFeatures } from '../../text/hashed-features.js';
@@ -25,7 +26,8 @@ export type InjectionCalibration = {
   readonly stage2?: Stage2;
 };
 
-export type InjectionScorer = { score(text: string, origin: TextOrigin): InjectionResult };
+/** `clock`: a deadline (a ScanContext is one), checked between regions and in the trigger scan of a huge text. */
+export type InjectionScorer = { score(text: string, origin: TextOrigin, clock?: DeadlineClock): InjectionResult };
 
 /**
  * Decoded characters per scanned text, across all its regions: each region alone is capped by the decode
@@ -106,16 +108,20 @@ export function createInjectionScorer(
   };
 
   return {
-    score(text: string, origin: TextOrigin): InjectionResult {
+    score(text: string, origin: TextOrigin, clock?: DeadlineClock): InjectionResult {
       const findings: Finding[] = [];
       const dataOrigin = isDataOrigin(origin);
-      const { regions, exhausted } = boundedRegions(text, findTrigger);
+      const dl = deadlineFor(clock, text.length);
+      const { regions, exhausted } = boundedRegions(text, findTrigger, DEFAULT_REGION_LIMITS, dl);
       // An exhausted text scores 1 (unscanned) whatever its regions say: score its head and tail for the
       // findings, not the hundred slices in between.
       const scored = exhausted && regions.length > 2 ? [regions[0] as Region, regions[regions.length - 1] as Region] : regions;
       const decodeBudget = { chars: TEXT_DECODE_CHARS };
       let z = -Infinity;
-      for (const r of scored) z = Math.max(z, scoreRegion(r, dataOrigin, findings, decodeBudget));
+      for (const r of scored) {
+        checkDeadline(dl);
+        z = Math.max(z, scoreRegion(r, dataOrigin, findings, decodeBudget));
+      }
       const modelScore = sigmoid(z);
       if (modelScore >= 0.5) findings.unshift({ type: 'injection.model', score: modelScore });
       if (exhausted) findings.push({ type: 'injection.unscanned', score: 1 });

@@ -1,4 +1,5 @@
 /** @module Where an attack could start in the middle of a huge text: one hand-written pass over the code units. */
+import { deadlineAt, type DeadlineClock } from '../../deadline.js';
 import type { TriggerHit } from '../../text/bounded-regions.js';
 
 /**
@@ -64,10 +65,11 @@ function wordAt(text: string, i: number, w: Uint16Array): boolean {
 
 /**
  * The first trigger at or after `from`: an instruction word at a word start, an encoded run, or an
- * invisible, tag or homoglyph character. Linear, no allocation; about a nanosecond per code unit on text
+ * invisible, tag or homoglyph character. `dl`: checked every DEADLINE_STRIDE code units (guard/deadline.ts). Linear, no allocation; about a nanosecond per code unit on text
  * without letters, where the trigger regex it replaces cost tens (it tried every branch at every offset).
  */
-export function findTrigger(text: string, from: number): TriggerHit | undefined {
+export function findTrigger(text: string, from: number, dl?: DeadlineClock): TriggerHit | undefined {
+  let check = 0;
   let run = 0;
   let pct = 0;
   let pctEnd = -1;
@@ -76,6 +78,7 @@ export function findTrigger(text: string, from: number): TriggerHit | undefined 
   let prevLower = c0 >= 97 && c0 <= 122;
   const n = text.length;
   for (let i = from; i < n; i++) {
+    if (i >= check) check = deadlineAt(dl, i);
     const c = text.charCodeAt(i);
     if (c >= 0x80) {
       if (isSuspectUnit(text, i, c)) return { index: i, length: 1 };
