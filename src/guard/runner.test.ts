@@ -165,8 +165,8 @@ describe('runGuards', () => {
       expect(warnings.at(-1)).toMatchObject({ scannerId: 's', reason: 'timeout', ms: 0 });
     });
 
-    it('takes the budget from the most specific scope, 50 ms by default', () => {
-      expect(resolveGuardPolicy({}).budgetMs).toBe(50);
+    it('takes the budget from the most specific scope, 40 ms by default', () => {
+      expect(resolveGuardPolicy({}).budgetMs).toBe(40);
       expect(resolveGuardPolicy({ budgetMs: 80 }, { budgetMs: 30 }).budgetMs).toBe(30);
       expect(resolveGuardPolicy({ budgetMs: 80 }, { budgetMs: 30 }, { budgetMs: 120 }).budgetMs).toBe(120);
     });
