@@ -34,6 +34,8 @@ function isWordUnit(c: number): boolean {
   return (c >= 97 && c <= 122) || c === 48 || c >= 0xc0;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** ASCII folded: lower case, digits to `0`. */
 const FOLD = Uint16Array.from({ length: 128 }, (_, c) => (c >= 49 && c <= 57 ? 48 : c >= 65 && c <= 90 ? c | 0x20 : c));
 
@@ -44,14 +46,8 @@ const FOLD = Uint16Array.from({ length: 128 }, (_, c) => (c >= 49 && c <= 57 ? 4
 export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
   // ASCII is lower-cased in the loop; anything else goes through `toLowerCase` first (one upper-case
   // letter can become two code units, so the folded text is built from the lower-cased string).
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  const lower = ascii ? text : text.toLowerCase();
+  // A regex test: irregexp scans a character class several times faster than a charCodeAt loop.
+  const lower = NON_ASCII.test(text) ? text.toLowerCase() : text;
   if (scratch !== undefined && scratch.units.length < lower.length + 1) {
     const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
     scratch.units = new Uint16Array(cap);
@@ -120,6 +116,8 @@ export function createHashScratch(chars = 4096): HashScratch {
 
 /** Character n-gram orders as a bit set (bit n = n-grams of n characters); 3, 4 and 5 unless a model says otherwise. */
 export const CHAR_ORDERS_345 = (1 << 3) | (1 << 4) | (1 << 5);
+/** 3 and 5 only: the injection model's orders, with a loop of their own. */
+const CHAR_ORDERS_35 = (1 << 3) | (1 << 5);
 
 /**
  * Hashes folded text. Character n-grams (3, 4, 5 by default, else the orders in `orders`) start at every position; word unigrams and bigrams are
@@ -132,10 +130,6 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
   let per = 0;
   for (let b = orders; b !== 0; b >>>= 1) per += b & 1;
   per = Math.max(3, per);
-  const maxOrder = 31 - Math.clz32(orders);
-  // One order only (a power of two): one id per position, no per-order test in the loop.
-  const single = (orders & (orders - 1)) === 0 ? maxOrder : 0;
-  const o35 = orders === ((1 << 3) | (1 << 5));
   const wcap = (dataContext ? 2 : 1) * (n + 8);
   if (scratch !== undefined && scratch.ids.length < n * per + 8) {
     const cap = Math.max(n * per + 8, 2 * scratch.ids.length);
@@ -150,15 +144,60 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
   const pos = scratch?.pos ?? new Int32Array(n * per + 8);
   const wordIds = scratch?.wordIds ?? new Int32Array(wcap);
   const wordPos = scratch?.wordPos ?? new Int32Array(wcap);
+  // Character and word features in two loops (each order set its own): fewer live values per loop, so
+  // V8 keeps them in registers. The arrays are the same as one interleaved loop would write.
+  const count = orders === CHAR_ORDERS_35 ? charGrams35(units, n, mask, ids, pos) : charGrams(units, n, mask, orders, ids, pos);
+  const wordCount = wordGrams(units, n, mask, dataContext, wordIds, wordPos);
+  return { ids, pos, count, wordIds, wordPos, wordCount, length: n, breaks, breakCount };
+}
+
+/** Orders 3 and 5 (the injection model): the last four units ride in locals instead of being re-read. */
+function charGrams35(units: Uint16Array, n: number, mask: number, ids: Int32Array, pos: Int32Array): number {
   let k = 0;
-  let kw = 0;
-  let wordHash = SEED_WORD;
-  let wordStart = -1;
-  let prevWord = 0;
-  let hasPrev = false;
+  // Positions before `full` start a 5-gram; the last four start at most a 3-gram.
+  const full = n - 4;
+  if (full > 0) {
+    let u1 = units[0] as number;
+    let u2 = units[1] as number;
+    let u3 = units[2] as number;
+    let u4 = units[3] as number;
+    for (let i = 0; i < full; i++) {
+      const u0 = u1;
+      u1 = u2;
+      u2 = u3;
+      u3 = u4;
+      u4 = units[i + 4] as number;
+      // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
+      // V8 fall back to float arithmetic for the whole loop).
+      let h = Math.imul(SEED_CHAR ^ u0, FNV_PRIME);
+      h = Math.imul(h ^ u1, FNV_PRIME);
+      h = Math.imul(h ^ u2, FNV_PRIME);
+      ids[k] = mix((h + 2) | 0, mask);
+      h = Math.imul(h ^ u3, FNV_PRIME);
+      h = Math.imul(h ^ u4, FNV_PRIME);
+      ids[k + 1] = mix((h + 4) | 0, mask);
+      pos[k] = i;
+      pos[k + 1] = i;
+      k += 2;
+    }
+  }
+  for (let i = Math.max(0, full); i + 3 <= n; i++) {
+    let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
+    h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
+    h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
+    ids[k] = mix((h + 2) | 0, mask);
+    pos[k++] = i;
+  }
+  return k;
+}
+
+/** Any other order set; 3, 4 and 5 unrolled. An n-gram of a given order gets the same id whatever the set. */
+function charGrams(units: Uint16Array, n: number, mask: number, orders: number, ids: Int32Array, pos: Int32Array): number {
+  const maxOrder = 31 - Math.clz32(orders);
+  // One order only (a power of two): one id per position, no per-order test in the loop.
+  const single = (orders & (orders - 1)) === 0 ? maxOrder : 0;
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
-    // V8 fall back to float arithmetic for the whole loop). The common case is unrolled.
     if (single > 0) {
       if (i + single <= n) {
         let h = SEED_CHAR;
@@ -166,20 +205,7 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
         ids[k] = mix((h + single - 1) | 0, mask);
         pos[k++] = i;
       }
-    } else if (o35 && i + 5 <= n) {
-      // 3- and 5-grams (the injection model): unrolled like the default path below.
-      let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
-      h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
-      h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
-      ids[k] = mix((h + 2) | 0, mask);
-      h = Math.imul(h ^ (units[i + 3] as number), FNV_PRIME);
-      h = Math.imul(h ^ (units[i + 4] as number), FNV_PRIME);
-      ids[k + 1] = mix((h + 4) | 0, mask);
-      pos[k] = i;
-      pos[k + 1] = i;
-      k += 2;
     } else if (orders !== CHAR_ORDERS_345) {
-      // Other orders: the same id for an n-gram of a given order as the default path gives.
       let h = SEED_CHAR;
       for (let j = 0; j < maxOrder && i + j < n; j++) {
         h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
@@ -211,36 +237,47 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
         }
       }
     }
+  }
+  return k;
+}
+
+/** Word unigrams and bigrams, each at the position where its last word ends. */
+function wordGrams(units: Uint16Array, n: number, mask: number, dataContext: boolean, wordIds: Int32Array, wordPos: Int32Array): number {
+  let kw = 0;
+  let wordHash = SEED_WORD;
+  let inWord = false;
+  let prevWord = 0;
+  let hasPrev = false;
+  for (let i = 0; i < n; i++) {
     const c = units[i] as number;
     if (isWordUnit(c)) {
-      if (wordStart < 0) {
-        wordStart = i;
+      if (!inWord) {
+        inWord = true;
         wordHash = SEED_WORD;
       }
       wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
-    }
-    if (wordStart >= 0 && (!isWordUnit(c) || i === n - 1)) {
-      wordIds[kw] = mix(wordHash, mask);
+      if (i !== n - 1) continue;
+    } else if (!inWord) continue;
+    wordIds[kw] = mix(wordHash, mask);
+    wordPos[kw++] = i;
+    const bigram = Math.imul(prevWord ^ SEED_BIGRAM, FNV_PRIME) ^ wordHash;
+    if (hasPrev) {
+      wordIds[kw] = mix(bigram, mask);
       wordPos[kw++] = i;
-      const bigram = Math.imul(prevWord ^ SEED_BIGRAM, FNV_PRIME) ^ wordHash;
-      if (hasPrev) {
-        wordIds[kw] = mix(bigram, mask);
-        wordPos[kw++] = i;
-      }
-      if (dataContext) {
-        // The same words again in a "this is data" namespace: a linear model can then weigh an
-        // instruction differently inside a document than in a user's own request.
-        wordIds[kw] = mix(wordHash ^ SEED_DATA, mask);
-        wordPos[kw++] = i;
-        if (hasPrev) {
-          wordIds[kw] = mix(bigram ^ SEED_DATA, mask);
-          wordPos[kw++] = i;
-        }
-      }
-      prevWord = wordHash;
-      hasPrev = true;
-      wordStart = -1;
     }
+    if (dataContext) {
+      // The same words again in a "this is data" namespace: a linear model can then weigh an
+      // instruction differently inside a document than in a user's own request.
+      wordIds[kw] = mix(wordHash ^ SEED_DATA, mask);
+      wordPos[kw++] = i;
+      if (hasPrev) {
+        wordIds[kw] = mix(bigram ^ SEED_DATA, mask);
+        wordPos[kw++] = i;
+      }
+    }
+    prevWord = wordHash;
+    hasPrev = true;
+    inWord = false;
   }
-  return { ids, pos, count: k, wordIds, wordPos, wordCount: kw, length: n, breaks, breakCount };
+  return kw;
 }
