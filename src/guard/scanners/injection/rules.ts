@@ -151,6 +151,8 @@ const prefix3 = (a: number, b: number, c: number): number => Math.imul((a << 14)
 const NEEDLE_PREFIX3 = new Uint8Array(1 << 12);
 for (const w of NEEDLES) {
   if (w.length < 3 || w.slice(0, 3).includes(' ')) throw new Error(`needle ${w} needs three leading non-space units`);
+  // Folding (see `needlesInFolded`) leaves lower-case letters, spaces and this punctuation as they are.
+  if (!/^[a-z [\]/<>|]+$/.test(w)) throw new Error(`needle ${w} has a unit that folding changes`);
   NEEDLE_PREFIX3[prefix3(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2))] = 1;
 }
 
@@ -202,10 +204,49 @@ function needlesIn(text: string): Uint8Array | undefined {
   return present;
 }
 
-/** Every rule hit in `text`, at most `maxPerRule` each; offsets are into `text`. */
-export function matchRules(text: string, dataContext: boolean, maxPerRule = 4): Finding[] {
+/** The folded form of an ASCII text (`hashFeatures` of it): lower case, digits zeroed, whitespace runs collapsed. */
+export type FoldedAscii = { readonly units: Uint16Array; readonly length: number; readonly starts: Int32Array; readonly startCount: number };
+
+/** `needle` at folded offset `i`: a space in it is the folded space of a whitespace run. */
+function needleAtFolded(units: Uint16Array, length: number, i: number, needle: string): boolean {
+  if (i + needle.length > length) return false;
+  for (let j = 0; j < needle.length; j++) if (units[i + j] !== needle.charCodeAt(j)) return false;
+  return true;
+}
+
+/**
+ * `needlesIn` over the folded form of an ASCII text, at the starts folding recorded: no pass over the text.
+ * A superset of `needlesIn(text)`: folding maps letters to lower case and other ASCII to non-letters (so
+ * word starts stay word starts), leaves the needles' punctuation alone and turns a whitespace run into one
+ * space. Only for ASCII: `toLowerCase` can turn other characters into ASCII letters (the Kelvin sign).
+ */
+function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
+  let present: Uint8Array | undefined;
+  const { units, length } = f;
+  for (let s = 0; s < f.startCount; s++) {
+    const i = f.starts[s] as number;
+    if (i + 2 >= length) break;
+    const first = units[i] as number;
+    const second = units[i + 1] as number;
+    if (!(second < 128 && NEEDLE_PREFIX2[first * 128 + second] === 1)) continue;
+    const third = units[i + 2] as number;
+    if (!(third < 128 && NEEDLE_PREFIX3[prefix3(first, second, third)] === 1)) continue;
+    const cands = NEEDLES_BY_FIRST[first] as readonly number[];
+    for (let j = 0; j < cands.length; j++) {
+      const w = cands[j] as number;
+      if (present?.[w] !== 1 && needleAtFolded(units, length, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
+    }
+  }
+  return present;
+}
+
+/**
+ * Every rule hit in `text`, at most `maxPerRule` each; offsets are into `text`. With `folded` (the folded
+ * form of `text`, which must be ASCII), the needles are looked up there instead of in a pass over `text`.
+ */
+export function matchRules(text: string, dataContext: boolean, maxPerRule = 4, folded?: FoldedAscii): Finding[] {
   const out: Finding[] = [];
-  const present = needlesIn(text);
+  const present = folded === undefined ? needlesIn(text) : needlesInFolded(folded);
   if (present === undefined) return out;
   INJECTION_RULES.forEach((rule, r) => {
     if (rule.dataOnly === true && !dataContext) return;

@@ -110,7 +110,7 @@ export function createInjectionScorer(
       const z = modelLogit(f, th) - th;
       if (z > best) best = z;
       if (vi > 0 && z >= 0) findings.push({ type: 'injection.encoded', score: sigmoid(z) });
-      for (const hit of matchRules(view, dc)) {
+      for (const hit of matchRules(view, dc, 4, f.ascii ? f : undefined)) {
         // Offsets are only meaningful when we scored the caller's own code units.
         const placed = vi === 0 && identity && hit.start !== undefined && hit.end !== undefined;
         findings.push(
