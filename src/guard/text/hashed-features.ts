@@ -40,42 +40,15 @@ function mix(h: number, mask: number): number {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
-const EMPTY = new Int32Array(0);
 
 /** ASCII folded: lower case, digits to `0`. */
 const FOLD = Uint16Array.from({ length: 128 }, (_, c) => (c >= 49 && c <= 57 ? 48 : c >= 65 && c <= 90 ? c | 0x20 : c));
 
 /**
  * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
- * runs to one space. Returns code units and their count.
+ * runs to one space. Returns code units and their count, and whether the text was ASCII.
  */
-export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
-  const r = foldAndHashWords(text, scratch, undefined);
-  return { units: r.units, length: r.length, breaks: r.breaks, breakCount: r.breakCount };
-}
-
-/** Word features wanted from `foldAndHashWords`: the dimension mask, and whether to repeat them in the data namespace. */
-type WordSpec = { readonly mask: number; readonly dataContext: boolean };
-
-type Folded = {
-  units: Uint16Array;
-  length: number;
-  breaks: Int32Array;
-  breakCount: number;
-  ascii: boolean;
-  wordIds: Int32Array;
-  wordPos: Int32Array;
-  wordCount: number;
-  starts: Int32Array;
-  startCount: number;
-};
-
-/**
- * `foldText`, and in the same loop (one pass over the text instead of three) the word uni/bigrams of the
- * folded units when `words` is given, and the folded offsets where a run of ASCII letters starts or a `[`
- * or `<` stands. A word ends at the unit after it (its features are placed there), or at the last unit.
- */
-function foldAndHashWords(text: string, scratch: HashScratch | undefined, words: WordSpec | undefined): Folded {
+export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number; ascii: boolean } {
   // ASCII is lower-cased in the loop; anything else goes through `toLowerCase` first (one upper-case
   // letter can become two code units, so the folded text is built from the lower-cased string).
   // A regex test: irregexp scans a character class several times faster than a charCodeAt loop.
@@ -85,39 +58,22 @@ function foldAndHashWords(text: string, scratch: HashScratch | undefined, words:
     const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
     scratch.units = new Uint16Array(cap);
     scratch.breaks = new Int32Array(cap);
-    scratch.starts = new Int32Array(cap);
   }
-  const units = scratch?.units ?? new Uint16Array(lower.length + 1);
+  const units = scratch?.units ?? new Uint16Array(lower.length);
   const breaks = scratch?.breaks ?? new Int32Array(lower.length + 1);
-  const starts = scratch?.starts ?? new Int32Array(lower.length + 1);
-  // At most a unigram and a bigram per word, and a word takes two units but the last.
-  const wcap = words === undefined ? 0 : (words.dataContext ? 2 : 1) * (lower.length + 8);
-  if (scratch !== undefined && scratch.wordIds.length < wcap) {
-    scratch.wordIds = new Int32Array(wcap);
-    scratch.wordPos = new Int32Array(wcap);
-  }
-  const wordIds = words === undefined ? undefined : (scratch?.wordIds ?? new Int32Array(wcap));
-  const wordPos = words === undefined ? undefined : (scratch?.wordPos ?? new Int32Array(wcap));
-  const mask = words?.mask ?? 0;
-  const dataContext = words?.dataContext === true;
   let nb = 0;
   let n = 0;
-  let ns = 0;
-  let kw = 0;
   let prevSpace = true;
-  let prevLetter = false;
-  let inWord = false;
-  let wordHash = SEED_WORD;
-  let prevWord = 0;
-  let hasPrev = false;
   const len = lower.length;
   for (let i = 0; i < len; i++) {
     let c = lower.charCodeAt(i);
+    // Printable ASCII other than the space, the common case: one table load, no chain of range tests.
     if (c > 32 && c < 128) {
-      // Printable ASCII other than the space, the common case: one table load, no chain of range tests.
-      c = FOLD[c] as number;
+      units[n++] = FOLD[c] as number;
       prevSpace = false;
-    } else if (c <= 32 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000) {
+      continue;
+    }
+    if (c <= 32 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000) {
       const last = n > 0 ? (units[n - 1] as number) : 0;
       // A break is recorded once per whitespace run, at the folded offset after the run's space.
       if (n > 0 && (c === 10 || c === 0x2028 || c === 0x2029 || last === 46 || last === 33 || last === 63)) {
@@ -132,37 +88,46 @@ function foldAndHashWords(text: string, scratch: HashScratch | undefined, words:
       if (c >= 49 && c <= 57) c = 48;
       else if (c >= 65 && c <= 90) c |= 0x20;
     }
-    units[n] = c;
-    const letter = c >= 97 && c <= 122;
-    if ((letter && !prevLetter) || c === 0x5b || c === 0x3c) starts[ns++] = n;
-    prevLetter = letter;
-    if (wordIds !== undefined && wordPos !== undefined) {
-      // Word units: folded letters, the folded digit and anything from U+00C0 up.
-      if (letter || c === 48 || c >= 0xc0) {
-        if (!inWord) {
-          inWord = true;
-          wordHash = SEED_WORD;
-        }
-        wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
-      } else if (inWord) {
-        kw = emitWord(wordIds, wordPos, kw, n, wordHash, prevWord, hasPrev, mask, dataContext);
-        prevWord = wordHash;
-        hasPrev = true;
-        inWord = false;
-      }
-    }
-    n++;
+    units[n++] = c;
   }
-  if (n > 0 && units[n - 1] === 32) {
-    n--;
-    // The word before a trimmed final space ends at the last unit, not at the space.
-    if (wordPos !== undefined) for (let k = kw - 1; k >= 0 && wordPos[k] === n; k--) wordPos[k] = n - 1;
-  } else if (inWord && wordIds !== undefined && wordPos !== undefined) {
-    kw = emitWord(wordIds, wordPos, kw, n - 1, wordHash, prevWord, hasPrev, mask, dataContext);
-  }
+  if (n > 0 && units[n - 1] === 32) n--;
   while (nb > 0 && (breaks[nb - 1] as number) >= n) nb--;
-  while (ns > 0 && (starts[ns - 1] as number) >= n) ns--;
-  return { units, length: n, breaks, breakCount: nb, ascii, wordIds: wordIds ?? EMPTY, wordPos: wordPos ?? EMPTY, wordCount: kw, starts, startCount: ns };
+  return { units, length: n, breaks, breakCount: nb, ascii };
+}
+
+/**
+ * Word unigrams and bigrams of folded units, each at the position where its last word ends; and, in the
+ * same loop, the offsets where a run of ASCII letters starts or a `[` or `<` stands (into `starts`).
+ * Returns both counts.
+ */
+function wordGrams(units: Uint16Array, n: number, mask: number, dataContext: boolean, wordIds: Int32Array, wordPos: Int32Array, starts: Int32Array): [number, number] {
+  let kw = 0;
+  let ns = 0;
+  let wordHash = SEED_WORD;
+  let inWord = false;
+  let prevWord = 0;
+  let hasPrev = false;
+  let prevLetter = false;
+  for (let i = 0; i < n; i++) {
+    const c = units[i] as number;
+    const letter = c >= 97 && c <= 122;
+    if ((letter && !prevLetter) || c === 0x5b || c === 0x3c) starts[ns++] = i;
+    prevLetter = letter;
+    // Word units: folded letters, the folded digit and anything from U+00C0 up.
+    if (letter || c === 48 || c >= 0xc0) {
+      if (!inWord) {
+        inWord = true;
+        wordHash = SEED_WORD;
+      }
+      wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
+      if (i !== n - 1) continue;
+    } else if (!inWord) continue;
+    kw = emitWord(wordIds, wordPos, kw, i, wordHash, prevWord, hasPrev, mask, dataContext);
+    prevWord = wordHash;
+    hasPrev = true;
+    inWord = false;
+  }
+  return [kw, ns];
 }
 
 /** A word's unigram and (after the first word) bigram at `at`, and again in the data namespace; returns the new count. */
@@ -226,36 +191,32 @@ const CHAR_ORDERS_35 = (1 << 3) | (1 << 5);
  * arrays are its own (grown when too small) and valid until its next use.
  */
 export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345): HashedFeatures {
-  const folded = foldAndHashWords(text, scratch, { mask, dataContext });
-  const { units, length: n } = folded;
+  const { units, length: n, breaks, breakCount, ascii } = foldText(text, scratch);
   let per = 0;
   for (let b = orders; b !== 0; b >>>= 1) per += b & 1;
   per = Math.max(3, per);
+  // At most a unigram and a bigram per word, and a word takes two units but the last.
+  const wcap = (dataContext ? 2 : 1) * (n + 8);
   if (scratch !== undefined && scratch.ids.length < n * per + 8) {
     const cap = Math.max(n * per + 8, 2 * scratch.ids.length);
     scratch.ids = new Int32Array(cap);
     scratch.pos = new Int32Array(cap);
   }
+  if (scratch !== undefined && scratch.wordIds.length < wcap) {
+    scratch.wordIds = new Int32Array(wcap);
+    scratch.wordPos = new Int32Array(wcap);
+  }
+  if (scratch !== undefined && scratch.starts.length < n + 1) scratch.starts = new Int32Array(Math.max(n + 1, 2 * scratch.starts.length));
   const ids = scratch?.ids ?? new Int32Array(n * per + 8);
   const pos = scratch?.pos ?? new Int32Array(n * per + 8);
-  // Character n-grams in a loop of their own (each order set its own): fewer live values per loop, so V8
-  // keeps them in registers. Words were hashed while folding.
+  const wordIds = scratch?.wordIds ?? new Int32Array(wcap);
+  const wordPos = scratch?.wordPos ?? new Int32Array(wcap);
+  const starts = scratch?.starts ?? new Int32Array(n + 1);
+  // Character and word features in two loops (each order set its own): fewer live values per loop, so
+  // V8 keeps them in registers (folding and hashing in one loop measured slower).
   const count = orders === CHAR_ORDERS_35 ? charGrams35(units, n, mask, ids, pos) : charGrams(units, n, mask, orders, ids, pos);
-  return {
-    ids,
-    pos,
-    count,
-    wordIds: folded.wordIds,
-    wordPos: folded.wordPos,
-    wordCount: folded.wordCount,
-    units,
-    length: n,
-    breaks: folded.breaks,
-    breakCount: folded.breakCount,
-    ascii: folded.ascii,
-    starts: folded.starts,
-    startCount: folded.startCount,
-  };
+  const [wordCount, startCount] = wordGrams(units, n, mask, dataContext, wordIds, wordPos, starts);
+  return { ids, pos, count, wordIds, wordPos, wordCount, units, length: n, breaks, breakCount, ascii, starts, startCount };
 }
 
 /** Orders 3 and 5 (the injection model): the last four units ride in locals instead of being re-read. */
