@@ -18,7 +18,7 @@ const PCT_HINT = /%[0-9a-fA-F]{2}/g;
 const SPACED = /(?:\b[a-zA-Z][ ._*-]){5,}[a-zA-Z]\b/g;
 // rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak,
 // pretend, run. A whole ASCII word (a maximal run of [A-Za-z0-9_]) must equal one, in any case.
-const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
+export const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
 /** Which (first letter, length) pairs a rot13 word has, so most words are rejected with one lookup. */
 const ROT13_SHAPE = new Uint8Array(26 * 16);
 for (const w of ROT13_WORDS) ROT13_SHAPE[(w.charCodeAt(0) - 97) * 16 + w.length] = 1;
@@ -172,7 +172,9 @@ const HINT_CLASS = Uint16Array.from({ length: 128 }, (_, c) => {
 
 /**
  * One pass over the code units deciding which decoders can possibly apply, so ordinary prose (the hot
- * path) pays for a loop instead of six regex scans.
+ * path) pays for a loop instead of six regex scans. `hashFeatures` tracks a superset of these hints on
+ * folded ASCII text (`mayDecode`), so a scanner that hashes anyway can skip this pass: keep the two in
+ * step (text.test.ts checks that every ASCII text with a decoded view has `mayDecode`).
  */
 function scanHints(text: string): Hints {
   let run = 0;

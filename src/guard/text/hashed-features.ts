@@ -1,4 +1,5 @@
 /** @module Feature hashing of text into word uni/bigram and character 3–5-gram ids, with positions for windowing. */
+import { ROT13_WORDS } from './decode.js';
 
 export type HashedFeatures = {
   /** Character n-gram ids (already masked to the model dimension) in position order. */
@@ -24,11 +25,27 @@ export type HashedFeatures = {
    */
   readonly starts: Int32Array;
   readonly startCount: number;
+  /**
+   * False only for ASCII text in which none of the decoders of `decodedViews` can find anything (no long
+   * base64 or hex run, no %XX escapes, spaced-out letters, leetspeak or rot13 attack word): a superset of
+   * its hints, taken while hashing the words (with `decodeHints`), so a scanner can skip the decoding pass.
+   * True for other text, and without `decodeHints`.
+   */
+  readonly mayDecode: boolean;
 };
 
 const FNV_PRIME = 16777619;
 const SEED_CHAR = 0x811c9dc5;
 const SEED_WORD = 0x9e3779b9;
+
+/** Word hashes (before `mix`) of the rot13 words decode.ts looks for. */
+const ROT13_HASHES: ReadonlySet<number> = new Set(
+  ROT13_WORDS.map((w) => {
+    let h = SEED_WORD;
+    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
+    return h;
+  }),
+);
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_DATA = 0x27d4eb2f;
 
@@ -40,6 +57,24 @@ function mix(h: number, mask: number): number {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Classes of folded ASCII units for `mayDecode`: the decoder hints of decode.ts, on lower case and `0` for digits. */
+const H_B64 = 1;
+const H_HEX = 2;
+const H_HEXSEP = 4;
+/** Letters, digits, `@` and `$`: the units of a (leetspeak) word. */
+const H_WORD = 8;
+const H_LETTER = 16;
+const HINT_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
+  const lower = c >= 97 && c <= 122;
+  return (
+    (lower || c === 48 || c === 43 || c === 47 || c === 95 || c === 45 ? H_B64 : 0) |
+    ((c >= 97 && c <= 102) || c === 48 ? H_HEX : 0) |
+    (c === 32 || c === 58 || c === 44 ? H_HEXSEP : 0) |
+    (lower || c === 48 || c === 64 || c === 36 ? H_WORD : 0) |
+    (lower ? H_LETTER : 0)
+  );
+});
 
 /** ASCII folded: lower case, digits to `0`. */
 const FOLD = Uint16Array.from({ length: 128 }, (_, c) => (c >= 49 && c <= 57 ? 48 : c >= 65 && c <= 90 ? c | 0x20 : c));
@@ -97,10 +132,13 @@ export function foldText(text: string, scratch?: HashScratch): { units: Uint16Ar
 
 /**
  * Word unigrams and bigrams of folded units, each at the position where its last word ends; and, in the
- * same loop, the offsets where a run of ASCII letters starts or a `[` or `<` stands (into `starts`).
- * Returns both counts.
+ * same loop, the offsets where a run of ASCII letters starts or a `[` or `<` stands (into `starts`), and
+ * whether a decoder could find anything (`mayDecode`, tracked only when `track`, for ASCII text: else it
+ * starts true and costs nothing). Returns the counts and that flag.
  */
-function wordGrams(units: Uint16Array, n: number, mask: number, dataContext: boolean, wordIds: Int32Array, wordPos: Int32Array, starts: Int32Array): [number, number] {
+function wordGrams(
+  units: Uint16Array, n: number, mask: number, dataContext: boolean, wordIds: Int32Array, wordPos: Int32Array, starts: Int32Array, track: boolean,
+): [number, number, boolean] {
   let kw = 0;
   let ns = 0;
   let wordHash = SEED_WORD;
@@ -108,11 +146,51 @@ function wordGrams(units: Uint16Array, n: number, mask: number, dataContext: boo
   let prevWord = 0;
   let hasPrev = false;
   let prevLetter = false;
+  // The hints of decode.ts's `scanHints` on folded units, tracked until one fires: runs of base64 and of
+  // hex units, % signs, one-letter words in a row, leetspeak words (a word with `@` ended by `.` and a
+  // letter is an e-mail address), rot13 words. Folding only widens them: a newline, which ends a hex
+  // run there, is a space here; upper case is lower case, so every 16-unit run counts as base64.
+  let mayDecode = !track;
+  let b64 = 0;
+  let hex = 0;
+  let pct = 0;
+  let single = 0;
+  let leet = 0;
+  let wl = 0;
+  let wLetters = 0;
+  let wAt = false;
   for (let i = 0; i < n; i++) {
     const c = units[i] as number;
     const letter = c >= 97 && c <= 122;
     if ((letter && !prevLetter) || c === 0x5b || c === 0x3c) starts[ns++] = i;
     prevLetter = letter;
+    if (!mayDecode) {
+      const k = HINT_CLASS[c] as number;
+      if ((k & H_B64) !== 0) {
+        if (++b64 >= 16) mayDecode = true;
+      } else b64 = 0;
+      if ((k & H_HEX) !== 0) {
+        if (++hex >= 24) mayDecode = true;
+      } else if ((k & H_HEXSEP) === 0) hex = 0;
+      if (c === 37 && ++pct >= 3) mayDecode = true;
+      if ((k & H_WORD) !== 0) {
+        wl++;
+        if (letter) wLetters++;
+        else if (c === 64) wAt = true;
+      } else if (wl > 0) {
+        if (wl === 1 && wLetters === 1) {
+          if (++single >= 5) mayDecode = true;
+        } else single = 0;
+        if (wLetters > 0 && wLetters < wl && wl >= 3) {
+          const next = i + 1 < n ? (units[i + 1] as number) : 0;
+          const email = wAt && c === 46 && next >= 97 && next <= 122;
+          if (!email && ++leet >= 2) mayDecode = true;
+        }
+        wl = 0;
+        wLetters = 0;
+        wAt = false;
+      }
+    }
     // Word units: folded letters, the folded digit and anything from U+00C0 up.
     if (letter || c === 48 || c >= 0xc0) {
       if (!inWord) {
@@ -122,12 +200,18 @@ function wordGrams(units: Uint16Array, n: number, mask: number, dataContext: boo
       wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
       if (i !== n - 1) continue;
     } else if (!inWord) continue;
+    if (!mayDecode && ROT13_HASHES.has(wordHash)) mayDecode = true;
     kw = emitWord(wordIds, wordPos, kw, i, wordHash, prevWord, hasPrev, mask, dataContext);
     prevWord = wordHash;
     hasPrev = true;
     inWord = false;
   }
-  return [kw, ns];
+  // The end of the text ends the last word as a space would.
+  if (!mayDecode && wl > 0) {
+    if (wl === 1 && wLetters === 1 && single + 1 >= 5) mayDecode = true;
+    if (wLetters > 0 && wLetters < wl && wl >= 3 && leet + 1 >= 2) mayDecode = true;
+  }
+  return [kw, ns, mayDecode];
 }
 
 /** A word's unigram and (after the first word) bigram at `at`, and again in the data namespace; returns the new count. */
@@ -188,9 +272,10 @@ const CHAR_ORDERS_35 = (1 << 3) | (1 << 5);
  * Hashes folded text. Character n-grams (3, 4, 5 by default, else the orders in `orders`) start at every position; word unigrams and bigrams are
  * emitted at the position where their last word ends. `mask` is dimension - 1 (a power of two). With
  * `dataContext`, word features are emitted a second time in a separate namespace. With `scratch`, the
- * arrays are its own (grown when too small) and valid until its next use.
+ * arrays are its own (grown when too small) and valid until its next use. With `decodeHints`, `mayDecode`
+ * is worked out (a few µs per 2 KB) for a caller that would otherwise run `decodedViews` on the text.
  */
-export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345): HashedFeatures {
+export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345, decodeHints = false): HashedFeatures {
   const { units, length: n, breaks, breakCount, ascii } = foldText(text, scratch);
   let per = 0;
   for (let b = orders; b !== 0; b >>>= 1) per += b & 1;
@@ -215,8 +300,8 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
   // Character and word features in two loops (each order set its own): fewer live values per loop, so
   // V8 keeps them in registers (folding and hashing in one loop measured slower).
   const count = orders === CHAR_ORDERS_35 ? charGrams35(units, n, mask, ids, pos) : charGrams(units, n, mask, orders, ids, pos);
-  const [wordCount, startCount] = wordGrams(units, n, mask, dataContext, wordIds, wordPos, starts);
-  return { ids, pos, count, wordIds, wordPos, wordCount, units, length: n, breaks, breakCount, ascii, starts, startCount };
+  const [wordCount, startCount, mayDecode] = wordGrams(units, n, mask, dataContext, wordIds, wordPos, starts, ascii && decodeHints);
+  return { ids, pos, count, wordIds, wordPos, wordCount, units, length: n, breaks, breakCount, ascii, starts, startCount, mayDecode };
 }
 
 /** Orders 3 and 5 (the injection model): the last four units ride in locals instead of being re-read. */

@@ -94,21 +94,16 @@ export function createInjectionScorer(
   const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[], decodeBudget: { chars: number }): number => {
     const norm = normalizeForScan(region.text);
     const identity = norm === region.text;
-    const decoded = decodeBudget.chars >= 16 ? decodedViews(norm, { ...DEFAULT_DECODE_LIMITS, maxChars: Math.min(DEFAULT_DECODE_LIMITS.maxChars, decodeBudget.chars) }) : [];
-    for (const v of decoded) decodeBudget.chars -= v.length;
-    const views = [norm, ...decoded];
-    let best = -Infinity;
-    views.forEach((view, vi) => {
-      // A decoded layer without a single space is still encoded (base64 inside base64): it is decoded in
-      // the next round, but has no words for the model or the rules to read.
-      if (vi > 0 && view.indexOf(' ') < 0 && view.indexOf('\n') < 0) return;
+    const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
+    let mayDecode = true;
+    /** Model logit (minus the threshold) of one view, its rule findings pushed; view 0 is the text itself. */
+    const scoreView = (view: string, vi: number): number => {
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(view, mask, false, hashScratch, orders);
-      const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
+      const f = hashFeatures(view, mask, false, hashScratch, orders, vi === 0);
+      if (vi === 0) mayDecode = f.mayDecode;
       const z = modelLogit(f, th) - th;
-      if (z > best) best = z;
       if (vi > 0 && z >= 0) findings.push({ type: 'injection.encoded', score: sigmoid(z) });
       for (const hit of matchRules(view, dc, 4, f.ascii ? f : undefined)) {
         // Offsets are only meaningful when we scored the caller's own code units.
@@ -117,6 +112,18 @@ export function createInjectionScorer(
           placed ? { ...hit, start: hit.start + region.offset, end: hit.end + region.offset } : { type: hit.type, score: hit.score },
         );
       }
+      return z;
+    };
+    let best = scoreView(norm, 0);
+    // Hashing the text told whether any decoder could find something in it: most text skips that pass.
+    if (!mayDecode || decodeBudget.chars < 16) return best;
+    const decoded = decodedViews(norm, { ...DEFAULT_DECODE_LIMITS, maxChars: Math.min(DEFAULT_DECODE_LIMITS.maxChars, decodeBudget.chars) });
+    for (const v of decoded) decodeBudget.chars -= v.length;
+    decoded.forEach((view, i) => {
+      // A decoded layer without a single space is still encoded (base64 inside base64): it is decoded in
+      // the next round, but has no words for the model or the rules to read.
+      if (view.indexOf(' ') < 0 && view.indexOf('\n') < 0) return;
+      best = Math.max(best, scoreView(view, i + 1));
     });
     return best;
   };
