@@ -10,7 +10,8 @@ export type RowSegments = { readonly keys: readonly string[]; readonly vecs: rea
 /** Carrier sources: an instruction inside their data is the attack, so their clean twins label the segments. */
 export const CARRIER_SOURCES = new Set(['bipia', 'agentdojo']);
 
-export function segmentRow(text: string, dim: number, scratch: TfScratch = createTfScratch(dim), orders = CHAR_ORDERS_345): RowSegments {
+/** With `wordsOnly`, each segment's vector has its word uni/bigrams only (no character n-grams). */
+export function segmentRow(text: string, dim: number, scratch: TfScratch = createTfScratch(dim), orders = CHAR_ORDERS_345, wordsOnly = false): RowSegments {
   const t = normalizeForScan(text);
   const f = hashFeatures(t, dim - 1, false, undefined, orders);
   const { units } = foldText(t);
@@ -18,7 +19,7 @@ export function segmentRow(text: string, dim: number, scratch: TfScratch = creat
   const vecs: Vec[] = [];
   for (const r of segmentRanges(f)) {
     keys.push(String.fromCharCode(...units.subarray(r.start, r.end)));
-    const v = tfVector(f, r, scratch);
+    const v = tfVector(f, wordsOnly ? { ...r, to: r.from } : r, scratch);
     vecs.push({ ids: v.ids.slice(0, v.n), vals: v.vals.slice(0, v.n) });
   }
   return { keys, vecs };

@@ -1,7 +1,7 @@
 /** @module Training a hashed linear head (full-batch L-BFGS, balanced classes) and grouped cross-validation. */
 import { CHAR_ORDERS_345, hashFeatures } from '../../src/guard/text/hashed-features.js';
 import { trainLbfgs, type CsrRows } from '../../src/guard/text/lbfgs.js';
-import { windowRanges, type LinearModel } from '../../src/guard/text/linear-model.js';
+import { windowRanges, type HeadFeatures, type LinearModel } from '../../src/guard/text/linear-model.js';
 import { normalizeForScan } from '../../src/guard/text/normalize.js';
 import { createTfScratch, tfVector, wholeRange, type TfRange } from '../../src/guard/text/tf-vector.js';
 import type { WindowSpec } from '../../src/guard/text/windows.js';
@@ -60,7 +60,7 @@ export function trainingSetup(name: string, flags: Flags, defaults: { readonly w
 
 export type Vec = { readonly ids: Int32Array; readonly vals: Float32Array };
 export type RowVecs = { readonly whole: Vec; readonly windows: readonly Vec[] };
-export type TrainedHead = { bias: number; weights: Float32Array };
+export type TrainedHead = { bias: number; weights: Float32Array; features?: HeadFeatures };
 
 export function featurizeText(text: string, dim: number, window: WindowSpec, wordWeight = 1, scratch = createTfScratch(dim), orders = CHAR_ORDERS_345): RowVecs {
   const f = hashFeatures(normalizeForScan(text), dim - 1, false, undefined, orders);
@@ -175,7 +175,7 @@ export function trainInstances(inst: readonly WeightedVec[], cfg: TrainConfig): 
 }
 
 export function toModel(heads: readonly TrainedHead[], cfg: TrainConfig): LinearModel {
-  return { dim: cfg.dim, window: cfg.window, wordWeight: cfg.wordWeight, ...(cfg.charOrders === undefined ? {} : { charOrders: cfg.charOrders }), heads: heads.map((h) => ({ bias: h.bias, weights: h.weights })) };
+  return { dim: cfg.dim, window: cfg.window, wordWeight: cfg.wordWeight, ...(cfg.charOrders === undefined ? {} : { charOrders: cfg.charOrders }), heads: heads.map((h) => ({ bias: h.bias, weights: h.weights, ...(h.features === undefined ? {} : { features: h.features }) })) };
 }
 
 /**

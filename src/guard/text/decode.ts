@@ -18,7 +18,7 @@ const PCT_HINT = /%[0-9a-fA-F]{2}/g;
 const SPACED = /(?:\b[a-zA-Z][ ._*-]){5,}[a-zA-Z]\b/g;
 // rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak,
 // pretend, run. A whole ASCII word (a maximal run of [A-Za-z0-9_]) must equal one, in any case.
-const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
+export const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
 /** Which (first letter, length) pairs a rot13 word has, so most words are rejected with one lookup. */
 const ROT13_SHAPE = new Uint8Array(26 * 16);
 for (const w of ROT13_WORDS) ROT13_SHAPE[(w.charCodeAt(0) - 97) * 16 + w.length] = 1;
@@ -149,6 +149,8 @@ const C_HEXSEP = 64;
 const C_DIGIT = 128;
 /** A regex word character, [A-Za-z0-9_]. */
 const C_W = 256;
+/** A lower-case ASCII letter: most of prose, given a fast path in `scanHints`. */
+const C_LOWER = 512;
 /** Class bits per ASCII code unit, so the hint pass costs a table load per character, not a chain of tests. */
 const HINT_CLASS = Uint16Array.from({ length: 128 }, (_, c) => {
   const lower = c >= 97 && c <= 122;
@@ -164,12 +166,15 @@ const HINT_CLASS = Uint16Array.from({ length: 128 }, (_, c) => {
   if (c === 32 || c === 58 || c === 44) k |= C_HEXSEP;
   if (digit) k |= C_DIGIT;
   if (lower || upper || digit || c === 95) k |= C_W;
+  if (lower) k |= C_LOWER;
   return k;
 });
 
 /**
  * One pass over the code units deciding which decoders can possibly apply, so ordinary prose (the hot
- * path) pays for a loop instead of six regex scans.
+ * path) pays for a loop instead of six regex scans. `hashFeatures` tracks a superset of these hints on
+ * folded ASCII text (`mayDecode`), so a scanner that hashes anyway can skip this pass: keep the two in
+ * step (text.test.ts checks that every ASCII text with a decoded view has `mayDecode`).
  */
 function scanHints(text: string): Hints {
   let run = 0;
@@ -188,6 +193,17 @@ function scanHints(text: string): Hints {
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 32;
     const k = c < 128 ? (HINT_CLASS[c] as number) : 0;
+    if ((k & C_LOWER) !== 0) {
+      // What the general path below does for a lower-case letter (inside a word, a base64 unit that is not
+      // "mixed", hex only for a-f), without its other tests: about twice as fast on prose.
+      if (++run >= 16 && runMixed >= 2) h.base64 = true;
+      if ((k & C_HEX) !== 0) {
+        if (++hexRun >= 24) h.hex = true;
+      } else hexRun = 0;
+      wordLen++;
+      wordLetters++;
+      continue;
+    }
     if ((k & C_W) === 0) {
       const len = i - wStart;
       if (len >= 3 && len < 16 && !h.rot13) {

@@ -1,4 +1,5 @@
 /** @module Feature hashing of text into word uni/bigram and character 3–5-gram ids, with positions for windowing. */
+import { ROT13_WORDS } from './decode.js';
 
 export type HashedFeatures = {
   /** Character n-gram ids (already masked to the model dimension) in position order. */
@@ -10,16 +11,41 @@ export type HashedFeatures = {
   readonly wordIds: Int32Array;
   readonly wordPos: Int32Array;
   readonly wordCount: number;
-  /** Length of the folded text. */
+  /** The folded text (`length` code units valid), and its length. */
+  readonly units: Uint16Array;
   readonly length: number;
   /** Folded-text offsets where a line or sentence ends (a newline, or . ! ? before whitespace), increasing. */
   readonly breaks: Int32Array;
   readonly breakCount: number;
+  /** The text was ASCII: folding only lower-cased letters, zeroed digits and collapsed whitespace. */
+  readonly ascii: boolean;
+  /**
+   * Folded-text offsets where a run of ASCII letters starts, and of every `[` and `<`: where a word or chat
+   * markup opens (the injection rules look for their needles only there).
+   */
+  readonly starts: Int32Array;
+  readonly startCount: number;
+  /**
+   * False only for ASCII text in which none of the decoders of `decodedViews` can find anything (no long
+   * base64 or hex run, no %XX escapes, spaced-out letters, leetspeak or rot13 attack word): a superset of
+   * its hints, taken while hashing the words (with `decodeHints`), so a scanner can skip the decoding pass.
+   * True for other text, and without `decodeHints`.
+   */
+  readonly mayDecode: boolean;
 };
 
 const FNV_PRIME = 16777619;
 const SEED_CHAR = 0x811c9dc5;
 const SEED_WORD = 0x9e3779b9;
+
+/** Word hashes (before `mix`) of the rot13 words decode.ts looks for. */
+const ROT13_HASHES: ReadonlySet<number> = new Set(
+  ROT13_WORDS.map((w) => {
+    let h = SEED_WORD;
+    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
+    return h;
+  }),
+);
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_DATA = 0x27d4eb2f;
 
@@ -30,27 +56,38 @@ function mix(h: number, mask: number): number {
   return h & mask;
 }
 
-function isWordUnit(c: number): boolean {
-  return (c >= 97 && c <= 122) || c === 48 || c >= 0xc0;
-}
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Classes of folded ASCII units for `mayDecode`: the decoder hints of decode.ts, on lower case and `0` for digits. */
+const H_B64 = 1;
+const H_HEX = 2;
+const H_HEXSEP = 4;
+/** Letters, digits, `@` and `$`: the units of a (leetspeak) word. */
+const H_WORD = 8;
+const H_LETTER = 16;
+const HINT_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
+  const lower = c >= 97 && c <= 122;
+  return (
+    (lower || c === 48 || c === 43 || c === 47 || c === 95 || c === 45 ? H_B64 : 0) |
+    ((c >= 97 && c <= 102) || c === 48 ? H_HEX : 0) |
+    (c === 32 || c === 58 || c === 44 ? H_HEXSEP : 0) |
+    (lower || c === 48 || c === 64 || c === 36 ? H_WORD : 0) |
+    (lower ? H_LETTER : 0)
+  );
+});
 
 /** ASCII folded: lower case, digits to `0`. */
 const FOLD = Uint16Array.from({ length: 128 }, (_, c) => (c >= 49 && c <= 57 ? 48 : c >= 65 && c <= 90 ? c | 0x20 : c));
 
 /**
  * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
- * runs to one space. Returns code units and their count.
+ * runs to one space. Returns code units and their count, and whether the text was ASCII.
  */
-export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number } {
+export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number; ascii: boolean } {
   // ASCII is lower-cased in the loop; anything else goes through `toLowerCase` first (one upper-case
   // letter can become two code units, so the folded text is built from the lower-cased string).
-  let ascii = true;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
+  // A regex test: irregexp scans a character class several times faster than a charCodeAt loop.
+  const ascii = !NON_ASCII.test(text);
   const lower = ascii ? text : text.toLowerCase();
   if (scratch !== undefined && scratch.units.length < lower.length + 1) {
     const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
@@ -90,7 +127,113 @@ export function foldText(text: string, scratch?: HashScratch): { units: Uint16Ar
   }
   if (n > 0 && units[n - 1] === 32) n--;
   while (nb > 0 && (breaks[nb - 1] as number) >= n) nb--;
-  return { units, length: n, breaks, breakCount: nb };
+  return { units, length: n, breaks, breakCount: nb, ascii };
+}
+
+/**
+ * Word unigrams and bigrams of folded units, each at the position where its last word ends; and, in the
+ * same loop, the offsets where a run of ASCII letters starts or a `[` or `<` stands (into `starts`), and
+ * whether a decoder could find anything (`mayDecode`, tracked only when `track`, for ASCII text: else it
+ * starts true and costs nothing). Returns the counts and that flag.
+ */
+function wordGrams(
+  units: Uint16Array, n: number, mask: number, dataContext: boolean, wordIds: Int32Array, wordPos: Int32Array, starts: Int32Array, track: boolean,
+): [number, number, boolean] {
+  let kw = 0;
+  let ns = 0;
+  let wordHash = SEED_WORD;
+  let inWord = false;
+  let prevWord = 0;
+  let hasPrev = false;
+  let prevLetter = false;
+  // The hints of decode.ts's `scanHints` on folded units, tracked until one fires: runs of base64 and of
+  // hex units, % signs, one-letter words in a row, leetspeak words (a word with `@` ended by `.` and a
+  // letter is an e-mail address), rot13 words. Folding only widens them: a newline, which ends a hex
+  // run there, is a space here; upper case is lower case, so every 16-unit run counts as base64.
+  let mayDecode = !track;
+  let b64 = 0;
+  let hex = 0;
+  let pct = 0;
+  let single = 0;
+  let leet = 0;
+  let wl = 0;
+  let wLetters = 0;
+  let wAt = false;
+  for (let i = 0; i < n; i++) {
+    const c = units[i] as number;
+    const letter = c >= 97 && c <= 122;
+    if ((letter && !prevLetter) || c === 0x5b || c === 0x3c) starts[ns++] = i;
+    prevLetter = letter;
+    if (!mayDecode) {
+      const k = HINT_CLASS[c] as number;
+      if ((k & H_B64) !== 0) {
+        if (++b64 >= 16) mayDecode = true;
+      } else b64 = 0;
+      if ((k & H_HEX) !== 0) {
+        if (++hex >= 24) mayDecode = true;
+      } else if ((k & H_HEXSEP) === 0) hex = 0;
+      if (c === 37 && ++pct >= 3) mayDecode = true;
+      if ((k & H_WORD) !== 0) {
+        wl++;
+        if (letter) wLetters++;
+        else if (c === 64) wAt = true;
+      } else if (wl > 0) {
+        if (wl === 1 && wLetters === 1) {
+          if (++single >= 5) mayDecode = true;
+        } else single = 0;
+        if (wLetters > 0 && wLetters < wl && wl >= 3) {
+          const next = i + 1 < n ? (units[i + 1] as number) : 0;
+          const email = wAt && c === 46 && next >= 97 && next <= 122;
+          if (!email && ++leet >= 2) mayDecode = true;
+        }
+        wl = 0;
+        wLetters = 0;
+        wAt = false;
+      }
+    }
+    // Word units: folded letters, the folded digit and anything from U+00C0 up.
+    if (letter || c === 48 || c >= 0xc0) {
+      if (!inWord) {
+        inWord = true;
+        wordHash = SEED_WORD;
+      }
+      wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
+      if (i !== n - 1) continue;
+    } else if (!inWord) continue;
+    if (!mayDecode && ROT13_HASHES.has(wordHash)) mayDecode = true;
+    kw = emitWord(wordIds, wordPos, kw, i, wordHash, prevWord, hasPrev, mask, dataContext);
+    prevWord = wordHash;
+    hasPrev = true;
+    inWord = false;
+  }
+  // The end of the text ends the last word as a space would.
+  if (!mayDecode && wl > 0) {
+    if (wl === 1 && wLetters === 1 && single + 1 >= 5) mayDecode = true;
+    if (wLetters > 0 && wLetters < wl && wl >= 3 && leet + 1 >= 2) mayDecode = true;
+  }
+  return [kw, ns, mayDecode];
+}
+
+/** A word's unigram and (after the first word) bigram at `at`, and again in the data namespace; returns the new count. */
+function emitWord(ids: Int32Array, pos: Int32Array, kw: number, at: number, wordHash: number, prevWord: number, hasPrev: boolean, mask: number, dataContext: boolean): number {
+  ids[kw] = mix(wordHash, mask);
+  pos[kw++] = at;
+  const bigram = Math.imul(prevWord ^ SEED_BIGRAM, FNV_PRIME) ^ wordHash;
+  if (hasPrev) {
+    ids[kw] = mix(bigram, mask);
+    pos[kw++] = at;
+  }
+  if (dataContext) {
+    // The same words again in a "this is data" namespace: a linear model can then weigh an
+    // instruction differently inside a document than in a user's own request.
+    ids[kw] = mix(wordHash ^ SEED_DATA, mask);
+    pos[kw++] = at;
+    if (hasPrev) {
+      ids[kw] = mix(bigram ^ SEED_DATA, mask);
+      pos[kw++] = at;
+    }
+  }
+  return kw;
 }
 
 /**
@@ -104,6 +247,7 @@ export type HashScratch = {
   pos: Int32Array;
   wordIds: Int32Array;
   wordPos: Int32Array;
+  starts: Int32Array;
 };
 
 export function createHashScratch(chars = 4096): HashScratch {
@@ -111,6 +255,7 @@ export function createHashScratch(chars = 4096): HashScratch {
   return {
     units: new Uint16Array(c + 1),
     breaks: new Int32Array(c + 1),
+    starts: new Int32Array(c + 1),
     ids: new Int32Array(c * 3 + 8),
     pos: new Int32Array(c * 3 + 8),
     wordIds: new Int32Array(2 * (c + 8)),
@@ -120,22 +265,22 @@ export function createHashScratch(chars = 4096): HashScratch {
 
 /** Character n-gram orders as a bit set (bit n = n-grams of n characters); 3, 4 and 5 unless a model says otherwise. */
 export const CHAR_ORDERS_345 = (1 << 3) | (1 << 4) | (1 << 5);
+/** 3 and 5 only: the injection model's orders, with a loop of their own. */
+const CHAR_ORDERS_35 = (1 << 3) | (1 << 5);
 
 /**
  * Hashes folded text. Character n-grams (3, 4, 5 by default, else the orders in `orders`) start at every position; word unigrams and bigrams are
  * emitted at the position where their last word ends. `mask` is dimension - 1 (a power of two). With
  * `dataContext`, word features are emitted a second time in a separate namespace. With `scratch`, the
- * arrays are its own (grown when too small) and valid until its next use.
+ * arrays are its own (grown when too small) and valid until its next use. With `decodeHints`, `mayDecode`
+ * is worked out (a few µs per 2 KB) for a caller that would otherwise run `decodedViews` on the text.
  */
-export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345): HashedFeatures {
-  const { units, length: n, breaks, breakCount } = foldText(text, scratch);
+export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345, decodeHints = false): HashedFeatures {
+  const { units, length: n, breaks, breakCount, ascii } = foldText(text, scratch);
   let per = 0;
   for (let b = orders; b !== 0; b >>>= 1) per += b & 1;
   per = Math.max(3, per);
-  const maxOrder = 31 - Math.clz32(orders);
-  // One order only (a power of two): one id per position, no per-order test in the loop.
-  const single = (orders & (orders - 1)) === 0 ? maxOrder : 0;
-  const o35 = orders === ((1 << 3) | (1 << 5));
+  // At most a unigram and a bigram per word, and a word takes two units but the last.
   const wcap = (dataContext ? 2 : 1) * (n + 8);
   if (scratch !== undefined && scratch.ids.length < n * per + 8) {
     const cap = Math.max(n * per + 8, 2 * scratch.ids.length);
@@ -146,19 +291,66 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
     scratch.wordIds = new Int32Array(wcap);
     scratch.wordPos = new Int32Array(wcap);
   }
+  if (scratch !== undefined && scratch.starts.length < n + 1) scratch.starts = new Int32Array(Math.max(n + 1, 2 * scratch.starts.length));
   const ids = scratch?.ids ?? new Int32Array(n * per + 8);
   const pos = scratch?.pos ?? new Int32Array(n * per + 8);
   const wordIds = scratch?.wordIds ?? new Int32Array(wcap);
   const wordPos = scratch?.wordPos ?? new Int32Array(wcap);
+  const starts = scratch?.starts ?? new Int32Array(n + 1);
+  // Character and word features in two loops (each order set its own): fewer live values per loop, so
+  // V8 keeps them in registers (folding and hashing in one loop measured slower).
+  const count = orders === CHAR_ORDERS_35 ? charGrams35(units, n, mask, ids, pos) : charGrams(units, n, mask, orders, ids, pos);
+  const [wordCount, startCount, mayDecode] = wordGrams(units, n, mask, dataContext, wordIds, wordPos, starts, ascii && decodeHints);
+  return { ids, pos, count, wordIds, wordPos, wordCount, units, length: n, breaks, breakCount, ascii, starts, startCount, mayDecode };
+}
+
+/** Orders 3 and 5 (the injection model): the last four units ride in locals instead of being re-read. */
+function charGrams35(units: Uint16Array, n: number, mask: number, ids: Int32Array, pos: Int32Array): number {
   let k = 0;
-  let kw = 0;
-  let wordHash = SEED_WORD;
-  let wordStart = -1;
-  let prevWord = 0;
-  let hasPrev = false;
+  // Positions before `full` start a 5-gram; the last four start at most a 3-gram.
+  const full = n - 4;
+  if (full > 0) {
+    let u1 = units[0] as number;
+    let u2 = units[1] as number;
+    let u3 = units[2] as number;
+    let u4 = units[3] as number;
+    for (let i = 0; i < full; i++) {
+      const u0 = u1;
+      u1 = u2;
+      u2 = u3;
+      u3 = u4;
+      u4 = units[i + 4] as number;
+      // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
+      // V8 fall back to float arithmetic for the whole loop).
+      let h = Math.imul(SEED_CHAR ^ u0, FNV_PRIME);
+      h = Math.imul(h ^ u1, FNV_PRIME);
+      h = Math.imul(h ^ u2, FNV_PRIME);
+      ids[k] = mix((h + 2) | 0, mask);
+      h = Math.imul(h ^ u3, FNV_PRIME);
+      h = Math.imul(h ^ u4, FNV_PRIME);
+      ids[k + 1] = mix((h + 4) | 0, mask);
+      pos[k] = i;
+      pos[k + 1] = i;
+      k += 2;
+    }
+  }
+  for (let i = Math.max(0, full); i + 3 <= n; i++) {
+    let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
+    h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
+    h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
+    ids[k] = mix((h + 2) | 0, mask);
+    pos[k++] = i;
+  }
+  return k;
+}
+
+/** Any other order set; 3, 4 and 5 unrolled. An n-gram of a given order gets the same id whatever the set. */
+function charGrams(units: Uint16Array, n: number, mask: number, orders: number, ids: Int32Array, pos: Int32Array): number {
+  const maxOrder = 31 - Math.clz32(orders);
+  // One order only (a power of two): one id per position, no per-order test in the loop.
+  const single = (orders & (orders - 1)) === 0 ? maxOrder : 0;
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
-    // V8 fall back to float arithmetic for the whole loop). The common case is unrolled.
     if (single > 0) {
       if (i + single <= n) {
         let h = SEED_CHAR;
@@ -166,20 +358,7 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
         ids[k] = mix((h + single - 1) | 0, mask);
         pos[k++] = i;
       }
-    } else if (o35 && i + 5 <= n) {
-      // 3- and 5-grams (the injection model): unrolled like the default path below.
-      let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
-      h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
-      h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
-      ids[k] = mix((h + 2) | 0, mask);
-      h = Math.imul(h ^ (units[i + 3] as number), FNV_PRIME);
-      h = Math.imul(h ^ (units[i + 4] as number), FNV_PRIME);
-      ids[k + 1] = mix((h + 4) | 0, mask);
-      pos[k] = i;
-      pos[k + 1] = i;
-      k += 2;
     } else if (orders !== CHAR_ORDERS_345) {
-      // Other orders: the same id for an n-gram of a given order as the default path gives.
       let h = SEED_CHAR;
       for (let j = 0; j < maxOrder && i + j < n; j++) {
         h = Math.imul(h ^ (units[i + j] as number), FNV_PRIME);
@@ -211,36 +390,6 @@ export function hashFeatures(text: string, mask: number, dataContext = false, sc
         }
       }
     }
-    const c = units[i] as number;
-    if (isWordUnit(c)) {
-      if (wordStart < 0) {
-        wordStart = i;
-        wordHash = SEED_WORD;
-      }
-      wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
-    }
-    if (wordStart >= 0 && (!isWordUnit(c) || i === n - 1)) {
-      wordIds[kw] = mix(wordHash, mask);
-      wordPos[kw++] = i;
-      const bigram = Math.imul(prevWord ^ SEED_BIGRAM, FNV_PRIME) ^ wordHash;
-      if (hasPrev) {
-        wordIds[kw] = mix(bigram, mask);
-        wordPos[kw++] = i;
-      }
-      if (dataContext) {
-        // The same words again in a "this is data" namespace: a linear model can then weigh an
-        // instruction differently inside a document than in a user's own request.
-        wordIds[kw] = mix(wordHash ^ SEED_DATA, mask);
-        wordPos[kw++] = i;
-        if (hasPrev) {
-          wordIds[kw] = mix(bigram ^ SEED_DATA, mask);
-          wordPos[kw++] = i;
-        }
-      }
-      prevWord = wordHash;
-      hasPrev = true;
-      wordStart = -1;
-    }
   }
-  return { ids, pos, count: k, wordIds, wordPos, wordCount: kw, length: n, breaks, breakCount };
+  return k;
 }

@@ -4,9 +4,13 @@ import { hashFeatures } from './hashed-features.js';
 import { createDotScratch, tfDot, wholeRange, type DotScratch } from './tf-vector.js';
 import { lowerBound, windowStarts, type WindowSpec } from './windows.js';
 
+/** What a head reads: absent = character n-grams and words, `words` = word uni/bigrams only. */
+export type HeadFeatures = 'words';
+
 export type LinearHead = {
   readonly bias: number;
   readonly weights: Float32Array;
+  readonly features?: HeadFeatures;
 };
 
 export type LinearModel = {

@@ -1,9 +1,17 @@
 /** @module Compact committed form of a linear model: non-zero weights only, int16-quantised, delta-coded indices, base64. */
-import type { LinearHead, LinearModel } from './linear-model.js';
+import type { HeadFeatures, LinearHead, LinearModel } from './linear-model.js';
 import type { WindowSpec } from './windows.js';
 
 /** `idx`: varint gaps between successive non-zero indices; `q`: their int16 values (little-endian); weight = q * scale. */
-export type EncodedHead = { readonly bias: number; readonly scale: number; readonly nnz: number; readonly idx: string; readonly q: string };
+export type EncodedHead = {
+  readonly bias: number;
+  readonly scale: number;
+  readonly nnz: number;
+  readonly idx: string;
+  readonly q: string;
+  /** Absent: character n-grams and words. */
+  readonly features?: HeadFeatures;
+};
 
 export type EncodedModel = {
   readonly format: 'warden-linear-v2';
@@ -54,7 +62,8 @@ export function encodeHead(h: LinearHead, pruneRel = 0): EncodedHead {
     idx.push(gap);
     q.push(v & 0xff, (v >> 8) & 0xff);
   });
-  return { bias: h.bias, scale, nnz: q.length / 2, idx: toBase64(Uint8Array.from(idx)), q: toBase64(Uint8Array.from(q)) };
+  const feats = h.features === undefined ? {} : { features: h.features };
+  return { bias: h.bias, scale, nnz: q.length / 2, idx: toBase64(Uint8Array.from(idx)), q: toBase64(Uint8Array.from(q)), ...feats };
 }
 
 /** Calls `put(index, q)` for each non-zero weight of `e`, checking the stream. */
@@ -84,16 +93,16 @@ function forEachWeight(e: EncodedHead, dim: number, put: (pos: number, q: number
 export function decodeHead(e: EncodedHead, dim: number): LinearHead {
   const weights = new Float32Array(dim);
   forEachWeight(e, dim, (pos, q) => (weights[pos] = q * e.scale));
-  return { bias: e.bias, weights };
+  return { bias: e.bias, weights, ...(e.features === undefined ? {} : { features: e.features }) };
 }
 
 /** A head kept in its committed int16 form: weight = q * scale. Half the memory of float weights, so fewer cache misses. */
-export type QuantHead = { readonly bias: number; readonly scale: number; readonly q: Int16Array };
+export type QuantHead = { readonly bias: number; readonly scale: number; readonly q: Int16Array; readonly features?: HeadFeatures };
 
 export function decodeHeadQuantised(e: EncodedHead, dim: number): QuantHead {
   const q = new Int16Array(dim);
   forEachWeight(e, dim, (pos, v) => (q[pos] = v));
-  return { bias: e.bias, scale: e.scale, q };
+  return { bias: e.bias, scale: e.scale, q, ...(e.features === undefined ? {} : { features: e.features }) };
 }
 
 export function encodeModel(m: LinearModel, pruneRel = 0): EncodedModel {

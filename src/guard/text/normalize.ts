@@ -12,13 +12,15 @@ export function isInvisible(c: number): boolean {
   );
 }
 
-/** True when every code unit is printable ASCII or ordinary whitespace: the common case, skipped cheaply. */
+/** A code unit outside printable ASCII and ordinary whitespace (tab, line feed, carriage return). */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
+
+/**
+ * True when every code unit is printable ASCII or ordinary whitespace: the common case, skipped cheaply
+ * (irregexp scans one character class several times faster than a charCodeAt loop).
+ */
 function isPlainAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x7f || (c < 0x20 && c !== 9 && c !== 10 && c !== 13)) return false;
-  }
-  return true;
+  return !NOT_PLAIN.test(text);
 }
 
 /**

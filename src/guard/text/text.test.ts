@@ -59,6 +59,29 @@ describe('decodedViews', () => {
     const views = decodedViews(deep);
     expect(views.length).toBeLessThanOrEqual(8);
   });
+  it('is foreseen by the mayDecode of hashFeatures on every ASCII text it decodes', () => {
+    // The injection scanner skips decoding when hashing saw no hint: a miss here would let an encoded attack through.
+    const parts = [
+      toBase64(secret), rot13(secret), encodeURIComponent(secret), 'i g n o r e', 'a.b.c.d.e.f', '1gn0r3 pr3v10us', 'jane@example.com', 'p@ss',
+      [...new TextEncoder().encode(secret)].map((b) => b.toString(16).padStart(2, '0')).join(' '), 'Vtaber', 'eha', 'x', 'the rules', '12', '%',
+    ];
+    const seps = [' ', '\n', '. ', ',', ':', '', '\t', '@', '.', '_'];
+    let seed = 1;
+    const next = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0) % n;
+    let decoded = 0;
+    for (let i = 0; i < 3000; i++) {
+      let t = '';
+      for (let j = 1 + next(12); j > 0; j--) t += (parts[next(parts.length)] ?? '') + (seps[next(seps.length)] ?? '');
+      if (decodedViews(t).length === 0) continue;
+      decoded++;
+      expect(hashFeatures(t, 1023, false, undefined, undefined, true).mayDecode, t).toBe(true);
+    }
+    expect(decoded).toBeGreaterThan(1000);
+    expect(hashFeatures('Please summarise the report for jane@example.com by 10:30 and list 3 risks.', 1023, false, undefined, undefined, true).mayDecode).toBe(false);
+    // Without decodeHints, or for non-ASCII text, it is always true.
+    expect(hashFeatures('Please summarise the report.', 1023).mayDecode).toBe(true);
+    expect(hashFeatures('Please summarise the report, café.', 1023, false, undefined, undefined, true).mayDecode).toBe(true);
+  });
   it('finishes on 100 KB of adversarial near-matches', () => {
     for (const t of ['a@'.repeat(50_000), 'a.'.repeat(50_000), '%4'.repeat(50_000), 'QUJD'.repeat(25_000), '0a '.repeat(33_000)]) {
       expect(Array.isArray(decodedViews(t))).toBe(true);

@@ -156,9 +156,14 @@ export function tfDot(f: HashedFeatures, r: TfRange, w: Float32Array, s: DotScra
  * array is half the size of float weights, and at 2^16 ids it and the counts stay in a core's L2 cache.
  */
 export function tfDotQuantised(f: HashedFeatures, r: TfRange, q: Int16Array, s: DotScratch, wordWeight = 1): number {
-  const need = r.to - r.from + (r.wordTo - r.wordFrom);
+  return tfDotQuantisedSpan(f, r.from, r.to, r.wordFrom, r.wordTo, q, s, wordWeight);
+}
+
+/** `tfDotQuantised` over explicit index ranges of the character and the word block: no range object per call. */
+export function tfDotQuantisedSpan(f: HashedFeatures, from: number, to: number, wordFrom: number, wordTo: number, q: Int16Array, s: DotScratch, wordWeight = 1): number {
+  const need = to - from + (wordTo - wordFrom);
   if (need > s.touched.length) s.touched = new Int32Array(Math.max(need, s.touched.length * 2));
-  const nc = countInto(s, f.ids, r.from, r.to, 0);
+  const nc = countInto(s, f.ids, from, to, 0);
   const cnt = s.cnt;
   const touched = s.touched;
   let sum = 0;
@@ -172,7 +177,7 @@ export function tfDotQuantised(f: HashedFeatures, r: TfRange, q: Int16Array, s: 
     sum += (q[id] as number) * v;
     ss += v * v;
   }
-  const n = countInto(s, f.wordIds, r.wordFrom, r.wordTo, 0);
+  const n = countInto(s, f.wordIds, wordFrom, wordTo, 0);
   for (let i = 0; i < n; i++) {
     const id = touched[i] as number;
     const c = cnt[id] as number;

@@ -126,14 +126,35 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
 
 const NEEDLES = [...new Set(INJECTION_RULES.flatMap((r) => r.needs))];
 
-/** Needles by the lower-cased ASCII code of their first character (letters, `[` and `<`). */
-const NEEDLES_BY_FIRST: readonly (readonly string[])[] = Array.from({ length: 128 }, (_, c) => NEEDLES.filter((w) => w.charCodeAt(0) === c));
+/** Each rule's needles as indices into NEEDLES. */
+const RULE_NEEDLES: readonly (readonly number[])[] = INJECTION_RULES.map((r) => r.needs.map((w) => NEEDLES.indexOf(w)));
+
+/** Indices of the needles by the lower-cased ASCII code of their first character (letters, `[` and `<`). */
+const NEEDLES_BY_FIRST: readonly (readonly number[])[] = Array.from({ length: 128 }, (_, c) =>
+  NEEDLES.flatMap((w, i) => (w.charCodeAt(0) === c ? [i] : [])),
+);
 
 const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
 /** Lower-cased first two code units of every needle (first * 128 + second): most word starts stop at one lookup. */
 const NEEDLE_PREFIX2 = new Uint8Array(128 * 128);
 for (const w of NEEDLES) NEEDLE_PREFIX2[w.charCodeAt(0) * 128 + w.charCodeAt(1)] = 1;
+
+/** A 12-bit hash of three lower-cased ASCII code units. */
+const prefix3 = (a: number, b: number, c: number): number => Math.imul((a << 14) | (b << 7) | c, 0x9e3779b1) >>> 20;
+
+/**
+ * Hashed set of the needles' first three code units: common words share two letters with a needle ("and"
+ * with "anything", "report" with "received") but fail on the third. A hash collision only costs a compare.
+ * Every needle is at least three code units long, none with whitespace in its first three.
+ */
+const NEEDLE_PREFIX3 = new Uint8Array(1 << 12);
+for (const w of NEEDLES) {
+  if (w.length < 3 || w.slice(0, 3).includes(' ')) throw new Error(`needle ${w} needs three leading non-space units`);
+  // Folding (see `needlesInFolded`) leaves lower-case letters, spaces and this punctuation as they are.
+  if (!/^[a-z [\]/<>|]+$/.test(w)) throw new Error(`needle ${w} has a unit that folding changes`);
+  NEEDLE_PREFIX3[prefix3(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2))] = 1;
+}
 
 /** `needle` at `i`, ASCII case-insensitively; a space in it stands for any run of whitespace. */
 function needleAt(text: string, i: number, needle: string): boolean {
@@ -151,12 +172,13 @@ function needleAt(text: string, i: number, needle: string): boolean {
 }
 
 /**
- * The needles present in `text`, looked for only where a word starts (or at `[`/`<`, for the chat markup
- * needles): every rule pattern opens its needle words with `\b` or a separator, so this is a superset of
- * what the rules can match, at a fraction of the cost of one regex scan of the lower-cased text.
+ * Which needles are in `text` (1 at a needle's index), looked for only where a word starts (or at `[`/`<`,
+ * for the chat markup needles): every rule pattern opens its needle words with `\b` or a separator, so this
+ * is a superset of what the rules can match, at a fraction of the cost of one regex scan of the lower-cased
+ * text. Returns undefined when there are none.
  */
-function needlesIn(text: string): Set<string> {
-  const present = new Set<string>();
+function needlesIn(text: string): Uint8Array | undefined {
+  let present: Uint8Array | undefined;
   let prevLetter = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -168,10 +190,13 @@ function needlesIn(text: string): Set<string> {
       const second = isAsciiLetter(c2) ? c2 | 0x20 : c2;
       prevLetter = letter;
       if (!(second < 128 && NEEDLE_PREFIX2[first * 128 + second] === 1)) continue;
-      const cands = NEEDLES_BY_FIRST[first] as readonly string[];
+      const c3 = text.charCodeAt(i + 2);
+      const third = isAsciiLetter(c3) ? c3 | 0x20 : c3;
+      if (!(third < 128 && NEEDLE_PREFIX3[prefix3(first, second, third)] === 1)) continue;
+      const cands = NEEDLES_BY_FIRST[first] as readonly number[];
       for (let j = 0; j < cands.length; j++) {
-        const w = cands[j] as string;
-        if (!present.has(w) && needleAt(text, i, w)) present.add(w);
+        const w = cands[j] as number;
+        if (present?.[w] !== 1 && needleAt(text, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
       }
     }
     prevLetter = letter;
@@ -179,19 +204,58 @@ function needlesIn(text: string): Set<string> {
   return present;
 }
 
-/** Every rule hit in `text`, at most `maxPerRule` each; offsets are into `text`. */
-export function matchRules(text: string, dataContext: boolean, maxPerRule = 4): Finding[] {
+/** The folded form of an ASCII text (`hashFeatures` of it): lower case, digits zeroed, whitespace runs collapsed. */
+export type FoldedAscii = { readonly units: Uint16Array; readonly length: number; readonly starts: Int32Array; readonly startCount: number };
+
+/** `needle` at folded offset `i`: a space in it is the folded space of a whitespace run. */
+function needleAtFolded(units: Uint16Array, length: number, i: number, needle: string): boolean {
+  if (i + needle.length > length) return false;
+  for (let j = 0; j < needle.length; j++) if (units[i + j] !== needle.charCodeAt(j)) return false;
+  return true;
+}
+
+/**
+ * `needlesIn` over the folded form of an ASCII text, at the starts folding recorded: no pass over the text.
+ * A superset of `needlesIn(text)`: folding maps letters to lower case and other ASCII to non-letters (so
+ * word starts stay word starts), leaves the needles' punctuation alone and turns a whitespace run into one
+ * space. Only for ASCII: `toLowerCase` can turn other characters into ASCII letters (the Kelvin sign).
+ */
+function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
+  let present: Uint8Array | undefined;
+  const { units, length } = f;
+  for (let s = 0; s < f.startCount; s++) {
+    const i = f.starts[s] as number;
+    if (i + 2 >= length) break;
+    const first = units[i] as number;
+    const second = units[i + 1] as number;
+    if (!(second < 128 && NEEDLE_PREFIX2[first * 128 + second] === 1)) continue;
+    const third = units[i + 2] as number;
+    if (!(third < 128 && NEEDLE_PREFIX3[prefix3(first, second, third)] === 1)) continue;
+    const cands = NEEDLES_BY_FIRST[first] as readonly number[];
+    for (let j = 0; j < cands.length; j++) {
+      const w = cands[j] as number;
+      if (present?.[w] !== 1 && needleAtFolded(units, length, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
+    }
+  }
+  return present;
+}
+
+/**
+ * Every rule hit in `text`, at most `maxPerRule` each; offsets are into `text`. With `folded` (the folded
+ * form of `text`, which must be ASCII), the needles are looked up there instead of in a pass over `text`.
+ */
+export function matchRules(text: string, dataContext: boolean, maxPerRule = 4, folded?: FoldedAscii): Finding[] {
   const out: Finding[] = [];
-  const present = needlesIn(text);
-  if (present.size === 0) return out;
-  for (const rule of INJECTION_RULES) {
-    if (rule.dataOnly === true && !dataContext) continue;
-    if (!rule.needs.some((w) => present.has(w))) continue;
+  const present = folded === undefined ? needlesIn(text) : needlesInFolded(folded);
+  if (present === undefined) return out;
+  INJECTION_RULES.forEach((rule, r) => {
+    if (rule.dataOnly === true && !dataContext) return;
+    if (!(RULE_NEEDLES[r] as readonly number[]).some((w) => present[w] === 1)) return;
     let n = 0;
     for (const m of text.matchAll(rule.re)) {
       out.push({ type: `injection.rule.${rule.name}`, score: rule.score, start: m.index, end: m.index + m[0].length });
       if (++n >= maxPerRule) break;
     }
-  }
+  });
   return out;
 }

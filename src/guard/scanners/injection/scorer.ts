@@ -6,9 +6,10 @@ import { looksLikeData } from '../../text/data-context.js';
 import { DEFAULT_DECODE_LIMITS, decodedViews } from '../../text/decode.js';
 import { CHAR_ORDERS_345, createHashScratch, hashFeatures, type HashedFeatures } from '../../text/hashed-features.js';
 import { sigmoid, windowRanges } from '../../text/linear-model.js';
-import { segmentRanges } from '../../text/segments.js';
+import { DEFAULT_SEGMENT_LIMITS, segmentEnds } from '../../text/segments.js';
 import { DEFAULT_STAGE2, sentenceSummary, stage2Bounds, stage2Logit, type Stage2 } from '../../text/stage2.js';
-import { createDotScratch, tfDotQuantised, wholeRange } from '../../text/tf-vector.js';
+import { createDotScratch, tfDotQuantised, tfDotQuantisedSpan } from '../../text/tf-vector.js';
+import { lowerBound } from '../../text/windows.js';
 import { decodeHeadQuantised, type EncodedModel } from '../../text/model-codec.js';
 import { normalizeForScan } from '../../text/normalize.js';
 import { INJECTION_CALIBRATION, INJECTION_MODEL } from './model-weights.js';
@@ -54,55 +55,77 @@ export function createInjectionScorer(
   const ww = encoded.wordWeight ?? 1;
   const stage = calibration.stage2 ?? DEFAULT_STAGE2;
   let segScores = new Float64Array(64);
+  let segEnds: Int32Array = new Int32Array(64);
   const sentHead = stage.wSent !== 0 ? heads[1] : undefined;
   /** Whole-text logit, or the best window's where the model scores windows of long texts. */
   const wholeLogit = (f: HashedFeatures): number => {
-    let z = whole.bias + whole.scale * tfDotQuantised(f, wholeRange(f), whole.q, scratch, ww);
-    for (const r of windowRanges(f, encoded.window)) z = Math.max(z, whole.bias + whole.scale * tfDotQuantised(f, r, whole.q, scratch, ww));
+    let z = whole.bias + whole.scale * tfDotQuantisedSpan(f, 0, f.count, 0, f.wordCount, whole.q, scratch, ww);
+    if (encoded.window.size > 0) for (const r of windowRanges(f, encoded.window)) z = Math.max(z, whole.bias + whole.scale * tfDotQuantised(f, r, whole.q, scratch, ww));
     return z;
   };
   /** Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier. */
   const modelLogit = (f: HashedFeatures, threshold: number): number => {
     const zWhole = wholeLogit(f);
-    const segs = sentHead === undefined ? [] : segmentRanges(f);
-    if (sentHead === undefined || segs.length < stage.minSegments) return stage2Logit(stage, { zWhole, zSent: -Infinity, segments: segs.length });
+    if (sentHead === undefined) return stage2Logit(stage, { zWhole, zSent: -Infinity, segments: 0 });
+    const { ends, count } = segmentEnds(f, DEFAULT_SEGMENT_LIMITS, segEnds);
+    segEnds = ends;
+    if (count < stage.minSegments) return stage2Logit(stage, { zWhole, zSent: -Infinity, segments: count });
     // The sentence terms are bounded (clamped logits): when no sentence scores can move the verdict, skip
     // the pass and report the bound on the verdict's side. Most benign traffic stops here.
-    const { lo, hi } = stage2Bounds(stage, zWhole, segs.length);
+    const { lo, hi } = stage2Bounds(stage, zWhole, count);
     if (hi < threshold) return hi;
     if (lo >= threshold) return lo;
-    if (segScores.length < segs.length) segScores = new Float64Array(Math.max(segs.length, 2 * segScores.length));
-    const scores = segScores.subarray(0, segs.length);
-    segs.forEach((r, i) => (scores[i] = sentHead.bias + sentHead.scale * tfDotQuantised(f, r, sentHead.q, scratch)));
-    return stage2Logit(stage, { zWhole, segments: segs.length, ...sentenceSummary(scores) });
+    if (segScores.length < count) segScores = new Float64Array(Math.max(count, 2 * segScores.length));
+    const scores = segScores.subarray(0, count);
+    // Segments are contiguous: each one's feature ranges start where the previous ones ended.
+    // A words-only head gets an empty character range.
+    const words = sentHead.features === 'words';
+    let from = 0;
+    let wordFrom = 0;
+    for (let i = 0; i < count; i++) {
+      const end = ends[i] as number;
+      const to = words ? 0 : lowerBound(f.pos, f.count, end);
+      const wordTo = lowerBound(f.wordPos, f.wordCount, end);
+      scores[i] = sentHead.bias + sentHead.scale * tfDotQuantisedSpan(f, from, to, wordFrom, wordTo, sentHead.q, scratch);
+      from = to;
+      wordFrom = wordTo;
+    }
+    return stage2Logit(stage, { zWhole, segments: count, ...sentenceSummary(scores) });
   };
 
   const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[], decodeBudget: { chars: number }): number => {
     const norm = normalizeForScan(region.text);
     const identity = norm === region.text;
-    const decoded = decodeBudget.chars >= 16 ? decodedViews(norm, { ...DEFAULT_DECODE_LIMITS, maxChars: Math.min(DEFAULT_DECODE_LIMITS.maxChars, decodeBudget.chars) }) : [];
-    for (const v of decoded) decodeBudget.chars -= v.length;
-    const views = [norm, ...decoded];
-    let best = -Infinity;
-    views.forEach((view, vi) => {
-      // A decoded layer without a single space is still encoded (base64 inside base64): it is decoded in
-      // the next round, but has no words for the model or the rules to read.
-      if (vi > 0 && view.indexOf(' ') < 0 && view.indexOf('\n') < 0) return;
+    const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
+    let mayDecode = true;
+    /** Model logit (minus the threshold) of one view, its rule findings pushed; view 0 is the text itself. */
+    const scoreView = (view: string, vi: number): number => {
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(view, mask, false, hashScratch, orders);
-      const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
+      const f = hashFeatures(view, mask, false, hashScratch, orders, vi === 0);
+      if (vi === 0) mayDecode = f.mayDecode;
       const z = modelLogit(f, th) - th;
-      if (z > best) best = z;
       if (vi > 0 && z >= 0) findings.push({ type: 'injection.encoded', score: sigmoid(z) });
-      for (const hit of matchRules(view, dc)) {
+      for (const hit of matchRules(view, dc, 4, f.ascii ? f : undefined)) {
         // Offsets are only meaningful when we scored the caller's own code units.
         const placed = vi === 0 && identity && hit.start !== undefined && hit.end !== undefined;
         findings.push(
           placed ? { ...hit, start: hit.start + region.offset, end: hit.end + region.offset } : { type: hit.type, score: hit.score },
         );
       }
+      return z;
+    };
+    let best = scoreView(norm, 0);
+    // Hashing the text told whether any decoder could find something in it: most text skips that pass.
+    if (!mayDecode || decodeBudget.chars < 16) return best;
+    const decoded = decodedViews(norm, { ...DEFAULT_DECODE_LIMITS, maxChars: Math.min(DEFAULT_DECODE_LIMITS.maxChars, decodeBudget.chars) });
+    for (const v of decoded) decodeBudget.chars -= v.length;
+    decoded.forEach((view, i) => {
+      // A decoded layer without a single space is still encoded (base64 inside base64): it is decoded in
+      // the next round, but has no words for the model or the rules to read.
+      if (view.indexOf(' ') < 0 && view.indexOf('\n') < 0) return;
+      best = Math.max(best, scoreView(view, i + 1));
     });
     return best;
   };
