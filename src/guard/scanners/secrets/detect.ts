@@ -46,17 +46,20 @@ export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity
   const dl = deadlineFor(clock, text.length);
   const found: SecretEntity[] = [];
   const bytes = asciiBytes(text);
-  findPrivateKeys(text, found);
+  findPrivateKeys(text, found, dl);
   findHeadlessKeyLines(text, found, dl);
   findKnownFormats(text, found, dl, bytes);
+  checkDeadline(dl);
   findWebhooks(text, found);
   findHeaderAndUrlCredentials(text, found);
+  checkDeadline(dl);
   findSecureStrings(text, found);
   checkDeadline(dl);
   findAssignments(text, found, dl, bytes);
   checkDeadline(dl);
   findOpaqueQuoted(text, found, dl);
   findSqlPasswords(text, found);
+  checkDeadline(dl);
   const out: SecretEntity[] = [];
   for (const e of sortByStart(found)) {
     const last = out[out.length - 1];

@@ -4,6 +4,8 @@ import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from '.
 import { type Format, FORMATS, inCharset } from './known-formats.js';
 
 const MAX_TOKEN = 4096;
+/** The next character that is not a token character (see isTokenChar). */
+const NON_TOKEN = /[^0-9A-Za-z+/._-]/g;
 /**
  * Runs shorter than this are not examined. Every format needs 20+ characters of its charset and a JWT 16 token
  * characters; '=' padding after a shorter run leaves a body whose entropy is below the formats' floor.
@@ -139,7 +141,13 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
     while (i < n && i - s < MAX_TOKEN && isTokenChar(text.charCodeAt(i))) i++;
     while (i < n && i - s < MAX_TOKEN && text.charCodeAt(i) === 61 && !isTokenChar(text.charCodeAt(i + 1))) i++;
     const e = i;
-    while (i < n && isTokenChar(text.charCodeAt(i))) i++; // an over-long run is examined once
+    if (i < n && isTokenChar(text.charCodeAt(i))) {
+      // An over-long run is examined once; the rest is skipped by the regex engine, several times faster than a
+      // loop here on a 4 MiB run.
+      NON_TOKEN.lastIndex = i;
+      i = NON_TOKEN.test(text) ? NON_TOKEN.lastIndex - 1 : n;
+      check = deadlineAt(dl, i);
+    }
     if (e - s < MIN_RUN) continue;
     const jwt = jwtEnd(text, s, e);
     if (jwt !== -1) {

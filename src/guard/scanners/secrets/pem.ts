@@ -20,9 +20,12 @@ function markerEnd(text: string, i: number, word: string): number {
   return close + 5;
 }
 
-export function findPrivateKeys(text: string, out: SecretEntity[]): void {
+/** `dl`: a deadline checked every DEADLINE_STRIDE code units of progress (see guard/deadline.ts). */
+export function findPrivateKeys(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   let from = 0;
+  let check = 0;
   for (let b = text.indexOf('-----BEGIN ', from); b !== -1; b = text.indexOf('-----BEGIN ', from)) {
+    if (b >= check) check = deadlineAt(dl, b);
     from = b + 11;
     const headEnd = markerEnd(text, b, 'BEGIN ');
     if (headEnd === -1 || !text.slice(b, headEnd).includes('PRIVATE KEY')) continue;
