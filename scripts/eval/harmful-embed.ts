@@ -15,6 +15,9 @@
  *   a word-window CNN (32 one-word + 32 two-word filters over the frozen
  *     vectors, max+mean pooled; its pre-activations would fit a table)   alone .547, with the n-grams .771, beside the MLP +0
  *   k nearest training rows by the weighted-mean vector (k = 5)          beside the MLP .807 (+.006: not worth 250 KB and 250k MACs a text)
+ *   MLPs trained on the task rows only (no injection-task benign rows)     .793
+ *   word clusters in the n-gram model (spherical k-means of the table, 512
+ *     or 1024 clusters; cluster uni/bigrams as a hashed block)           n-grams alone .763 (+.010), with the MLP .796
  *   NB-LR scaling of the n-grams (--nb 1)                                n-grams alone .736 (vs .753), with the MLP .778
  *   sources balanced within a class (harmful-lab --alpha 0.5)            n-grams alone .744 (vs .756 on train-only CV)
  *   separate thresholds for texts over / under 200-500 chars (same FPR)  .803
