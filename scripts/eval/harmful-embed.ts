@@ -15,8 +15,8 @@
  *   a word-window CNN (32 one-word + 32 two-word filters over the frozen
  *     vectors, max+mean pooled; its pre-activations would fit a table)   alone .547, with the n-grams .771, beside the MLP +0
  *   k nearest training rows by the weighted-mean vector (k = 5)          beside the MLP .807; beside 5 x 64 MLPs .817 (three weights
- *     picked on the same CV, so optimistic; dev not measured). Would cost ~230 KB of row vectors and ~230k MACs a
- *     text (about the whole scanner's budget again): the most promising lead of these, not taken.
+ *     picked on the same CV, so optimistic); dev .839-.843 against .839 for the 5 x 64 MLPs alone and .835 committed.
+ *     Would cost ~230 KB of row vectors and ~230k MACs a text (the scanner's budget again): not taken.
  *   MLPs trained on the task rows only (no injection-task benign rows)     .793
  *   word clusters in the n-gram model (spherical k-means of the table, 512
  *     or 1024 clusters; cluster uni/bigrams as a hashed block)           n-grams alone .763 (+.010), with the MLP .796
