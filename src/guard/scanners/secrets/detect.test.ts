@@ -98,6 +98,7 @@ describe('secrets', () => {
     'ALTER USER app IDENTIFIED BY :new_password',
     'CREATE USER x IDENTIFIED BY ?',
     'SKETCHUPSKETCHUPSKETCHUPSKETCHUP12',
+    'host: akab-h5stbzeswb3v4kj3-tblc7jkffv3wfxh3.drain.akamaiapis.net',
   ];
   it.each(placeholders)('does not flag placeholder or non-secret %j', (text) => {
     expect(found(text)).toEqual([]);

@@ -231,6 +231,8 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
   if (words === 0 || NOT_CREDENTIAL_PREFIX.has(text.slice(s, firstWordEnd).toLowerCase())) return -1;
   const b = p;
   while (p < e && isBodyChar(text.charCodeAt(p))) p++;
+  // Followed by `.word`: a host name (`akab-….drain.akamaiapis.net`), as in matchFormat.
+  if (text.charCodeAt(p) === 46 && /[A-Za-z]/.test(text.charAt(p + 1))) return -1;
   const body = text.slice(b, p);
   if (body.length < 20 || body.length > 256 || !/[0-9]/.test(body) || !/[A-Za-z]/.test(body)) return -1;
   if (isPlaceholder(body) || hasSequence(body, 6)) return -1;
