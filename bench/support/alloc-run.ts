@@ -6,18 +6,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from './load.js';
+import type { ProfileOptions } from './profile-run.js';
 import type { Stub } from './targets.js';
 import { startWarden } from './targets.js';
 
-export type AllocOptions = {
-  readonly root: string;
-  readonly logDir: string;
-  readonly stub: Stub;
-  readonly models: readonly string[];
-  readonly body: (model: string, stream: boolean) => string;
-  readonly durationSec: number;
-  readonly connections: number;
-};
+/** What BENCH_PROFILE's run takes, with the stub itself (its request count) instead of its port. */
+export type AllocOptions = Omit<ProfileOptions, 'outDir' | 'stubPort' | 'variant'> & { readonly stub: Stub };
 
 type SampleNode = { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: SampleNode[] };
 

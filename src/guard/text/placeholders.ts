@@ -1,4 +1,5 @@
 /** @module Typed placeholders: `[EMAIL_1]`, numbered per distinct value so one value always gets one placeholder. */
+import { encodeAscii } from './ascii.js';
 
 export type Span = { readonly type: string; readonly start: number; readonly end: number };
 
@@ -123,14 +124,12 @@ export function redactNumbered(text: string, spans: SpanArrays, names: readonly 
   return b.done();
 }
 
-const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 
-/** `text` as bytes when it is all ASCII (any other unit takes two or more bytes, so more would be written than read). */
+/** `text` as bytes when it is all ASCII. */
 function asciiBytes(text: string): Uint8Array | undefined {
   const bytes = new Uint8Array(text.length);
-  const r = ENCODER.encodeInto(text, bytes);
-  return r.read === text.length && r.written === text.length ? bytes : undefined;
+  return encodeAscii(text, bytes) ? bytes : undefined;
 }
 
 /**

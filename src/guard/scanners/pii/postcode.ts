@@ -2,16 +2,13 @@
  * @module Postcodes on their own line at the end of a multi-line postal address ("Belgium 65260" under the street,
  * suite and town lines): part of the address, though the tagger, reading a line with no street word, misses them.
  */
+import { isDigit } from './chars.js';
 import { KIND, type SpanList } from './spans.js';
 
 /** Lines after an address's end that may hold its postcode (town, region, blank and country lines). */
 const MAX_LINES = 5;
 const MAX_REACH = 200;
 const MAX_LINE = 64;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /** A letter of a place name (Latin, with accents), or the space, dot, hyphen and apostrophe inside one. */
 function isPlaceChar(c: number): boolean {

@@ -5,6 +5,7 @@
  */
 import { PII_TYPES, type Entity, type PiiType } from './entity.js';
 import { PRIORITY } from './resolve.js';
+import { sortedIndexOrder } from '../../text/sort-spans.js';
 
 /** Index of each type in PII_TYPES: the `kind` a span stores. */
 export const KIND: Readonly<Record<PiiType, number>> = Object.fromEntries(PII_TYPES.map((t, i) => [t, i])) as Record<PiiType, number>;
@@ -87,64 +88,14 @@ export class SpanList {
   }
 }
 
-/**
- * Indices of `l`'s spans in stable order by start, longer first: the order a comparator sort
- * `(a, b) => a.start - b.start || b.end - a.end` gives. The recognisers append in text order, so the list is a few
- * ascending runs, merged pairwise.
- */
+/** Indices of `l`'s spans by start, longer first (text/sort-spans.ts), in work arrays the list keeps. */
 export function sortedOrder(l: SpanList): Int32Array {
   const n = l.count;
-  const st = l.start;
-  const en = l.end;
   if (l.orderA.length < n) {
     l.orderA = new Int32Array(n + (n >> 1));
     l.orderB = new Int32Array(n + (n >> 1));
   }
-  let a = l.orderA;
-  for (let i = 0; i < n; i++) a[i] = i;
-  const bounds: number[] = [0];
-  for (let i = 1; i < n; i++) {
-    const s = st[i] as number;
-    const p = st[i - 1] as number;
-    if (s < p || (s === p && (en[i] as number) > (en[i - 1] as number))) bounds.push(i);
-  }
-  bounds.push(n);
-  if (bounds.length <= 2) return a;
-  let b = l.orderB;
-  let runs = bounds;
-  while (runs.length > 2) {
-    const next: number[] = [0];
-    for (let r = 0; r + 1 < runs.length; r += 2) {
-      const lo = runs[r] as number;
-      const mid = runs[r + 1] as number;
-      const hi = r + 2 < runs.length ? (runs[r + 2] as number) : mid;
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      while (i < mid && j < hi) {
-        const x = a[i] as number;
-        const y = a[j] as number;
-        const sy = st[y] as number;
-        const sx = st[x] as number;
-        // Stable: the right run's span goes first only when it sorts strictly before.
-        if (sy < sx || (sy === sx && (en[y] as number) > (en[x] as number))) {
-          b[k++] = y;
-          j++;
-        } else {
-          b[k++] = x;
-          i++;
-        }
-      }
-      while (i < mid) b[k++] = a[i++] as number;
-      while (j < hi) b[k++] = a[j++] as number;
-      next.push(hi);
-    }
-    const t = a;
-    a = b;
-    b = t;
-    runs = next;
-  }
-  return a;
+  return sortedIndexOrder(n, l.start, l.end, l.orderA, l.orderB);
 }
 
 function better(l: SpanList, a: number, b: number): boolean {

@@ -1,4 +1,5 @@
 /** @module Single-pass tokeniser for the tagger: alphanumeric runs and single symbols, hashed features, no substrings. */
+import { encodeAscii } from '../../text/ascii.js';
 import { isWordUnit } from './chars.js';
 
 /** Word shapes; punctuation tokens use PUNCT_BASE + their code unit so the model sees which symbol it is. */
@@ -231,8 +232,6 @@ export function tokenizeAsciiInto(bytes: Uint8Array, from: number, to: number, b
   return { count, start, end, word, suffix, shape, newline };
 }
 
-const ENCODER = new TextEncoder();
-
 /** Room for a segment's bytes (`tokenizeText`). */
 export type AsciiScratch = { readonly bytes: Uint8Array };
 
@@ -241,14 +240,12 @@ export function asciiScratch(capacity: number): AsciiScratch {
 }
 
 /**
- * `tokenizeInto`, through `tokenizeAsciiInto` when text[from, to) is ASCII (most prompts): the encoder (native code)
- * copies the segment to bytes, read as a typed array. It also tells whether the segment was ASCII: any other unit
- * takes two or more bytes, so the bytes written would outnumber the units read.
+ * `tokenizeInto`, through `tokenizeAsciiInto` when text[from, to) is ASCII (most prompts): encodeAscii copies the
+ * segment to bytes, read as a typed array, and tells whether it was ASCII.
  */
 export function tokenizeText(text: string, from: number, to: number, buf: TokenBuffer, a: AsciiScratch): Tokens {
   if (to - from <= a.bytes.length) {
-    const r = ENCODER.encodeInto(from === 0 && to === text.length ? text : text.slice(from, to), a.bytes);
-    if (r.read === to - from && r.written === to - from) return tokenizeAsciiInto(a.bytes, from, to, buf);
+    if (encodeAscii(from === 0 && to === text.length ? text : text.slice(from, to), a.bytes)) return tokenizeAsciiInto(a.bytes, from, to, buf);
   }
   return tokenizeInto(text, from, to, buf);
 }

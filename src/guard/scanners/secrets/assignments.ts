@@ -1,6 +1,7 @@
 /**
  * @module Credentials given by name: `password = "…"`, `api_key: …`, `--password …`, `<PW>…</PW>`, `pw:…`, "my password
- * is …", `Authorization: Bearer …`, `user:pass@host` in URLs. Keyword hits are found with indexOf on a lower-cased copy.
+ * is …", `Authorization: Bearer …`, `user:pass@host` in URLs, SQL `IDENTIFIED BY '…'`. Keyword hits are found with
+ * indexOf on a lower-cased copy.
  */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
@@ -396,5 +397,32 @@ export function findWebhooks(text: string, out: SecretEntity[]): void {
     let e = from;
     while (e < text.length && e - from < 128 && /[A-Za-z0-9/]/.test(text.charAt(e))) e++;
     if (e - from >= 20) out.push({ type: 'API_KEY', start: from, end: e, score: 0.95 });
+  }
+}
+
+/** A value ends at a quote, blank, `;`, `)`, `,` or line end. */
+function isSqlValueEnd(c: number): boolean {
+  return c === 39 || c === 34 || c === 96 || c === 32 || c === 9 || c === 10 || c === 13 || c === 59 || c === 41 || c === 44 || c === 92 || Number.isNaN(c);
+}
+
+/**
+ * SQL account passwords: `CREATE USER u IDENTIFIED BY 'pw'`, `ALTER USER u IDENTIFIED BY pw;` (MySQL, Oracle,
+ * Snowflake). Bind variables and placeholders (`:pw`, `?`, `${…}`, `@var`) are left alone.
+ */
+export function findSqlPasswords(text: string, out: SecretEntity[]): void {
+  for (const marker of ['IDENTIFIED BY ', 'identified by ']) {
+    for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) {
+      let p = at + marker.length;
+      while (text.charCodeAt(p) === 32) p++;
+      const q = text.charCodeAt(p);
+      if (q === 39 || q === 34 || q === 96) p++;
+      const s = p;
+      while (p - s <= 128 && !isSqlValueEnd(text.charCodeAt(p))) p++;
+      const v = text.slice(s, p);
+      const first = v.charCodeAt(0);
+      if (v.length < 4 || p - s > 128 || first === 58 || first === 63 || first === 64 || first === 36 || isPlaceholder(v)) continue;
+      if (v.toUpperCase() === 'PASSWORD' || v.toUpperCase() === 'VALUES') continue;
+      out.push({ type: 'PASSWORD', start: s, end: p, score: 0.9 });
+    }
   }
 }

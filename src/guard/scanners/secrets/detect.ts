@@ -1,9 +1,10 @@
 /** @module detectSecrets: provider formats, private keys, named credentials and auth headers, resolved without overlaps. */
+import { encodeAscii } from '../../text/ascii.js';
 import { checkDeadline, type DeadlineClock, deadlineFor } from '../../types.js';
-import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findWebhooks } from './assignments.js';
+import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findSqlPasswords, findWebhooks } from './assignments.js';
 import type { SecretEntity } from './filters.js';
 import { findKnownFormats } from './known.js';
-import { findOpaqueQuoted, findSqlPasswords } from './opaque.js';
+import { findOpaqueQuoted } from './opaque.js';
 import { findHeadlessKeyLines, findPrivateKeys } from './pem.js';
 import { sortByStart } from '../../text/sort-spans.js';
 
@@ -11,14 +12,12 @@ export type { SecretEntity, SecretType } from './filters.js';
 
 /** Kept between scans up to this many bytes; a larger text gets its own array for the one scan. */
 const KEEP_BYTES = 1 << 16;
-const ENCODER = new TextEncoder();
 let kept = new Uint8Array(4096);
 const TAIL = 8;
 
 /**
- * The text as bytes when it is all ASCII (most prompts), else undefined: loops over typed-array reads cost about half
- * what `charCodeAt` does. Any other unit takes two or more bytes, so the bytes written then outnumber the units read.
- * Valid until the next call (scans are synchronous).
+ * The text as bytes when it is all ASCII (most prompts), else undefined (see text/ascii.ts). Valid until the next
+ * call (scans are synchronous).
  */
 function asciiBytes(text: string): Uint8Array | undefined {
   const n = text.length;
@@ -28,8 +27,7 @@ function asciiBytes(text: string): Uint8Array | undefined {
     bytes = new Uint8Array(n + TAIL);
     if (n <= KEEP_BYTES) kept = bytes;
   }
-  const r = ENCODER.encodeInto(text, bytes.subarray(0, n));
-  if (r.read !== n || r.written !== n) return undefined;
+  if (!encodeAscii(text, bytes.subarray(0, n))) return undefined;
   bytes.fill(0, n, n + TAIL);
   return bytes;
 }

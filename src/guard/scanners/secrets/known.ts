@@ -56,6 +56,12 @@ function bech32Valid(s: string): boolean {
   return chk === 1;
 }
 
+/** A token followed by `.word` is the head of a host name (`akab-….akamaiapis.net`), not a credential. */
+function hostNameFollows(text: string, p: number): boolean {
+  const c = text.charCodeAt(p + 1) | 0x20;
+  return text.charCodeAt(p) === 46 && c >= 97 && c <= 122;
+}
+
 function matchFormat(text: string, s: number, e: number, f: Format): number {
   if (!text.startsWith(f.prefix, s)) return -1;
   let p = s + f.prefix.length;
@@ -69,8 +75,7 @@ function matchFormat(text: string, s: number, e: number, f: Format): number {
     const after = text.charCodeAt(p);
     if ((after >= 48 && after <= 57) || (after >= 65 && after <= 90) || (after >= 97 && after <= 122)) return -1;
   } else if (len - f.prefix.length < f.min) return -1;
-  // Followed by `.word`: a host name (akab-….akamaiapis.net), not a token.
-  if (text.charCodeAt(p) === 46 && /[A-Za-z]/.test(text.charAt(p + 1))) return -1;
+  if (hostNameFollows(text, p)) return -1;
   return p;
 }
 
@@ -231,8 +236,7 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
   if (words === 0 || NOT_CREDENTIAL_PREFIX.has(text.slice(s, firstWordEnd).toLowerCase())) return -1;
   const b = p;
   while (p < e && isBodyChar(text.charCodeAt(p))) p++;
-  // Followed by `.word`: a host name (`akab-….drain.akamaiapis.net`), as in matchFormat.
-  if (text.charCodeAt(p) === 46 && /[A-Za-z]/.test(text.charAt(p + 1))) return -1;
+  if (hostNameFollows(text, p)) return -1;
   const body = text.slice(b, p);
   if (body.length < 20 || body.length > 256 || !/[0-9]/.test(body) || !/[A-Za-z]/.test(body)) return -1;
   if (isPlaceholder(body) || hasSequence(body, 6)) return -1;

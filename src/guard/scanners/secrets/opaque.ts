@@ -1,4 +1,4 @@
-/** @module Credentials named by their place, not a key word: a random quoted string handed to code (`k = '…'`), SQL `IDENTIFIED BY`. */
+/** @module Unnamed credentials: a quoted, random-looking string handed to code (`k = '…'`, `"SQT": "…"`, `f("…")`). */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
 
@@ -75,32 +75,5 @@ export function findOpaqueQuoted(text: string, out: SecretEntity[], dl?: Deadlin
     if (next <= i) next = i + 1;
     if (dq !== -1 && dq < next) dq = text.indexOf('"', next);
     if (sq !== -1 && sq < next) sq = text.indexOf("'", next);
-  }
-}
-
-/** A value ends at a quote, blank, `;`, `)`, `,` or line end. */
-function isSqlValueEnd(c: number): boolean {
-  return c === 39 || c === 34 || c === 96 || c === 32 || c === 9 || c === 10 || c === 13 || c === 59 || c === 41 || c === 44 || c === 92 || Number.isNaN(c);
-}
-
-/**
- * SQL account passwords: `CREATE USER u IDENTIFIED BY 'pw'`, `ALTER USER u IDENTIFIED BY pw;` (MySQL, Oracle,
- * Snowflake). Bind variables and placeholders (`:pw`, `?`, `${…}`, `@var`) are left alone.
- */
-export function findSqlPasswords(text: string, out: SecretEntity[]): void {
-  for (const marker of ['IDENTIFIED BY ', 'identified by ']) {
-    for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) {
-      let p = at + marker.length;
-      while (text.charCodeAt(p) === 32) p++;
-      const q = text.charCodeAt(p);
-      if (q === 39 || q === 34 || q === 96) p++;
-      const s = p;
-      while (p - s <= 128 && !isSqlValueEnd(text.charCodeAt(p))) p++;
-      const v = text.slice(s, p);
-      const first = v.charCodeAt(0);
-      if (v.length < 4 || p - s > 128 || first === 58 || first === 63 || first === 64 || first === 36 || isPlaceholder(v)) continue;
-      if (v.toUpperCase() === 'PASSWORD' || v.toUpperCase() === 'VALUES') continue;
-      out.push({ type: 'PASSWORD', start: s, end: p, score: 0.9 });
-    }
   }
 }
