@@ -81,29 +81,50 @@ export function redactNumbered(text: string, spans: SpanArrays, names: readonly 
   }
   const bytes = asciiBytes(text);
   if (bytes !== undefined) return redactAscii(bytes, spans, names);
-  // Open addressing over (kind, value): a slot holds 1 + the index of the value's first span.
+  const placeholder = numberSpans(spans, names, (s, e, t) => hashUnits(text, s, e, t), (a, ae, c, ce) => sameText(text, a, ae, c, ce));
+  const b = new Builder(text, true);
+  let last = 0;
+  for (let k = 0; k < n; k++) {
+    const ph = placeholder[k];
+    if (ph === undefined) continue;
+    b.text(last, start[k] as number);
+    b.str(ph);
+    last = end[k] as number;
+  }
+  b.text(last, text.length);
+  return b.done();
+}
+
+/**
+ * The placeholder of each span (sorted), `[TYPE_n]` with one number per distinct value of a type: values are told
+ * apart by a hash of their units and a comparison with the value's first span (open addressing over (kind, value); a
+ * slot holds 1 + that span's index), not by a `type + value` string. A span overlapping an earlier one gets none.
+ */
+function numberSpans(
+  spans: SpanArrays, names: readonly string[],
+  hashOf: (s: number, e: number, kind: number) => number, same: (a: number, ae: number, b: number, be: number) => boolean,
+): (string | undefined)[] {
+  const n = spans.count;
+  const { start, end, kind } = spans;
   let size = 16;
   while (size < n * 2) size *= 2;
   const slots = new Int32Array(size);
   const mask = size - 1;
-  const placeholder = new Array<string>(n);
+  const placeholder = new Array<string | undefined>(n);
   const counts = new Int32Array(names.length);
-  const b = new Builder(text, true);
   let last = 0;
   for (let k = 0; k < n; k++) {
     const s = start[k] as number;
     const e = end[k] as number;
     const t = kind[k] as number;
     if (s < last) continue;
-    let h = Math.imul(0x811c9dc5 ^ t, 16777619);
-    for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-    let slot = (h ^ (h >>> 15)) & mask;
+    let slot = hashOf(s, e, t) & mask;
     let ph: string | undefined;
     for (;;) {
       const at = slots[slot] as number;
       if (at === 0) break;
       const f = at - 1;
-      if (kind[f] === t && sameText(text, start[f] as number, end[f] as number, s, e)) {
+      if (kind[f] === t && same(start[f] as number, end[f] as number, s, e)) {
         ph = placeholder[f];
         break;
       }
@@ -116,12 +137,23 @@ export function redactNumbered(text: string, spans: SpanArrays, names: readonly 
       slots[slot] = k + 1;
     }
     placeholder[k] = ph;
-    b.text(last, s);
-    b.str(ph);
     last = e;
   }
-  b.text(last, text.length);
-  return b.done();
+  return placeholder;
+}
+
+/** FNV-1a of a value's code units, seeded with its kind, folded for a power-of-two table. */
+function hashUnits(text: string, s: number, e: number, kind: number): number {
+  let h = Math.imul(0x811c9dc5 ^ kind, 16777619);
+  for (let i = s; i < e; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h ^ (h >>> 15);
+}
+
+/** `hashUnits` on an ASCII text's bytes (the same value: a byte is its code unit). */
+function hashBytes(b: Uint8Array, s: number, e: number, kind: number): number {
+  let h = Math.imul(0x811c9dc5 ^ kind, 16777619);
+  for (let i = s; i < e; i++) h = Math.imul(h ^ (b[i] as number), 16777619);
+  return h ^ (h >>> 15);
 }
 
 const DECODER = new TextDecoder();
@@ -139,42 +171,16 @@ function asciiBytes(text: string): Uint8Array | undefined {
  */
 function redactAscii(src: Uint8Array, spans: SpanArrays, names: readonly string[]): string {
   const n = spans.count;
-  const { start, end, kind } = spans;
-  let size = 16;
-  while (size < n * 2) size *= 2;
-  const slots = new Int32Array(size);
-  const mask = size - 1;
-  const placeholder = new Array<string>(n);
-  const counts = new Int32Array(names.length);
+  const { start, end } = spans;
+  const placeholder = numberSpans(spans, names, (s, e, t) => hashBytes(src, s, e, t), (a, ae, c, ce) => sameBytes(src, a, ae, c, ce));
   let out = new Uint8Array(src.length + 4096);
   let k = 0;
   let last = 0;
   for (let j = 0; j < n; j++) {
+    const ph = placeholder[j];
+    if (ph === undefined) continue;
     const s = start[j] as number;
     const e = end[j] as number;
-    const t = kind[j] as number;
-    if (s < last) continue;
-    let h = Math.imul(0x811c9dc5 ^ t, 16777619);
-    for (let i = s; i < e; i++) h = Math.imul(h ^ (src[i] as number), 16777619);
-    let slot = (h ^ (h >>> 15)) & mask;
-    let ph: string | undefined;
-    for (;;) {
-      const at = slots[slot] as number;
-      if (at === 0) break;
-      const f = at - 1;
-      if (kind[f] === t && sameBytes(src, start[f] as number, end[f] as number, s, e)) {
-        ph = placeholder[f];
-        break;
-      }
-      slot = (slot + 1) & mask;
-    }
-    if (ph === undefined) {
-      const c = (counts[t] as number) + 1;
-      counts[t] = c;
-      ph = `[${names[t] ?? ''}_${c}]`;
-      slots[slot] = j + 1;
-    }
-    placeholder[j] = ph;
     // Room for the stretch before the span, the placeholder and the rest of the text.
     const need = k + (s - last) + ph.length + (src.length - e);
     if (need > out.length) {
