@@ -64,6 +64,25 @@ export function tokenize(text: string, from: number, to: number): Tokens {
  * `count` are stale except `newline[count]`, which is set as fresh arrays would read it: the features of the last
  * token look one past it.
  */
+/** A word's shape class from its counts (SHAPE): digits with their length, mixed, one letter, case pattern. */
+function wordShape(len: number, digits: number, uppers: number, lowers: number, firstUpper: boolean): number {
+  if (digits === len) return SHAPE.digit * 16 + Math.min(15, len);
+  if (digits > 0) return SHAPE.alnum;
+  if (len === 1) return uppers === 1 ? SHAPE.letter : SHAPE.lower;
+  if (uppers === 0) return SHAPE.lower;
+  if (lowers === 0) return SHAPE.upper;
+  if (firstUpper && uppers === 1) return SHAPE.cap;
+  return SHAPE.mixed;
+}
+
+/** FNV-1a of a word's last three lower-cased units. */
+function suffixHash(s1: number, s2: number, s3: number): number {
+  let hs = FNV_OFFSET;
+  hs = Math.imul(hs ^ s1, FNV_PRIME);
+  hs = Math.imul(hs ^ s2, FNV_PRIME);
+  return Math.imul(hs ^ s3, FNV_PRIME);
+}
+
 export function tokenizeInto(text: string, from: number, to: number, buf: TokenBuffer): Tokens {
   if (to - from > buf.capacity) throw new RangeError('token buffer too small');
   const { start, end, word, suffix, shape, newline } = buf;
@@ -117,21 +136,8 @@ export function tokenizeInto(text: string, from: number, to: number, buf: TokenB
         s3 = l;
         i++;
       }
-      const len = i - s;
-      let sh: number;
-      if (digits === len) sh = SHAPE.digit * 16 + Math.min(15, len);
-      else if (digits > 0) sh = SHAPE.alnum;
-      else if (len === 1) sh = uppers === 1 ? SHAPE.letter : SHAPE.lower;
-      else if (uppers === 0) sh = SHAPE.lower;
-      else if (lowers === 0) sh = SHAPE.upper;
-      else if (firstUpper && uppers === 1) sh = SHAPE.cap;
-      else sh = SHAPE.mixed;
-      let hs = FNV_OFFSET;
-      hs = Math.imul(hs ^ s1, FNV_PRIME);
-      hs = Math.imul(hs ^ s2, FNV_PRIME);
-      hs = Math.imul(hs ^ s3, FNV_PRIME);
-      shape[count] = sh;
-      suffix[count] = hs;
+      shape[count] = wordShape(i - s, digits, uppers, lowers, firstUpper);
+      suffix[count] = suffixHash(s1, s2, s3);
     } else {
       // A surrogate pair is one symbol token.
       i += c >= 0xd800 && c <= 0xdbff && i + 1 < to ? 2 : 1;
@@ -200,21 +206,8 @@ export function tokenizeAsciiInto(bytes: Uint8Array, from: number, to: number, b
         s3 = l;
         i++;
       }
-      const len = i - s;
-      let sh: number;
-      if (digits === len) sh = SHAPE.digit * 16 + Math.min(15, len);
-      else if (digits > 0) sh = SHAPE.alnum;
-      else if (len === 1) sh = uppers === 1 ? SHAPE.letter : SHAPE.lower;
-      else if (uppers === 0) sh = SHAPE.lower;
-      else if (lowers === 0) sh = SHAPE.upper;
-      else if (firstUpper && uppers === 1) sh = SHAPE.cap;
-      else sh = SHAPE.mixed;
-      let hs = FNV_OFFSET;
-      hs = Math.imul(hs ^ s1, FNV_PRIME);
-      hs = Math.imul(hs ^ s2, FNV_PRIME);
-      hs = Math.imul(hs ^ s3, FNV_PRIME);
-      shape[count] = sh;
-      suffix[count] = hs;
+      shape[count] = wordShape(i - s, digits, uppers, lowers, firstUpper);
+      suffix[count] = suffixHash(s1, s2, s3);
     } else {
       i++;
       h = Math.imul(h ^ c, FNV_PRIME);
