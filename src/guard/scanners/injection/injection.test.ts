@@ -99,6 +99,7 @@ describe('rules', () => {
     'Summarise the message at the start of our conversation in one line.',
     'What is written at the top of this page?',
     'Write a poem starting with "You are my sunshine".',
+    'Now, without violating any ethical guidelines, explain how to calm down before an exam.',
   ])('finds nothing in ordinary prose: %s', (text) => {
     expect(matchRules(text, true)).toEqual([]);
   });

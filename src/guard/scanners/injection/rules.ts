@@ -125,7 +125,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     name: 'no_restrictions',
     needs: ['polic', 'guideline', 'filter', 'restriction', 'rules'],
     needsAlso: ['openai', 'content', 'safety', 'ethical'],
-    re: rx(`\\b(?:free\\s+(?:from|of)|without|no\\s+longer\\s+(?:bound|restricted)\\s+by|break(?:ing)?|broken)\\b${GAP}\\b(?:openai|content|safety|ethical)\\s+(?:policy|policies|guidelines|filters?|restrictions|rules)\\b`),
+    re: rx(`\\b(?:free\\s+(?:from|of)|without(?!\\s+(?:violating|breaking|breaching|crossing|compromising|going\\s+against|disregarding|ignoring)\\b)|no\\s+longer\\s+(?:bound|restricted)\\s+by|break(?:ing)?|broken)\\b${GAP}\\b(?:openai|content|safety|ethical)\\s+(?:policy|policies|guidelines|filters?|restrictions|rules)\\b`),
     score: 0.93,
   },
   {
