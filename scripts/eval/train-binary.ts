@@ -93,7 +93,8 @@ export function rowLogit(head: TrainedHead, rv: RowVecs): number {
  * Each row contributes its whole-text vector with a class-balanced weight; negative rows also contribute
  * their windows (the scanner takes a max over windows, so no benign window may score high).
  */
-export function trainHead(rows: readonly BinaryRow[], feats: readonly RowVecs[], cfg: TrainConfig): TrainedHead {
+/** `extra`: instances added as they are, outside the class balance (weighted negatives from another corpus). */
+export function trainHead(rows: readonly BinaryRow[], feats: readonly RowVecs[], cfg: TrainConfig, extra: readonly WeightedVec[] = []): TrainedHead {
   const nPos = rows.filter((r) => r.y === 1).length;
   const nNeg = rows.length - nPos;
   const cw = [rows.length / (2 * Math.max(1, nNeg)), rows.length / (2 * Math.max(1, nPos))] as const;
@@ -103,6 +104,7 @@ export function trainHead(rows: readonly BinaryRow[], feats: readonly RowVecs[],
     inst.push({ v: rv.whole, y: r.y, w: cw[r.y] });
     if (r.y === 0 && cfg.negWindowWeight > 0) for (const w of rv.windows) inst.push({ v: w, y: 0, w: cw[0] * cfg.negWindowWeight });
   });
+  inst.push(...extra);
   return trainInstances(inst, cfg);
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rot13 } from '../../text/decode.js';
 import { injectionScanner, matchRules, scoreInjection } from './index.js';
+import { techChunks } from '../../../../scripts/eval/tech-corpus.js';
 import { sentenceSummary, STAGE2_CLAMP, stage2Bounds, stage2Logit, type Stage2 } from '../../text/stage2.js';
 
 const toBase64 = (s: string): string => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
@@ -35,6 +36,14 @@ describe('scoreInjection on real-looking examples', () => {
     ['a plain e-mail', 'Hi team, the release is moved to Friday. Please review the changelog before then. Thanks, Ana'],
   ])('passes %s', (_name, text) => {
     expect(scoreInjection(text, 'user').score).toBeLessThan(0.5);
+  });
+  it('passes technical text: under 1% of chunks of READMEs and sources of packages it was not trained on', () => {
+    // The committed model was trained with the other four fifths of the packages as negatives (--tech);
+    // trained without them it flagged 2.6% of these chunks and 6% of this repository's own sources.
+    const chunks = techChunks('heldout', 100_000, 20240601);
+    expect(chunks.length).toBeGreaterThan(500);
+    const flagged = chunks.filter((t) => scoreInjection(t, 'user').score >= 0.5);
+    expect(flagged.length / chunks.length).toBeLessThan(0.01);
   });
 });
 
