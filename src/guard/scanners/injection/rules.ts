@@ -1,4 +1,5 @@
 /** @module High-precision injection and jailbreak rules: phrases almost never seen outside an attack. */
+import { normalizeForScan } from '../../text/normalize.js';
 import type { Finding } from '../../types.js';
 
 export type InjectionRule = {
@@ -15,6 +16,11 @@ export type InjectionRule = {
   readonly needs: readonly string[];
   /** And one of these too, where every match has them as well: common needles ("what", "given") alone run the regex too often. */
   readonly needsAlso?: readonly string[];
+  /**
+   * For rules in scripts other than Latin (no ASCII needles): the rule runs only on text that is not plain
+   * ASCII and that this character class finds in.
+   */
+  readonly script?: RegExp;
 };
 
 const GAP = "[^.!?\\n]{0,40}?";
@@ -22,6 +28,20 @@ const GAP = "[^.!?\\n]{0,40}?";
 function rx(src: string): RegExp {
   return new RegExp(src, 'gi');
 }
+
+/**
+ * Alternatives as written and as the scan form has them: normalizeForScan folds Cyrillic letters that look
+ * Latin to Latin ("игнорируй" is scanned as "игhopиpyй"), so patterns over Cyrillic words take both.
+ */
+function scanForm(words: readonly string[]): string {
+  const forms = new Set(words.flatMap((w) => [w, normalizeForScan(w)]));
+  return `(?:${[...forms].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+}
+
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+const CYRILLIC = /[\u0400-\u04ff]/;
+/** Either of them: one scan of a text decides whether any script rule can match. */
+const NON_LATIN = /[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
 export const INJECTION_RULES: readonly InjectionRule[] = [
   {
@@ -164,6 +184,68 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     score: 0.93,
     dataOnly: true,
   },
+  {
+    // "Ignore the previous instructions" in German, French, Spanish, Italian, Portuguese and Dutch: attackers
+    // translate the classic override, and a model trained on English data does not read it.
+    name: 'ignore_previous_intl',
+    needs: ['anweisung', 'instru', 'befehl', 'regeln', 'vorgabe', 'consigne', 'directive', 'indica', 'reglas', 'directri', 'istruz', 'regole', 'direttiv', 'orienta', 'regras', 'diretriz', 'opdracht', 'regels', 'aanwijzing'],
+    needsAlso: ['ignor', 'vergiss', 'vergessen', 'missacht', 'oubli', 'olvid', 'omit', 'descart', 'dimentic', 'esque', 'desconsider', 'negeer', 'vergeet'],
+    re: rx(
+      [
+        `\\b(?:ignorier(?:e|en|t)?|vergiss|vergessen\\s+sie|missachte(?:n)?)\\b${GAP}(?:vorherigen|vorigen|bisherigen|obigen|früheren|vorangegangenen|alle|deine|ihre)\\s+(?:\\S+\\s+){0,2}?(?:anweisungen|instruktionen|befehle|regeln|vorgaben)`,
+        `\\b(?:ignore[zr]?|oublie[zr]?)\\s+(?:toutes\\s+)?(?:les|tes|vos)\\s+(?:instructions|consignes|directives|r\u00e8gles)\\s+(?:pr\u00e9c\u00e9dentes|ant\u00e9rieures|ci-dessus|initiales|d'origine)`,
+        `\\b(?:ignora|ignore|olvida|olvide|omite|descarta)\\s+(?:todas\\s+)?(?:las|tus|sus)\\s+(?:instrucciones|indicaciones|reglas|directrices)\\s+(?:anteriores|previas|de\\s+arriba|iniciales|originales)`,
+        `\\b(?:ignora|ignorate|dimentica|dimenticate)\\s+(?:tutte\\s+)?(?:le\\s+)?(?:tue\\s+)?(?:istruzioni|indicazioni|regole|direttive)\\s+(?:precedenti|iniziali|originali|sopra)`,
+        `\\b(?:ignore|ignora|esque\u00e7a|esqueca|desconsidere)\\s+(?:todas\\s+)?(?:as\\s+)?(?:suas\\s+)?(?:instru\u00e7\u00f5es|instrucoes|orienta\u00e7\u00f5es|regras|diretrizes)\\s+(?:anteriores|pr\u00e9vias|previas|iniciais|originais|acima)`,
+        `\\b(?:negeer|vergeet)\\s+(?:alle\\s+)?(?:de\\s+|je\\s+)?(?:vorige|eerdere|voorgaande|bovenstaande|oorspronkelijke)\\s+(?:instructies|opdrachten|regels|aanwijzingen)`,
+      ].join('|'),
+    ),
+    score: 0.95,
+  },
+  {
+    // The assistant's own system prompt named in those languages ("deinen Systemprompt", "ton prompt système").
+    name: 'own_setup_intl',
+    needs: ['systemprompt', 'system', 'systemanweisung', 'anfangsanweisung', 'systeemprompt', 'systeeminstructie', 'prompt syst', 'prompt de', 'prompt di', 'prompt do', 'prompt ini'],
+    re: rx(
+      [
+        `\\b(?:dein(?:en|e)?|ihr(?:en|e)?)\\s+(?:system-?prompt|system\\s+prompt|systemanweisungen?|anfangsanweisungen)\\b`,
+        `\\b(?:ton|votre)\\s+prompt\\s+(?:syst\u00e8me|systeme|initial)`,
+        `\\btu\\s+prompt\\s+(?:del\\s+sistema|de\\s+sistema|inicial)\\b`,
+        `\\bil\\s+tuo\\s+prompt\\s+(?:di\\s+sistema|iniziale)\\b`,
+        `\\bseu\\s+prompt\\s+(?:do\\s+sistema|de\\s+sistema|inicial)\\b`,
+        `\\b(?:je|uw)\\s+(?:systeemprompt|systeeminstructies)\\b`,
+      ].join('|'),
+    ),
+    score: 0.93,
+  },
+  {
+    // The override and the system-prompt request in Chinese, Japanese and Korean.
+    name: 'ignore_previous_cjk',
+    needs: [],
+    script: CJK,
+    re: rx(
+      [
+        '(?:忽略|无视|無視|忽视|忽視|不要理会|不要理會|忘记|忘記|忘掉)(?:掉)?(?:你)?(?:之前|以前|先前|上面|前面|上述|所有|全部|一切)(?:的)?(?:所有|全部)?(?:的)?(?:指令|指示|提示|规则|規則|说明|說明|命令)',
+        // 系统提示 alone is also a UI "system notice": only 提示词 (prompt words) or with 你的 (your).
+        '(?:输出|輸出|显示|顯示|打印|重复|重複|泄露|洩露|告诉我|告訴我)(?:一下)?(?:你的)?(?:系统|系統)(?:提示词|提示詞)',
+        '你的(?:系统|系統)(?:提示|指令)',
+        '(?:以前|前|上記|これまで|先ほど)の(?:すべての)?(?:指示|命令|プロンプト|ルール)を(?:すべて)?(?:無視|忘れ)',
+        'システムプロンプト(?:を|の内容を)(?:表示|出力|教え|見せ)',
+        '이전(?:의)?\\s*(?:모든\\s*)?(?:지시(?:사항)?|명령|지침|프롬프트|규칙)(?:을|를|은|는)?\\s*(?:모두\\s*)?(?:무시|잊어)',
+        '시스템\\s*프롬프트(?:를|을)?\\s*(?:보여|알려|출력)',
+      ].join('|'),
+    ),
+    score: 0.95,
+  },
+  {
+    name: 'ignore_previous_ru',
+    needs: [],
+    script: CYRILLIC,
+    re: rx(
+      `${scanForm(['игнорируй', 'игнорируйте', 'проигнорируй', 'проигнорируйте', 'забудь', 'забудьте', 'не обращай внимания на'])}\\s+(?:${scanForm(['все', 'свои', 'твои', 'ваши'])}\\s+)?${scanForm(['предыдущие', 'прошлые', 'прежние', 'вышеуказанные', 'изначальные', 'все'])}\\s+${scanForm(['инструкции', 'указания', 'правила', 'команды'])}|(?:${scanForm(['покажи', 'выведи', 'раскрой', 'повтори', 'напиши', 'скажи', 'покажите', 'выведите'])}\\s+(?:${scanForm(['мне'])}\\s+)?)?${scanForm(['свой', 'твой', 'ваш', 'свои', 'твои', 'ваши'])}\\s+${scanForm(['системный промпт', 'системные инструкции', 'системное сообщение', 'изначальные инструкции'])}`,
+    ),
+    score: 0.95,
+  },
 ];
 
 const NEEDLES = [...new Set(INJECTION_RULES.flatMap((r) => [...r.needs, ...(r.needsAlso ?? [])]))];
@@ -171,11 +253,6 @@ const NEEDLES = [...new Set(INJECTION_RULES.flatMap((r) => [...r.needs, ...(r.ne
 /** Each rule's needles as indices into NEEDLES. */
 const RULE_NEEDLES: readonly (readonly number[])[] = INJECTION_RULES.map((r) => r.needs.map((w) => NEEDLES.indexOf(w)));
 const RULE_NEEDLES_ALSO: readonly (readonly number[] | undefined)[] = INJECTION_RULES.map((r) => r.needsAlso?.map((w) => NEEDLES.indexOf(w)));
-
-/** Indices of the needles by the lower-cased ASCII code of their first character (letters, `[` and `<`). */
-const NEEDLES_BY_FIRST: readonly (readonly number[])[] = Array.from({ length: 128 }, (_, c) =>
-  NEEDLES.flatMap((w, i) => (w.charCodeAt(0) === c ? [i] : [])),
-);
 
 const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
@@ -192,12 +269,16 @@ const prefix3 = (a: number, b: number, c: number): number => Math.imul((a << 14)
  * Every needle is at least three code units long, none with whitespace in its first three.
  */
 const NEEDLE_PREFIX3 = new Uint8Array(1 << 12);
-for (const w of NEEDLES) {
+/** Indices of the needles by that hash: a word start is compared only with needles that may share its first three units. */
+const NEEDLES_BY_PREFIX3: number[][] = Array.from({ length: 1 << 12 }, () => []);
+NEEDLES.forEach((w, i) => {
   if (w.length < 3 || w.slice(0, 3).includes(' ')) throw new Error(`needle ${w} needs three leading non-space units`);
   // Folding (see `needlesInFolded`) leaves lower-case letters, spaces and this punctuation as they are.
   if (!/^[a-z [\]/<>|]+$/.test(w)) throw new Error(`needle ${w} has a unit that folding changes`);
-  NEEDLE_PREFIX3[prefix3(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2))] = 1;
-}
+  const h = prefix3(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2));
+  NEEDLE_PREFIX3[h] = 1;
+  (NEEDLES_BY_PREFIX3[h] as number[]).push(i);
+});
 
 /** `needle` at `i`, ASCII case-insensitively; a space in it stands for any run of whitespace. */
 function needleAt(text: string, i: number, needle: string): boolean {
@@ -235,8 +316,9 @@ function needlesIn(text: string): Uint8Array | undefined {
       if (!(second < 128 && NEEDLE_PREFIX2[first * 128 + second] === 1)) continue;
       const c3 = text.charCodeAt(i + 2);
       const third = isAsciiLetter(c3) ? c3 | 0x20 : c3;
-      if (!(third < 128 && NEEDLE_PREFIX3[prefix3(first, second, third)] === 1)) continue;
-      const cands = NEEDLES_BY_FIRST[first] as readonly number[];
+      const h = prefix3(first, second, third);
+      if (!(third < 128 && NEEDLE_PREFIX3[h] === 1)) continue;
+      const cands = NEEDLES_BY_PREFIX3[h] as readonly number[];
       for (let j = 0; j < cands.length; j++) {
         const w = cands[j] as number;
         if (present?.[w] !== 1 && needleAt(text, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
@@ -273,8 +355,9 @@ function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
     const second = units[i + 1] as number;
     if (!(second < 128 && NEEDLE_PREFIX2[first * 128 + second] === 1)) continue;
     const third = units[i + 2] as number;
-    if (!(third < 128 && NEEDLE_PREFIX3[prefix3(first, second, third)] === 1)) continue;
-    const cands = NEEDLES_BY_FIRST[first] as readonly number[];
+    const h = prefix3(first, second, third);
+    if (!(third < 128 && NEEDLE_PREFIX3[h] === 1)) continue;
+    const cands = NEEDLES_BY_PREFIX3[h] as readonly number[];
     for (let j = 0; j < cands.length; j++) {
       const w = cands[j] as number;
       if (present?.[w] !== 1 && needleAtFolded(units, length, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
@@ -290,11 +373,16 @@ function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
 export function matchRules(text: string, dataContext: boolean, maxPerRule = 4, folded?: FoldedAscii): Finding[] {
   const out: Finding[] = [];
   const present = folded === undefined ? needlesIn(text) : needlesInFolded(folded);
-  if (present === undefined) return out;
+  if (present === undefined && folded !== undefined) return out;
+  let nonLatin: boolean | undefined;
   INJECTION_RULES.forEach((rule, r) => {
     if (rule.dataOnly === true && !dataContext) return;
-    if (!(RULE_NEEDLES[r] as readonly number[]).some((w) => present[w] === 1)) return;
-    if (RULE_NEEDLES_ALSO[r]?.some((w) => present[w] === 1) === false) return;
+    if (rule.script !== undefined) {
+      if (folded !== undefined || !(nonLatin ??= NON_LATIN.test(text)) || !rule.script.test(text)) return;
+    } else {
+      if (present === undefined || !(RULE_NEEDLES[r] as readonly number[]).some((w) => present[w] === 1)) return;
+      if (RULE_NEEDLES_ALSO[r]?.some((w) => present[w] === 1) === false) return;
+    }
     let n = 0;
     for (const m of text.matchAll(rule.re)) {
       out.push({ type: `injection.rule.${rule.name}`, score: rule.score, start: m.index, end: m.index + m[0].length });
