@@ -57,7 +57,7 @@ export type EventRef = { readonly chain: string; readonly seq: number; readonly 
 
 export type AuditLog = {
   readonly nodeId: string;
-  /** Encodes and queues an event, synchronously (the encoding is linear in the prompt's size: its HMAC). False only when the queue is full under policy 'refuse': refuse the request (503 GW_AUDIT_OVERLOADED). */
+  /** Queues an event; synchronous and O(1). False only when the queue is full under policy 'refuse': refuse the request (503 GW_AUDIT_OVERLOADED). */
   record(event: AuditEventInput): boolean;
   /** Queues past the limit and resolves once the event is committed: for control-plane changes. */
   recordAndFlush(event: AuditEventInput): Promise<EventRef>;
@@ -74,19 +74,11 @@ export type AuditLog = {
   stats(): AuditStats;
 };
 
-/** An event as handed to #push. */
-type Entry = {
+type Item = {
   readonly input: AuditEventInput | SystemEventInput;
   readonly now: number;
   readonly done?: (ref: EventRef) => void;
   readonly fail?: (err: unknown) => void;
-};
-
-/** A queued event, its payload already encoded. */
-type Item = {
-  readonly prepared: Prepared;
-  readonly done: ((ref: EventRef) => void) | undefined;
-  readonly fail: ((err: unknown) => void) | undefined;
 };
 
 /** A batch handed to the sink and not yet acknowledged. */
@@ -248,14 +240,8 @@ class QueuedAuditLog implements AuditLog {
     };
   }
 
-  /**
-   * Encodes the event here, on the caller's turn, rather than with its batch: the batch's turn then only links,
-   * hashes and commits, and a request arriving meanwhile waits that much less (at one connection this wait is what
-   * sets the 99th percentile). The queue then holds the payload's JSON instead of the event with its prompt text,
-   * which no longer lives until the commit. Same JSON: the encoding depends on the event and `now` only.
-   */
-  #push(e: Entry): void {
-    this.#queue.push({ prepared: this.#encoder.encode(e.input, e.now), done: e.done, fail: e.fail });
+  #push(item: Item): void {
+    this.#queue.push(item);
     this.#enqueued++;
     this.#schedule();
   }
@@ -294,9 +280,9 @@ class QueuedAuditLog implements AuditLog {
   }
 
   /**
-   * Hands one batch of encoded events to the sink; one per event-loop turn, so a backlog never holds the loop
+   * Encodes one batch and hands it to the sink; one per event-loop turn, so a backlog never holds the loop
    * for long. Up to `sink.depth` batches are in flight: the writer thread works on one while this thread
-   * gathers the next.
+   * encodes the next.
    */
   #dispatch(): void {
     this.#scheduled = false;
@@ -305,7 +291,10 @@ class QueuedAuditLog implements AuditLog {
     const items = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
     this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
     const prepared = new Array<Prepared>(items.length);
-    for (let i = 0; i < items.length; i++) prepared[i] = (items[i] as Item).prepared;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
+      prepared[i] = this.#encoder.encode(it.input, it.now);
+    }
     const forced = this.#queue.length === 0 ? this.#force : undefined;
     if (forced !== undefined) this.#forceSent = forced;
     const batch: InFlight = { items, forced, abandoned: false };
