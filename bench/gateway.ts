@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { runLoad } from './support/load.js';
 import { cpuMs, rssBytes } from './support/processes.js';
 import { renderSummary, summarize, type RssRecord, type RunRecord, type Scenario, type TtfbRecord } from './support/report.js';
-import { directTarget, portkeyEntry, startPortkey, startStubProcess, startWarden, type Target, type TargetName } from './support/targets.js';
+import { directTarget, portkeyEntry, startFloor, startPortkey, startStubProcess, startWarden, type Target, type TargetName } from './support/targets.js';
 import { measureTtfb } from './support/ttfb.js';
 import { profileWarden } from './support/profile-run.js';
 import { allocationReport } from './support/alloc-run.js';
@@ -139,6 +139,7 @@ async function main(): Promise<void> {
         if (!baseRoot) throw new Error('warden-base needs BENCH_BASE_ROOT: a built checkout to compare against');
         targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: 1, baseRoot }));
       } else if (name === 'warden-bare') targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: 1, variant: 'bare' }));
+      else if (name === 'floor') targets.push(await startFloor(ROOT, logDir, stub.port));
       else if (name === 'portkey' && pk) targets.push(await startPortkey(ROOT, logDir, stub.port, pk));
       else if (name === 'portkey') process.stderr.write('bench: @portkey-ai/gateway is not installed; skipping it\n');
     }

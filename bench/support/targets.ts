@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childPids, firstJsonLine, startService, waitHealthy, type Service } from './processes.js';
 
-export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'warden-base' | 'portkey';
+export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'warden-base' | 'floor' | 'portkey';
 
 export type Target = {
   readonly name: TargetName;
@@ -117,6 +117,24 @@ export async function startWarden(o: WardenOptions): Promise<Target> {
     stop: () => service.stop(),
   };
   await waitServing(target, o.models[0] ?? 'stub-d0', o.workers * 4);
+  return target;
+}
+
+/** The `floor` diagnostic: a bare node:http + undici proxy to the stub (bench/support/floor-main.ts), no Warden code. */
+export async function startFloor(root: string, logDir: string, stubPort: number): Promise<Target> {
+  const port = await freePort();
+  const service = startService({
+    name: 'floor', command: process.execPath,
+    args: ['--import', 'tsx', join(root, 'bench/support/floor-main.ts'), String(stubPort), String(port)],
+    cwd: root, logFile: join(logDir, 'floor.log'),
+  });
+  await firstJsonLine<{ port: number }>(service.child);
+  const target: Target = {
+    name: 'floor', url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: 'Bearer stub-key' },
+    pids: async () => [service.pid],
+    stop: () => service.stop(),
+  };
+  await waitServing(target, 'stub-d0', 4);
   return target;
 }
 

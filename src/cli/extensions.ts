@@ -28,21 +28,27 @@ function outcomeOf(rec: RequestRecord): RequestOutcome {
   return 'refused';
 }
 
-/** The audit event of one finished request: decision, who, which model, cost; the prompt only as a keyed hash. */
+/**
+ * The audit event of one finished request: decision, who, which model, cost; the prompt only as a keyed hash.
+ * Built once per request on its thread: one object of fixed shape, the optional fields set after it, instead of
+ * spreads of temporary objects. `usage` is the record's own (nothing changes a record once handed over).
+ */
 export function requestEvent(rec: RequestRecord, region: string, capture: boolean): RequestEventInput {
-  const findings = rec.guard.map((g) => ({ scanner: g.type, count: g.count, action: (g.action === 'allow' ? 'pass' : g.action) as 'block' | 'redact' | 'flag' | 'pass' }));
-  return {
+  const e: { -readonly [K in keyof RequestEventInput]: RequestEventInput[K] } = {
     kind: 'request', outcome: outcomeOf(rec), at: rec.at, requestId: rec.requestId,
     tenant: rec.key?.tenant ?? null, keyId: rec.key?.id ?? null, model: rec.requestedModel ?? null,
     servedModel: rec.servedModel !== rec.requestedModel ? rec.servedModel ?? null : null,
     provider: rec.provider ?? null, api: rec.route === 'messages' ? 'anthropic' : 'openai', stream: rec.stream, region,
     code: rec.outcome === 'ok' ? null : rec.outcome, status: rec.status, latencyMs: Math.round(rec.latencyMs * 1000) / 1000,
-    ...(rec.usage ? { usage: { inputTokens: rec.usage.inputTokens, outputTokens: rec.usage.outputTokens } } : {}),
-    ...(findings.length > 0 ? { findings } : {}),
     restrictionId: rec.restrictionId ?? null,
-    ...(rec.prompt !== undefined ? { prompt: rec.prompt } : {}),
     capture,
   };
+  if (rec.usage) e.usage = rec.usage;
+  if (rec.guard.length > 0) {
+    e.findings = rec.guard.map((g) => ({ scanner: g.type, count: g.count, action: (g.action === 'allow' ? 'pass' : g.action) as 'block' | 'redact' | 'flag' | 'pass' }));
+  }
+  if (rec.prompt !== undefined) e.prompt = rec.prompt;
+  return e;
 }
 
 export async function openAuditBackend(config: Config): Promise<AuditBackend & IncidentBackend & { close(): Promise<void> | void }> {

@@ -131,8 +131,13 @@ export class UpstreamCall implements UpstreamResponse {
     });
   }
 
+  /** The call itself: no iterable object and closure per read. */
   get body(): AsyncIterable<Uint8Array> {
-    return { [Symbol.asyncIterator]: () => this.#iterate() };
+    return this;
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    return this.#iterate();
   }
 
   async *#iterate(): AsyncGenerator<Uint8Array> {
