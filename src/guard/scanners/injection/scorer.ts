@@ -11,7 +11,7 @@ import { DEFAULT_STAGE2, sentenceSummary, stage2Bounds, stage2Logit, type Stage2
 import { createDotScratch, tfDotQuantised, tfDotQuantisedSpan } from '../../text/tf-vector.js';
 import { lowerBound } from '../../text/windows.js';
 import { decodeHeadQuantised, type EncodedModel } from '../../text/model-codec.js';
-import { normalizeForScan } from '../../text/normalize.js';
+import { isPlainAscii, normalizeForScan } from '../../text/normalize.js';
 import { INJECTION_CALIBRATION, INJECTION_MODEL } from './model-weights.js';
 import { matchRules } from './rules.js';
 import { findTrigger } from './trigger.js';
@@ -99,7 +99,9 @@ export function createInjectionScorer(
 
   /** `dl`: read between the steps (a 48 KiB head region takes a few milliseconds in all). */
   const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[], decodeBudget: { chars: number }, dl: DeadlineClock | undefined): number => {
-    const norm = normalizeForScan(region.text);
+    // Plain ASCII (most prompts) is its own scan form; the test is kept for hashing (see foldText).
+    const plain = isPlainAscii(region.text);
+    const norm = plain ? region.text : normalizeForScan(region.text);
     checkDeadline(dl);
     const identity = norm === region.text;
     const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
@@ -109,7 +111,7 @@ export function createInjectionScorer(
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(view, mask, false, hashScratch, orders, vi === 0);
+      const f = hashFeatures(view, mask, false, hashScratch, orders, vi === 0, vi === 0 && plain);
       if (vi === 0) mayDecode = f.mayDecode;
       checkDeadline(dl);
       const z = modelLogit(f, th, dl) - th;
