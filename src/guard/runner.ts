@@ -48,15 +48,24 @@ export function scanContextOf(ctx: GuardRunContext): ScanContext {
     const signal = ctx.signal;
     return request === undefined ? { signal, now: ctx.now, logger: ctx.logger } : { signal, now: ctx.now, logger: ctx.logger, request };
   }
-  let lazy: AbortSignal | undefined;
-  const base = {
-    get signal(): AbortSignal {
-      return (lazy ??= new AbortController().signal);
-    },
-    now: ctx.now,
-    logger: ctx.logger,
-  };
-  return request === undefined ? base : Object.assign(base, { request });
+  return new LazySignalContext(ctx.now, ctx.logger, request);
+}
+
+/** A ScanContext whose signal is made on first use. A class: an object literal's getter cost a closure per run. */
+class LazySignalContext implements ScanContext {
+  private lazy: AbortSignal | undefined;
+  readonly request?: ScanRequest;
+  constructor(
+    readonly now: () => number,
+    readonly logger: ScanLogger,
+    request: ScanRequest | undefined,
+  ) {
+    if (request !== undefined) this.request = request;
+  }
+
+  get signal(): AbortSignal {
+    return (this.lazy ??= new AbortController().signal);
+  }
 }
 
 /** Aggregates findings and timings of one run (or of one stream) into report fields. */
