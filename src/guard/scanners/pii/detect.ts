@@ -74,6 +74,7 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
   structured.clear();
   // A clock read between recognisers: on a text where one finds nothing it runs without reading it (a search for
   // its anchor over the whole text, a few milliseconds at 4 MiB).
+  checkDeadline(dl);
   findEmails(text, structured, dl);
   checkDeadline(dl);
   findUrls(text, structured, dl);
