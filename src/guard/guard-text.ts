@@ -93,7 +93,14 @@ function applyResult(
 ): GuardTextResult {
   if (result.verdict === 'pass') return { text, blocked: false };
   const findings: readonly Finding[] = result.findings.length > 0 ? result.findings : [{ type: scannerId, score: result.score }];
-  const actions: GuardAction[] = findings.map((f) => findingAction(policy, stage, scannerId, f.type));
+  // One policy lookup per finding type, not per finding: a large text has thousands of findings of a few types.
+  const byType = findings.length > 8 ? new Map<string, GuardAction>() : undefined;
+  const actions: GuardAction[] = findings.map((f) => {
+    if (byType === undefined) return findingAction(policy, stage, scannerId, f.type);
+    let a = byType.get(f.type);
+    if (a === undefined) byType.set(f.type, (a = findingAction(policy, stage, scannerId, f.type)));
+    return a;
+  });
   let redactCount = 0;
   let blocked = false;
   for (const a of actions) {

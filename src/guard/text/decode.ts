@@ -1,4 +1,5 @@
 /** @module Decoded views of obfuscated text: base64, hex, URL-encoding, rot13, leetspeak and spaced-out letters, bounded depth. */
+import { checkDeadline, type DeadlineClock } from '../deadline.js';
 
 export type DecodeLimits = {
   /** How many rounds of decoding (base64 inside URL-encoding inside ... ). */
@@ -249,8 +250,9 @@ function scanHints(text: string): Hints {
 }
 
 /** One round: every transformation of `text` that yields something text-like and different. */
-function decodeOnce(text: string, budget: { chars: number }): string[] {
+function decodeOnce(text: string, budget: { chars: number }, dl: DeadlineClock | undefined): string[] {
   const hints = scanHints(text);
+  checkDeadline(dl);
   const out: string[] = [];
   const take = (s: string): void => {
     if (s.length > 0 && s !== text && budget.chars >= s.length) {
@@ -268,36 +270,44 @@ function decodeOnce(text: string, budget: { chars: number }): string[] {
     }
     if (pieces.length > 0) take(pieces.join('\n'));
   };
+  // A clock read after each step: each is a pass over the text (up to maxChars), a millisecond or two at most.
   if (hints.base64) collect(BASE64_RUN, decodeBase64);
+  checkDeadline(dl);
   if (hints.hex) collect(HEX_RUN, decodeHex);
+  checkDeadline(dl);
   if (hints.pct && countAtLeast(text, PCT_HINT, 3)) take(decodePct(text).replace(/\+/g, ' '));
+  checkDeadline(dl);
   if (hints.rot13) take(rot13(text));
+  checkDeadline(dl);
   if (hints.spaced) {
     const spaced = text.replace(SPACED, (m) => m.replace(/[ ._*-]/g, ''));
     if (spaced !== text) take(spaced);
   }
+  checkDeadline(dl);
   if (!hints.leet) return out;
   let leetHits = 0;
   for (const m of text.matchAll(LEET_TOKEN)) {
     if (isLeetToken(m[0], text, m.index)) leetHits++;
     if (leetHits >= 2) break;
   }
+  checkDeadline(dl);
   if (leetHits >= 2) take(deleet(text));
   return out;
 }
 
 /**
  * Decoded views of `text` (not including `text` itself), breadth-first up to `maxDepth` rounds, capped in
- * number and total size so a deeply nested or huge encoded payload costs bounded time.
+ * number and total size so a deeply nested or huge encoded payload costs bounded time. `dl`: a deadline read
+ * between the steps of each round (see guard/deadline.ts); absent, never.
  */
-export function decodedViews(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): string[] {
+export function decodedViews(text: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, dl?: DeadlineClock): string[] {
   const views: string[] = [];
   const budget = { chars: limits.maxChars };
   let frontier = [text.length > limits.maxChars ? text.slice(0, limits.maxChars) : text];
   for (let depth = 0; depth < limits.maxDepth && frontier.length > 0; depth++) {
     const next: string[] = [];
     for (const t of frontier) {
-      for (const v of decodeOnce(t, budget)) {
+      for (const v of decodeOnce(t, budget, dl)) {
         if (views.length >= limits.maxViews) return views;
         views.push(v);
         next.push(v);

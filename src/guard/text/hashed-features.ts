@@ -39,13 +39,23 @@ const SEED_CHAR = 0x811c9dc5;
 const SEED_WORD = 0x9e3779b9;
 
 /** Word hashes (before `mix`) of the rot13 words decode.ts looks for. */
-const ROT13_HASHES: ReadonlySet<number> = new Set(
-  ROT13_WORDS.map((w) => {
-    let h = SEED_WORD;
-    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
-    return h;
-  }),
-);
+const ROT13_HASHES = Int32Array.from(ROT13_WORDS, (w) => {
+  let h = SEED_WORD;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
+  return h;
+});
+/**
+ * Which low bytes those hashes have: most words are ruled out by one load. A Set lookup per word was a tenth of the
+ * injection scanner's cost at 2 KB (most word hashes are outside the small-integer range, so each lookup boxed one).
+ */
+const ROT13_LOW = new Uint8Array(256);
+for (const h of ROT13_HASHES) ROT13_LOW[h & 255] = 1;
+
+function isRot13Hash(h: number): boolean {
+  if (ROT13_LOW[h & 255] === 0) return false;
+  for (let i = 0; i < ROT13_HASHES.length; i++) if (ROT13_HASHES[i] === h) return true;
+  return false;
+}
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_DATA = 0x27d4eb2f;
 
@@ -83,11 +93,12 @@ const FOLD = Uint16Array.from({ length: 128 }, (_, c) => (c >= 49 && c <= 57 ? 4
  * Folds text for hashing: lower case, every digit to `0` (numbers in tables and IDs are noise), whitespace
  * runs to one space. Returns code units and their count, and whether the text was ASCII.
  */
-export function foldText(text: string, scratch?: HashScratch): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number; ascii: boolean } {
+export function foldText(text: string, scratch?: HashScratch, knownAscii = false): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number; ascii: boolean } {
   // ASCII is lower-cased in the loop; anything else goes through `toLowerCase` first (one upper-case
   // letter can become two code units, so the folded text is built from the lower-cased string).
-  // A regex test: irregexp scans a character class several times faster than a charCodeAt loop.
-  const ascii = !NON_ASCII.test(text);
+  // A regex test: irregexp scans a character class several times faster than a charCodeAt loop. Skipped when the
+  // caller has just tested it (`knownAscii`: normalize.ts isPlainAscii).
+  const ascii = knownAscii || !NON_ASCII.test(text);
   const lower = ascii ? text : text.toLowerCase();
   if (scratch !== undefined && scratch.units.length < lower.length + 1) {
     const cap = Math.max(lower.length + 1, 2 * scratch.units.length);
@@ -200,7 +211,7 @@ function wordGrams(
       wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
       if (i !== n - 1) continue;
     } else if (!inWord) continue;
-    if (!mayDecode && ROT13_HASHES.has(wordHash)) mayDecode = true;
+    if (!mayDecode && isRot13Hash(wordHash)) mayDecode = true;
     kw = emitWord(wordIds, wordPos, kw, i, wordHash, prevWord, hasPrev, mask, dataContext);
     prevWord = wordHash;
     hasPrev = true;
@@ -273,10 +284,13 @@ const CHAR_ORDERS_35 = (1 << 3) | (1 << 5);
  * emitted at the position where their last word ends. `mask` is dimension - 1 (a power of two). With
  * `dataContext`, word features are emitted a second time in a separate namespace. With `scratch`, the
  * arrays are its own (grown when too small) and valid until its next use. With `decodeHints`, `mayDecode`
- * is worked out (a few µs per 2 KB) for a caller that would otherwise run `decodedViews` on the text.
+ * is worked out (a few µs per 2 KB) for a caller that would otherwise run `decodedViews` on the text. `knownAscii`:
+ * the caller knows every unit is ASCII (see foldText).
  */
-export function hashFeatures(text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345, decodeHints = false): HashedFeatures {
-  const { units, length: n, breaks, breakCount, ascii } = foldText(text, scratch);
+export function hashFeatures(
+  text: string, mask: number, dataContext = false, scratch?: HashScratch, orders = CHAR_ORDERS_345, decodeHints = false, knownAscii = false,
+): HashedFeatures {
+  const { units, length: n, breaks, breakCount, ascii } = foldText(text, scratch, knownAscii);
   let per = 0;
   for (let b = orders; b !== 0; b >>>= 1) per += b & 1;
   per = Math.max(3, per);

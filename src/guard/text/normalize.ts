@@ -19,7 +19,7 @@ const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
  * True when every code unit is printable ASCII or ordinary whitespace: the common case, skipped cheaply
  * (irregexp scans one character class several times faster than a charCodeAt loop).
  */
-function isPlainAscii(text: string): boolean {
+export function isPlainAscii(text: string): boolean {
   return !NOT_PLAIN.test(text);
 }
 

@@ -1,4 +1,5 @@
 /** @module Typed placeholders: `[EMAIL_1]`, numbered per distinct value so one value always gets one placeholder. */
+import { checkDeadline, deadlineAt, type DeadlineClock } from '../deadline.js';
 import { encodeAscii } from './ascii.js';
 
 export type Span = { readonly type: string; readonly start: number; readonly end: number };
@@ -60,9 +61,9 @@ const CHUNK = 8192;
  * values are told apart by a hash of their code units and a comparison with the first occurrence (no `type + value`
  * key), and with many spans the output is assembled in a code-unit buffer rather than from one slice and two
  * concatenations per span. The 4 MiB body limit holds 300k addresses; this keeps their redaction to a few
- * operations per code unit.
+ * operations per code unit. `dl`: a deadline checked every DEADLINE_STRIDE spans (see guard/deadline.ts).
  */
-export function redactNumbered(text: string, spans: SpanArrays, names: readonly string[]): string {
+export function redactNumbered(text: string, spans: SpanArrays, names: readonly string[], dl?: DeadlineClock): string {
   const n = spans.count;
   const { start, end, kind } = spans;
   if (n < MANY_SPANS) {
@@ -79,12 +80,15 @@ export function redactNumbered(text: string, spans: SpanArrays, names: readonly 
     }
     return out + text.slice(last);
   }
-  const bytes = asciiBytes(text);
-  if (bytes !== undefined) return redactAscii(bytes, spans, names);
-  const placeholder = numberSpans(spans, names, (s, e, t) => hashUnits(text, s, e, t), (a, ae, c, ce) => sameText(text, a, ae, c, ce));
+  const bytes = asciiBytes(text, dl);
+  checkDeadline(dl);
+  if (bytes !== undefined) return redactAscii(bytes, spans, names, dl);
+  const placeholder = numberSpans(spans, names, (s, e, t) => hashUnits(text, s, e, t), (a, ae, c, ce) => sameText(text, a, ae, c, ce), dl);
   const b = new Builder(text, true);
   let last = 0;
+  let check = 0;
   for (let k = 0; k < n; k++) {
+    if (k >= check) check = deadlineAt(dl, k);
     const ph = placeholder[k];
     if (ph === undefined) continue;
     b.text(last, start[k] as number);
@@ -103,6 +107,7 @@ export function redactNumbered(text: string, spans: SpanArrays, names: readonly 
 function numberSpans(
   spans: SpanArrays, names: readonly string[],
   hashOf: (s: number, e: number, kind: number) => number, same: (a: number, ae: number, b: number, be: number) => boolean,
+  dl: DeadlineClock | undefined,
 ): (string | undefined)[] {
   const n = spans.count;
   const { start, end, kind } = spans;
@@ -113,7 +118,9 @@ function numberSpans(
   const placeholder = new Array<string | undefined>(n);
   const counts = new Int32Array(names.length);
   let last = 0;
+  let check = 0;
   for (let k = 0; k < n; k++) {
+    if (k >= check) check = deadlineAt(dl, k);
     const s = start[k] as number;
     const e = end[k] as number;
     const t = kind[k] as number;
@@ -158,10 +165,20 @@ function hashBytes(b: Uint8Array, s: number, e: number, kind: number): number {
 
 const DECODER = new TextDecoder();
 
-/** `text` as bytes when it is all ASCII. */
-function asciiBytes(text: string): Uint8Array | undefined {
-  const bytes = new Uint8Array(text.length);
-  return encodeAscii(text, bytes) ? bytes : undefined;
+/** Code units encoded between two clock reads by asciiBytes (about a millisecond). */
+const ENCODE_CHUNK = 1 << 18;
+
+/** `text` as bytes when it is all ASCII; with `dl`, a chunk at a time (a surrogate pair cut in two is not ASCII either). */
+function asciiBytes(text: string, dl: DeadlineClock | undefined): Uint8Array | undefined {
+  const n = text.length;
+  const bytes = new Uint8Array(n);
+  if (dl === undefined) return encodeAscii(text, bytes) ? bytes : undefined;
+  for (let at = 0; at < n; at += ENCODE_CHUNK) {
+    checkDeadline(dl);
+    const end = Math.min(n, at + ENCODE_CHUNK);
+    if (!encodeAscii(text.slice(at, end), bytes.subarray(at, end))) return undefined;
+  }
+  return bytes;
 }
 
 /**
@@ -169,14 +186,23 @@ function asciiBytes(text: string): Uint8Array | undefined {
  * assembled, with typed-array reads and writes, then decoded once (native code). Reading and writing code units
  * through `charCodeAt` and `String.fromCharCode` was a seventh of a dense 4 MiB scan. Placeholders are ASCII.
  */
-function redactAscii(src: Uint8Array, spans: SpanArrays, names: readonly string[]): string {
+function redactAscii(src: Uint8Array, spans: SpanArrays, names: readonly string[], dl: DeadlineClock | undefined): string {
   const n = spans.count;
   const { start, end } = spans;
-  const placeholder = numberSpans(spans, names, (s, e, t) => hashBytes(src, s, e, t), (a, ae, c, ce) => sameBytes(src, a, ae, c, ce));
-  let out = new Uint8Array(src.length + 4096);
+  const placeholder = numberSpans(spans, names, (s, e, t) => hashBytes(src, s, e, t), (a, ae, c, ce) => sameBytes(src, a, ae, c, ce), dl);
+  // Sized exactly: growing a 4 MiB buffer (a fresh 8 MB one and a copy) ran a few milliseconds past a deadline.
+  let size = src.length;
+  for (let j = 0; j < n; j++) {
+    const ph = placeholder[j];
+    if (ph !== undefined) size += ph.length - ((end[j] as number) - (start[j] as number));
+  }
+  checkDeadline(dl);
+  let out = new Uint8Array(size);
   let k = 0;
   let last = 0;
+  let check = 0;
   for (let j = 0; j < n; j++) {
+    if (j >= check) check = deadlineAt(dl, j);
     const ph = placeholder[j];
     if (ph === undefined) continue;
     const s = start[j] as number;
@@ -197,6 +223,7 @@ function redactAscii(src: Uint8Array, spans: SpanArrays, names: readonly string[
   }
   out.set(src.subarray(last), k);
   k += src.length - last;
+  checkDeadline(dl);
   return DECODER.decode(out.subarray(0, k));
 }
 

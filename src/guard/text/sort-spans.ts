@@ -1,4 +1,5 @@
 /** @module Sorting the spans a scanner's recognisers found: by start, longer first, stable. */
+import { checkDeadline, type DeadlineClock } from '../deadline.js';
 
 export type SpanLike = { readonly start: number; readonly end: number };
 
@@ -7,9 +8,11 @@ export type SpanLike = { readonly start: number; readonly end: number };
  * sort `(a, b) => a.start - b.start || b.end - a.end` gives. Recognisers each append in text order, so the input is a
  * handful of ascending runs, merged pairwise: linear per run, where a comparator sort of 300k spans (4 MiB of
  * e-mails, or of `password: …`) called the comparator millions of times. `a` and `b` are work arrays of at least n
- * entries (a caller may keep them between calls); the order is returned in one of them.
+ * entries (a caller may keep them between calls); the order is returned in one of them. `dl`: a deadline checked
+ * before each merge pass (see guard/deadline.ts).
  */
-export function sortedIndexOrder(n: number, start: Int32Array, end: Int32Array, a: Int32Array, b: Int32Array): Int32Array {
+export function sortedIndexOrder(n: number, start: Int32Array, end: Int32Array, a: Int32Array, b: Int32Array, dl?: DeadlineClock): Int32Array {
+  checkDeadline(dl);
   for (let i = 0; i < n; i++) a[i] = i;
   const bounds: number[] = [0];
   for (let i = 1; i < n; i++) {
@@ -20,6 +23,8 @@ export function sortedIndexOrder(n: number, start: Int32Array, end: Int32Array, 
   bounds.push(n);
   let runs = bounds;
   while (runs.length > 2) {
+    // Between passes: one pass over 300k spans takes a few milliseconds.
+    checkDeadline(dl);
     const next: number[] = [0];
     for (let r = 0; r + 1 < runs.length; r += 2) {
       const lo = runs[r] as number;
@@ -58,8 +63,8 @@ function before(a: SpanLike, b: SpanLike): boolean {
   return a.start < b.start || (a.start === b.start && a.end > b.end);
 }
 
-/** `sortedIndexOrder` for span objects. Returns the input itself when it is already sorted. */
-export function sortByStart<E extends SpanLike>(spans: readonly E[]): readonly E[] {
+/** `sortedIndexOrder` for span objects. Returns the input itself when it is already sorted. `dl`: see sortedIndexOrder. */
+export function sortByStart<E extends SpanLike>(spans: readonly E[], dl?: DeadlineClock): readonly E[] {
   const n = spans.length;
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (before(spans[i] as E, spans[i - 1] as E)) sorted = false;
@@ -70,7 +75,8 @@ export function sortByStart<E extends SpanLike>(spans: readonly E[]): readonly E
     start[i] = (spans[i] as E).start;
     end[i] = (spans[i] as E).end;
   }
-  const order = sortedIndexOrder(n, start, end, new Int32Array(n), new Int32Array(n));
+  const order = sortedIndexOrder(n, start, end, new Int32Array(n), new Int32Array(n), dl);
+  checkDeadline(dl);
   const out = new Array<E>(n);
   for (let i = 0; i < n; i++) out[i] = spans[order[i] as number] as E;
   return out;

@@ -11,7 +11,7 @@ import { DEFAULT_STAGE2, sentenceSummary, stage2Bounds, stage2Logit, type Stage2
 import { createDotScratch, tfDotQuantised, tfDotQuantisedSpan } from '../../text/tf-vector.js';
 import { lowerBound } from '../../text/windows.js';
 import { decodeHeadQuantised, type EncodedModel } from '../../text/model-codec.js';
-import { normalizeForScan } from '../../text/normalize.js';
+import { isPlainAscii, normalizeForScan } from '../../text/normalize.js';
 import { INJECTION_CALIBRATION, INJECTION_MODEL } from './model-weights.js';
 import { matchRules } from './rules.js';
 import { findTrigger } from './trigger.js';
@@ -63,8 +63,11 @@ export function createInjectionScorer(
     if (encoded.window.size > 0) for (const r of windowRanges(f, encoded.window)) z = Math.max(z, whole.bias + whole.scale * tfDotQuantised(f, r, whole.q, scratch, ww));
     return z;
   };
-  /** Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier. */
-  const modelLogit = (f: HashedFeatures, threshold: number): number => {
+  /**
+   * Two-stage logit: whole text, plus the most instruction-like sentence when the text is a multi-sentence carrier.
+   * `dl`: read every 256 sentences (a 48 KiB region has up to a few hundred).
+   */
+  const modelLogit = (f: HashedFeatures, threshold: number, dl: DeadlineClock | undefined): number => {
     const zWhole = wholeLogit(f);
     if (sentHead === undefined) return stage2Logit(stage, { zWhole, zSent: -Infinity, segments: 0 });
     const { ends, count } = segmentEnds(f, DEFAULT_SEGMENT_LIMITS, segEnds);
@@ -83,6 +86,7 @@ export function createInjectionScorer(
     let from = 0;
     let wordFrom = 0;
     for (let i = 0; i < count; i++) {
+      if ((i & 255) === 255) checkDeadline(dl);
       const end = ends[i] as number;
       const to = words ? 0 : lowerBound(f.pos, f.count, end);
       const wordTo = lowerBound(f.wordPos, f.wordCount, end);
@@ -93,8 +97,12 @@ export function createInjectionScorer(
     return stage2Logit(stage, { zWhole, segments: count, ...sentenceSummary(scores) });
   };
 
-  const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[], decodeBudget: { chars: number }): number => {
-    const norm = normalizeForScan(region.text);
+  /** `dl`: read between the steps (a 48 KiB head region takes a few milliseconds in all). */
+  const scoreRegion = (region: Region, dataOrigin: boolean, findings: Finding[], decodeBudget: { chars: number }, dl: DeadlineClock | undefined): number => {
+    // Plain ASCII (most prompts) is its own scan form; the test is kept for hashing (see foldText).
+    const plain = isPlainAscii(region.text);
+    const norm = plain ? region.text : normalizeForScan(region.text);
+    checkDeadline(dl);
     const identity = norm === region.text;
     const th = dataOrigin ? calibration.dataThreshold : calibration.threshold;
     let mayDecode = true;
@@ -103,9 +111,11 @@ export function createInjectionScorer(
       // The lower data threshold only where the caller says the text is data: the user threshold was
       // calibrated on every benign row, data-looking ones included.
       const dc = dataOrigin || looksLikeData(view);
-      const f = hashFeatures(view, mask, false, hashScratch, orders, vi === 0);
+      const f = hashFeatures(view, mask, false, hashScratch, orders, vi === 0, vi === 0 && plain);
       if (vi === 0) mayDecode = f.mayDecode;
-      const z = modelLogit(f, th) - th;
+      checkDeadline(dl);
+      const z = modelLogit(f, th, dl) - th;
+      checkDeadline(dl);
       if (vi > 0 && z >= 0) findings.push({ type: 'injection.encoded', score: sigmoid(z) });
       for (const hit of matchRules(view, dc, 4, f.ascii ? f : undefined)) {
         // Offsets are only meaningful when we scored the caller's own code units.
@@ -119,12 +129,14 @@ export function createInjectionScorer(
     let best = scoreView(norm, 0);
     // Hashing the text told whether any decoder could find something in it: most text skips that pass.
     if (!mayDecode || decodeBudget.chars < 16) return best;
-    const decoded = decodedViews(norm, { ...DEFAULT_DECODE_LIMITS, maxChars: Math.min(DEFAULT_DECODE_LIMITS.maxChars, decodeBudget.chars) });
+    checkDeadline(dl);
+    const decoded = decodedViews(norm, { ...DEFAULT_DECODE_LIMITS, maxChars: Math.min(DEFAULT_DECODE_LIMITS.maxChars, decodeBudget.chars) }, dl);
     for (const v of decoded) decodeBudget.chars -= v.length;
     decoded.forEach((view, i) => {
       // A decoded layer without a single space is still encoded (base64 inside base64): it is decoded in
       // the next round, but has no words for the model or the rules to read.
       if (view.indexOf(' ') < 0 && view.indexOf('\n') < 0) return;
+      checkDeadline(dl);
       best = Math.max(best, scoreView(view, i + 1));
     });
     return best;
@@ -143,7 +155,7 @@ export function createInjectionScorer(
       let z = -Infinity;
       for (const r of scored) {
         checkDeadline(dl);
-        z = Math.max(z, scoreRegion(r, dataOrigin, findings, decodeBudget));
+        z = Math.max(z, scoreRegion(r, dataOrigin, findings, decodeBudget, dl));
       }
       const modelScore = sigmoid(z);
       if (modelScore >= 0.5) findings.unshift({ type: 'injection.model', score: modelScore });

@@ -1,5 +1,6 @@
 /** @module E-mail recogniser: indexOf('@')-driven, bounded expansion on both sides, host validation. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { indexOfFrom } from '../../text/chunked-search.js';
 import { isAsciiAlnum, lowerAscii } from './chars.js';
 import { validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
@@ -61,7 +62,7 @@ export function findEmails(text: string, out: SpanList, dl?: DeadlineClock): voi
   const n = text.length;
   let from = 0;
   let check = 0;
-  for (let at = text.indexOf('@', from); at !== -1; at = text.indexOf('@', from)) {
+  for (let at = indexOfFrom(text, '@', from, dl); at !== -1; at = indexOfFrom(text, '@', from, dl)) {
     if (at >= check) check = deadlineAt(dl, at);
     from = at + 1;
     let s = at;

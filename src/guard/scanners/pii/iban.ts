@@ -1,5 +1,6 @@
 /** @module IBAN recogniser: country letters + check digits at a word start, compact or in groups of four, mod-97 checked. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { testFrom } from '../../text/chunked-search.js';
 import { boundaryAfter, boundaryBefore, isAsciiAlnum } from './chars.js';
 import { ibanValid } from './checksums.js';
 import { KIND, type SpanList } from './spans.js';
@@ -14,9 +15,9 @@ export function findIbans(text: string, out: SpanList, dl?: DeadlineClock): void
   let i = 0;
   let check = 0;
   while (i + 4 <= n) {
-    candidate.lastIndex = i;
-    if (!candidate.test(text)) return;
-    i = candidate.lastIndex - 4;
+    const at = testFrom(candidate, text, i, 4, dl);
+    if (at === -1) return;
+    i = at - 4;
     if (i >= check) check = deadlineAt(dl, i);
     if (!boundaryBefore(text, i)) {
       i++;

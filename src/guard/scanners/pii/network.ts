@@ -1,5 +1,6 @@
 /** @module IP address and bare domain-name recognisers: one indexOf pass over '.' and one over ':'. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { indexOfFrom } from '../../text/chunked-search.js';
 import { boundaryAfter, boundaryBefore, isAsciiAlnum, isAsciiLetter, isDigit, isHex } from './chars.js';
 import { BARE_TLDS, isBareTldAt, isPublicHostAt, validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
@@ -17,7 +18,7 @@ function findDotted(text: string, out: SpanList, dl: DeadlineClock | undefined):
   const n = text.length;
   let floor = 0;
   let check = 0;
-  for (let dot = text.indexOf('.', floor); dot !== -1; dot = text.indexOf('.', Math.max(dot + 1, floor))) {
+  for (let dot = indexOfFrom(text, '.', floor, dl); dot !== -1; dot = indexOfFrom(text, '.', Math.max(dot + 1, floor), dl)) {
     if (dot >= check) check = deadlineAt(dl, dot);
     if (dot === 0 || dot + 1 >= n) continue;
     if (!isAsciiAlnum(text.charCodeAt(dot - 1)) || !isAsciiAlnum(text.charCodeAt(dot + 1))) continue;
@@ -61,7 +62,7 @@ function findIpv6(text: string, out: SpanList, dl: DeadlineClock | undefined): v
   const n = text.length;
   let floor = 0;
   let check = 0;
-  for (let col = text.indexOf(':', floor); col !== -1; col = text.indexOf(':', Math.max(col + 1, floor))) {
+  for (let col = indexOfFrom(text, ':', floor, dl); col !== -1; col = indexOfFrom(text, ':', Math.max(col + 1, floor), dl)) {
     if (col >= check) check = deadlineAt(dl, col);
     let s = col;
     while (s > floor && col - s < 45 && isV6Char(text.charCodeAt(s - 1))) s--;

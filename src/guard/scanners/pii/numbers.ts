@@ -1,5 +1,6 @@
 /** @module Digit-group recognisers (credit card, US SSN, phone): one left-to-right pass, bounded chunks, validation. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { testFrom } from '../../text/chunked-search.js';
 import { boundaryAfter, boundaryBefore, isDigit } from './chars.js';
 import { containsAny, windowAfter, windowBefore } from './context.js';
 import { ssnValid } from './checksums.js';
@@ -264,9 +265,9 @@ export function findNumbers(text: string, out: SpanList, scratch?: NumberScratch
   let i = 0;
   let check = 0;
   while (i < n) {
-    digit.lastIndex = i;
-    if (!digit.test(text)) return;
-    i = digit.lastIndex - 1;
+    const at = testFrom(digit, text, i, 1, dl);
+    if (at === -1) return;
+    i = at - 1;
     if (i >= check) check = deadlineAt(dl, i);
     if (!boundaryBefore(text, i)) {
       while (i < n && isDigit(text.charCodeAt(i))) i++;

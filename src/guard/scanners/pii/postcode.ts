@@ -2,6 +2,7 @@
  * @module Postcodes on their own line at the end of a multi-line postal address ("Belgium 65260" under the street,
  * suite and town lines): part of the address, though the tagger, reading a line with no street word, misses them.
  */
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { isDigit } from './chars.js';
 import { KIND, type SpanList } from './spans.js';
 
@@ -59,20 +60,38 @@ function overlaps(l: SpanList, start: number, end: number): boolean {
   return lo < l.count && (l.start[lo] as number) < end;
 }
 
-/** Appends to `into` an ADDRESS span for each such postcode after an ADDRESS span of `resolved` (sorted, disjoint). */
-export function findTrailingPostcodes(text: string, resolved: SpanList, into: SpanList): number {
+/**
+ * The first line feed in text[from, from + reach], or -1 when there is none there: as `text.indexOf('\n', from)` for
+ * a caller that rejects one further away. An unbounded indexOf per address made a text without line feeds quadratic
+ * (4 MiB of numbers the tagger reads as addresses: half a second).
+ */
+function newlineWithin(text: string, from: number, reach: number): number {
+  const end = Math.min(text.length, from + reach + 1);
+  for (let i = from; i < end; i++) if (text.charCodeAt(i) === 10) return i;
+  return -1;
+}
+
+/**
+ * Appends to `into` an ADDRESS span for each such postcode after an ADDRESS span of `resolved` (sorted, disjoint).
+ * `dl`: a deadline checked every DEADLINE_STRIDE spans (see guard/deadline.ts); absent, never.
+ */
+export function findTrailingPostcodes(text: string, resolved: SpanList, into: SpanList, dl?: DeadlineClock): number {
   const address = KIND.ADDRESS;
   let added = 0;
   let after = -1; // a postcode closes its address; the next one is looked for after it
+  let check = 0;
   for (let i = 0; i < resolved.count; i++) {
+    if (i >= check) check = deadlineAt(dl, i);
     if (resolved.kind[i] !== address || (resolved.end[i] as number) <= after) continue;
     const from = resolved.end[i] as number;
-    let nl = text.indexOf('\n', from);
     // The address must end its line ("12 Main Street is where we met" is a mention, not a postal block).
-    if (nl === -1 || nl - from > 4 || !/^[\s,.;]*$/.test(text.slice(from, nl))) continue;
+    let nl = newlineWithin(text, from, 4);
+    if (nl === -1 || !/^[\s,.;]*$/.test(text.slice(from, nl))) continue;
     for (let n = 0; n < MAX_LINES && nl !== -1 && nl - from <= MAX_REACH; n++) {
       const ls = nl + 1;
-      nl = text.indexOf('\n', ls);
+      // A line feed past MAX_LINE, or none and the text going on past it, both end the search (the line is too long).
+      nl = newlineWithin(text, ls, MAX_LINE);
+      if (nl === -1 && text.length - ls > MAX_LINE) break;
       const le = nl === -1 ? text.length : nl;
       if (le - ls > MAX_LINE) break;
       const pc = postcodeLine(text, ls, le);

@@ -6,6 +6,7 @@
 import { PII_TYPES, type Entity, type PiiType } from './entity.js';
 import { PRIORITY } from './resolve.js';
 import { sortedIndexOrder } from '../../text/sort-spans.js';
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 
 /** Index of each type in PII_TYPES: the `kind` a span stores. */
 export const KIND: Readonly<Record<PiiType, number>> = Object.fromEntries(PII_TYPES.map((t, i) => [t, i])) as Record<PiiType, number>;
@@ -57,6 +58,14 @@ export class SpanList {
     this.count = i + 1;
   }
 
+  /** Overwrites span `to` with span `from` of this list. */
+  move(from: number, to: number): void {
+    this.start[to] = this.start[from] as number;
+    this.end[to] = this.end[from] as number;
+    this.kind[to] = this.kind[from] as number;
+    this.score[to] = this.score[from] as number;
+  }
+
   /** Appends span `i` of `from`. */
   copy(from: SpanList, i: number): void {
     this.add(from.kind[i] as number, from.start[i] as number, from.end[i] as number, from.score[i] as number);
@@ -89,13 +98,13 @@ export class SpanList {
 }
 
 /** Indices of `l`'s spans by start, longer first (text/sort-spans.ts), in work arrays the list keeps. */
-export function sortedOrder(l: SpanList): Int32Array {
+export function sortedOrder(l: SpanList, dl?: DeadlineClock): Int32Array {
   const n = l.count;
   if (l.orderA.length < n) {
     l.orderA = new Int32Array(n + (n >> 1));
     l.orderB = new Int32Array(n + (n >> 1));
   }
-  return sortedIndexOrder(n, l.start, l.end, l.orderA, l.orderB);
+  return sortedIndexOrder(n, l.start, l.end, l.orderA, l.orderB, dl);
 }
 
 function better(l: SpanList, a: number, b: number): boolean {
@@ -110,14 +119,16 @@ function better(l: SpanList, a: number, b: number): boolean {
 
 /**
  * `resolveOverlaps` (resolve.ts) over a span list: the kept spans, non-overlapping and sorted by start, written to
- * `out` (cleared first; not `l`).
+ * `out` (cleared first; not `l`). `dl`: a deadline checked every DEADLINE_STRIDE spans (see guard/deadline.ts).
  */
-export function resolveSpans(l: SpanList, out: SpanList): SpanList {
-  const order = sortedOrder(l);
+export function resolveSpans(l: SpanList, out: SpanList, dl?: DeadlineClock): SpanList {
+  const order = sortedOrder(l, dl);
   // The kept indices are a prefix-stack no longer than the part of `order` already read: stored in place.
   const kept = order;
   let m = 0;
+  let check = 0;
   for (let k = 0; k < l.count; k++) {
+    if (k >= check) check = deadlineAt(dl, k);
     const e = order[k] as number;
     if ((l.end[e] as number) <= (l.start[e] as number)) continue;
     if (m === 0 || (l.start[e] as number) >= (l.end[kept[m - 1] as number] as number)) {
@@ -141,6 +152,10 @@ export function resolveSpans(l: SpanList, out: SpanList): SpanList {
     }
   }
   out.clear();
-  for (let k = 0; k < m; k++) out.copy(l, kept[k] as number);
+  check = 0;
+  for (let k = 0; k < m; k++) {
+    if (k >= check) check = deadlineAt(dl, k);
+    out.copy(l, kept[k] as number);
+  }
   return out;
 }

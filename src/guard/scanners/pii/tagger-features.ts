@@ -28,7 +28,9 @@ function fin(h: number): number {
 
 /** `mix(a, ·)`'s first multiplication for each feature number, computed once: the features below inline `mix`. */
 const K = Int32Array.from({ length: 23 }, (_, a) => Math.imul(a ^ 0x5bd1e995, 0x27d4eb2d));
-const BIAS = mix(1, 0);
+/** Feature 0: the same for every token, the tag bias. */
+export const BIAS_FEATURE = mix(1, 0);
+const BIAS = BIAS_FEATURE;
 
 function isSentenceEnd(shape: number): boolean {
   return shape === PUNCT_BASE + 46 || shape === PUNCT_BASE + 33 || shape === PUNCT_BASE + 63;
@@ -169,11 +171,19 @@ export function staticFeatures(t: Tokens, cls: Uint8Array, lex: Uint8Array, i: n
   out[18] = (x ^ (x >>> 13)) | 0;
 }
 
-/** Tag-history features: previous tag, the two previous tags, previous tag with the current shape. */
+/**
+ * Tag-history features: previous tag, the two previous tags, previous tag with the current shape. The first two
+ * depend on the tags alone (the tagger sums their weights once per tag pair, see tagger-model.ts historyLanes).
+ */
 export function historyFeatures(prev: number, prev2: number, shape0: number, out: Int32Array, at: number): void {
   out[at] = fin((K[17] as number) ^ prev);
   out[at + 1] = fin(Math.imul(fin((K[18] as number) ^ prev2) ^ 0x5bd1e995, 0x27d4eb2d) ^ prev);
-  out[at + 2] = fin(Math.imul(fin((K[19] as number) ^ prev) ^ 0x5bd1e995, 0x27d4eb2d) ^ shape0);
+  out[at + 2] = shapeHistoryFeature(prev, shape0);
+}
+
+/** The third history feature: previous tag with the current shape. */
+export function shapeHistoryFeature(prev: number, shape0: number): number {
+  return fin(Math.imul(fin((K[19] as number) ^ prev) ^ 0x5bd1e995, 0x27d4eb2d) ^ shape0);
 }
 
 export const FEATURES_PER_TOKEN = STATIC_FEATURES + 3;

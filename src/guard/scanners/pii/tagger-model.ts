@@ -1,5 +1,5 @@
 /** @module Compact codec for the tagger weights: sparse buckets, delta-varint indices, int8 weights, base64 text. */
-import { TAG_COUNT } from './tagger-features.js';
+import { BIAS_FEATURE, FEATURES_PER_TOKEN, historyFeatures, STATIC_FEATURES, TAG_COUNT } from './tagger-features.js';
 
 export type TaggerModel = {
   readonly bits: number;
@@ -12,6 +12,12 @@ export type TaggerModel = {
    * `(x >> 8) & 0x00ff00ff`) takes 2 loads per feature instead of 8; 22 features of at most 255 cannot overflow a lane.
    */
   readonly packed: Int32Array | undefined;
+  /**
+   * With `packed`: for each (previous tag, tag before it), the four packed lane sums of the features that do not
+   * depend on the token (the bias and the first two history features), at `(prev * TAG_COUNT + prev2) * 4`. The
+   * tagger starts each token's sums from them: 19 lookups per token instead of 22, the same integer sums.
+   */
+  readonly historyLanes?: Int32Array | undefined;
 };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -85,7 +91,38 @@ export function decodeModel(bits: number, data: string): TaggerModel {
       weights[bucket * TAG_COUNT + t] = b > 127 ? b - 256 : b;
     }
   }
-  return { bits, mask: size - 1, weights, packed: packWeights(weights) };
+  const packed = packWeights(weights);
+  return { bits, mask: size - 1, weights, packed, historyLanes: packed === undefined ? undefined : historyLanes(packed, size - 1) };
+}
+
+/** See TaggerModel.historyLanes. */
+function historyLanes(packed: Int32Array, mask: number): Int32Array {
+  const lanes = new Int32Array(TAG_COUNT * TAG_COUNT * 4);
+  const feats = new Int32Array(FEATURES_PER_TOKEN);
+  for (let prev = 0; prev < TAG_COUNT; prev++) {
+    for (let prev2 = 0; prev2 < TAG_COUNT; prev2++) {
+      historyFeatures(prev, prev2, 0, feats, STATIC_FEATURES);
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      let d = 0;
+      for (const h of [BIAS_FEATURE, feats[STATIC_FEATURES] as number, feats[STATIC_FEATURES + 1] as number]) {
+        const k = (h & mask) << 1;
+        const x = packed[k] as number;
+        const y = packed[k + 1] as number;
+        a += x & 0x00ff00ff;
+        b += (x >> 8) & 0x00ff00ff;
+        c += y & 0x00ff00ff;
+        d += (y >> 8) & 0x00ff00ff;
+      }
+      const at = (prev * TAG_COUNT + prev2) * 4;
+      lanes[at] = a;
+      lanes[at + 1] = b;
+      lanes[at + 2] = c;
+      lanes[at + 3] = d;
+    }
+  }
+  return lanes;
 }
 
 /** Encodes dense int8 weights, keeping only buckets with a non-zero weight. */

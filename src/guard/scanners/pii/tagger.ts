@@ -1,7 +1,7 @@
 /** @module Greedy averaged-perceptron tagger for PERSON, ADDRESS and the other free-text types, over hashed features. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import type { Entity, TaggedType } from './entity.js';
-import { FEATURES_PER_TOKEN, historyFeatures, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAGS } from './tagger-features.js';
+import { FEATURES_PER_TOKEN, historyFeatures, shapeHistoryFeature, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
 import type { TaggerModel } from './tagger-model.js';
 import { type Lexicon, lexiconClasses } from './lexicon.js';
 import { type AsciiScratch, asciiScratch, PUNCT_BASE, tokenBuffer, tokenizeText, type TokenBuffer, type Tokens } from './tokens.js';
@@ -114,6 +114,7 @@ export function decodeTokens(
   let count = 0;
   const w = model.weights;
   const packed = model.packed;
+  const lanes = model.historyLanes;
   const mask = model.mask;
   let prev = 0;
   let prev2 = 0;
@@ -127,10 +128,42 @@ export function decodeTokens(
     }
     count++;
     staticFeatures(t, cls, lex, i, feats);
-    historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
     // Eight tags, unrolled into locals: this loop is the tagger's whole cost.
     let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-    if (packed !== undefined) {
+    if (packed !== undefined && lanes !== undefined) {
+      // The bias and the first two history features come summed per tag pair (TaggerModel.historyLanes): the
+      // static features 1-18 and the shape-history feature are looked up here. Integer sums: the same in any order.
+      const at = (prev * TAG_COUNT + prev2) * 4;
+      let a = lanes[at] as number;
+      let b = lanes[at + 1] as number;
+      let c = lanes[at + 2] as number;
+      let d = lanes[at + 3] as number;
+      for (let f = 1; f < STATIC_FEATURES; f++) {
+        const k = ((feats[f] as number) & mask) << 1;
+        const x = packed[k] as number;
+        const y = packed[k + 1] as number;
+        a += x & 0x00ff00ff;
+        b += (x >> 8) & 0x00ff00ff;
+        c += y & 0x00ff00ff;
+        d += (y >> 8) & 0x00ff00ff;
+      }
+      const k = (shapeHistoryFeature(prev, t.shape[i] ?? 0) & mask) << 1;
+      const x = packed[k] as number;
+      const y = packed[k + 1] as number;
+      a += x & 0x00ff00ff;
+      b += (x >> 8) & 0x00ff00ff;
+      c += y & 0x00ff00ff;
+      d += (y >> 8) & 0x00ff00ff;
+      s0 = (a & 0xffff) - BIAS;
+      s2 = (a >>> 16) - BIAS;
+      s1 = (b & 0xffff) - BIAS;
+      s3 = (b >>> 16) - BIAS;
+      s4 = (c & 0xffff) - BIAS;
+      s6 = (c >>> 16) - BIAS;
+      s5 = (d & 0xffff) - BIAS;
+      s7 = (d >>> 16) - BIAS;
+    } else if (packed !== undefined) {
+      historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
       // Four biased bytes per load, two 16-bit lanes per accumulator (see TaggerModel.packed); same sums.
       let a = 0, b = 0, c = 0, d = 0;
       for (let f = 0; f < FEATURES_PER_TOKEN; f++) {
@@ -151,6 +184,7 @@ export function decodeTokens(
       s5 = (d & 0xffff) - BIAS;
       s7 = (d >>> 16) - BIAS;
     } else {
+      historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
       for (let f = 0; f < FEATURES_PER_TOKEN; f++) {
         const b = ((feats[f] as number) & mask) << 3;
         s0 += w[b] as number;

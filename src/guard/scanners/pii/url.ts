@@ -1,5 +1,6 @@
 /** @module URL recogniser: scheme URLs found by indexOf('://'), `www.` URLs, bounded extent and host validation. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { indexOfFrom } from '../../text/chunked-search.js';
 import { boundaryBefore, isAsciiLetter, lowerAscii } from './chars.js';
 import { isPublicHostAt, validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
@@ -96,7 +97,7 @@ function isScheme(text: string, s: number, p: number): boolean {
 export function findUrls(text: string, out: SpanList, dl?: DeadlineClock): void {
   let from = 0;
   let check = 0;
-  for (let p = text.indexOf('://', from); p !== -1; p = text.indexOf('://', from)) {
+  for (let p = indexOfFrom(text, '://', from, dl); p !== -1; p = indexOfFrom(text, '://', from, dl)) {
     if (p >= check) check = deadlineAt(dl, p);
     from = p + 3;
     let s = p;
@@ -109,7 +110,7 @@ export function findUrls(text: string, out: SpanList, dl?: DeadlineClock): void 
   }
   from = 0;
   check = 0;
-  for (let w = text.indexOf('www.', from); w !== -1; w = text.indexOf('www.', from)) {
+  for (let w = indexOfFrom(text, 'www.', from, dl); w !== -1; w = indexOfFrom(text, 'www.', from, dl)) {
     if (w >= check) check = deadlineAt(dl, w);
     from = w + 4;
     if (!boundaryBefore(text, w) || (w >= 3 && text.startsWith('://', w - 3))) continue;

@@ -3,7 +3,8 @@
  * is …", `Authorization: Bearer …`, `user:pass@host` in URLs, SQL `IDENTIFIED BY '…'`. Keyword hits are found with
  * indexOf on a lower-cased copy.
  */
-import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { checkDeadline, deadlineAt, type DeadlineClock } from '../../types.js';
+import { indexOfFrom, testFrom } from '../../text/chunked-search.js';
 import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
 
 const MAX_VALUE = 256;
@@ -223,6 +224,28 @@ export function nextAsciiStem(bytes: Uint8Array, from: number, n: number): numbe
   return -1;
 }
 
+/** The next position `re` (the stem regex of `findAssignments`: one unit and a look-ahead of at most 6) matches at. */
+function stemFrom(re: RegExp, text: string, from: number, dl: DeadlineClock | undefined): number {
+  const end = testFrom(re, text, from, 8, dl);
+  return end === -1 ? -1 : end - 1;
+}
+
+/** Bytes searched by nextAsciiStem between two clock reads (a few tenths of a millisecond). */
+const STEM_CHUNK = 1 << 16;
+
+/** `nextAsciiStem(bytes, from, n)`, reading `dl` every STEM_CHUNK bytes: a text with few stems is one long search. */
+function nextAsciiStemWithin(bytes: Uint8Array, from: number, n: number, dl: DeadlineClock | undefined): number {
+  if (dl === undefined) return nextAsciiStem(bytes, from, n);
+  // A stem's look-ahead reads past the chunk's end, as it would past any position of the whole search. No read
+  // before the first chunk: the caller, finding stem after stem, reads the clock itself every so often.
+  for (let at = from; at < n; at += STEM_CHUNK) {
+    if (at !== from) checkDeadline(dl);
+    const p = nextAsciiStem(bytes, at, Math.min(n, at + STEM_CHUNK));
+    if (p !== -1) return p;
+  }
+  return -1;
+}
+
 /**
  * Named credentials. Stems are handled in STEMS order and each stem's hits in text order, as eleven indexOf passes did.
  * `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. `bytes`: the
@@ -242,7 +265,7 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
   let check = 0;
   // In ASCII text (`bytes`), the same positions by a byte loop (nextAsciiStem): a typed-array read costs less than
   // the regex engine's step, and this search was a third of a 2 KB scan.
-  let p = bytes === undefined ? (re.test(text) ? re.lastIndex - 1 : -1) : nextAsciiStem(bytes, 0, n);
+  let p = bytes === undefined ? stemFrom(re, text, 0, dl) : nextAsciiStemWithin(bytes, 0, n, dl);
   while (p !== -1) {
     if (p >= check) check = deadlineAt(dl, p);
     if (count === hits.length) {
@@ -256,7 +279,7 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
     hits[count] = p;
     masks[count] = stemsAt(text, p);
     count++;
-    p = bytes === undefined ? (re.test(text) ? re.lastIndex - 1 : -1) : nextAsciiStem(bytes, p + 1, n);
+    p = bytes === undefined ? stemFrom(re, text, p + 1, dl) : nextAsciiStemWithin(bytes, p + 1, n, dl);
   }
   if (count === 0) return;
   // Identifier starts already handled: a bit per offset (a Set of 100k+ numbers cost more than the rest).
@@ -332,10 +355,13 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
 }
 
 /** `Authorization: Bearer <token>` / `Basic <b64>`, and `scheme://user:password@host`. */
-export function findHeaderAndUrlCredentials(text: string, out: SecretEntity[]): void {
+export function findHeaderAndUrlCredentials(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
+  let check: number;
   for (const word of ['Bearer ', 'Basic ', 'bearer ', 'BEARER ']) {
     let from = 0;
-    for (let hit = text.indexOf(word, from); hit !== -1; hit = text.indexOf(word, from)) {
+    check = 0;
+    for (let hit = indexOfFrom(text, word, from, dl); hit !== -1; hit = indexOfFrom(text, word, from, dl)) {
+      if (hit >= check) check = deadlineAt(dl, hit);
       from = hit + word.length;
       const v = readValue(text, from, Math.min(text.length, from + MAX_VALUE));
       if (v === undefined) continue;
@@ -344,7 +370,9 @@ export function findHeaderAndUrlCredentials(text: string, out: SecretEntity[]): 
     }
   }
   let from = 0;
-  for (let p = text.indexOf('://', from); p !== -1; p = text.indexOf('://', from)) {
+  check = 0;
+  for (let p = indexOfFrom(text, '://', from, dl); p !== -1; p = indexOfFrom(text, '://', from, dl)) {
+    if (p >= check) check = deadlineAt(dl, p);
     from = p + 3;
     let e = from;
     while (e < text.length && e - from < 256) {
@@ -367,10 +395,12 @@ export function findHeaderAndUrlCredentials(text: string, out: SecretEntity[]): 
 }
 
 /** PowerShell `ConvertTo-SecureString [-String] "value" [-AsPlainText] [-Force]`. */
-export function findSecureStrings(text: string, out: SecretEntity[]): void {
+export function findSecureStrings(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   let from = 0;
   const cue = 'ConvertTo-SecureString';
-  for (let hit = text.indexOf(cue, from); hit !== -1; hit = text.indexOf(cue, from)) {
+  let check = 0;
+  for (let hit = indexOfFrom(text, cue, from, dl); hit !== -1; hit = indexOfFrom(text, cue, from, dl)) {
+    if (hit >= check) check = deadlineAt(dl, hit);
     from = hit + cue.length;
     const lineEnd = lineEndWithin(text, from, 2 * MAX_VALUE);
     let p = from;
@@ -389,10 +419,12 @@ export function findSecureStrings(text: string, out: SecretEntity[]): void {
 }
 
 /** Slack incoming-webhook paths carry the secret after `/services`. */
-export function findWebhooks(text: string, out: SecretEntity[]): void {
+export function findWebhooks(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   const cue = 'hooks.slack.com/services';
   let from = 0;
-  for (let hit = text.indexOf(cue, from); hit !== -1; hit = text.indexOf(cue, from)) {
+  let check = 0;
+  for (let hit = indexOfFrom(text, cue, from, dl); hit !== -1; hit = indexOfFrom(text, cue, from, dl)) {
+    if (hit >= check) check = deadlineAt(dl, hit);
     from = hit + cue.length;
     let e = from;
     while (e < text.length && e - from < 128 && /[A-Za-z0-9/]/.test(text.charAt(e))) e++;
@@ -409,9 +441,11 @@ function isSqlValueEnd(c: number): boolean {
  * SQL account passwords: `CREATE USER u IDENTIFIED BY 'pw'`, `ALTER USER u IDENTIFIED BY pw;` (MySQL, Oracle,
  * Snowflake). Bind variables and placeholders (`:pw`, `?`, `${…}`, `@var`) are left alone.
  */
-export function findSqlPasswords(text: string, out: SecretEntity[]): void {
+export function findSqlPasswords(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   for (const marker of ['IDENTIFIED BY ', 'identified by ']) {
-    for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + marker.length)) {
+    let check = 0;
+    for (let at = indexOfFrom(text, marker, 0, dl); at !== -1; at = indexOfFrom(text, marker, at + marker.length, dl)) {
+      if (at >= check) check = deadlineAt(dl, at);
       let p = at + marker.length;
       while (text.charCodeAt(p) === 32) p++;
       const q = text.charCodeAt(p);

@@ -1,6 +1,6 @@
 /** @module detectSecrets: provider formats, private keys, named credentials and auth headers, resolved without overlaps. */
 import { encodeAscii } from '../../text/ascii.js';
-import { checkDeadline, type DeadlineClock, deadlineFor } from '../../types.js';
+import { checkDeadline, deadlineAt, type DeadlineClock, deadlineFor } from '../../types.js';
 import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findSqlPasswords, findWebhooks } from './assignments.js';
 import type { SecretEntity } from './filters.js';
 import { findKnownFormats } from './known.js';
@@ -14,12 +14,14 @@ export type { SecretEntity, SecretType } from './filters.js';
 const KEEP_BYTES = 1 << 16;
 let kept = new Uint8Array(4096);
 const TAIL = 8;
+/** Code units encoded between two clock reads by asciiBytes (about a millisecond). */
+const ENCODE_CHUNK = 1 << 18;
 
 /**
  * The text as bytes when it is all ASCII (most prompts), else undefined (see text/ascii.ts). Valid until the next
  * call (scans are synchronous).
  */
-function asciiBytes(text: string): Uint8Array | undefined {
+function asciiBytes(text: string, dl: DeadlineClock | undefined): Uint8Array | undefined {
   const n = text.length;
   let bytes = kept;
   // TAIL zero bytes after the text: look-aheads past its end (nextAsciiStem) read no byte of an earlier text.
@@ -27,7 +29,17 @@ function asciiBytes(text: string): Uint8Array | undefined {
     bytes = new Uint8Array(n + TAIL);
     if (n <= KEEP_BYTES) kept = bytes;
   }
-  if (!encodeAscii(text, bytes.subarray(0, n))) return undefined;
+  if (dl === undefined) {
+    if (!encodeAscii(text, bytes.subarray(0, n))) return undefined;
+  } else {
+    // A chunk at a time, the clock read between (4 MiB takes a few milliseconds). A surrogate pair cut in two is
+    // two lone surrogates: not ASCII either way.
+    for (let at = 0; at < n; at += ENCODE_CHUNK) {
+      checkDeadline(dl);
+      const end = Math.min(n, at + ENCODE_CHUNK);
+      if (!encodeAscii(text.slice(at, end), bytes.subarray(at, end))) return undefined;
+    }
+  }
   bytes.fill(0, n, n + TAIL);
   return bytes;
 }
@@ -42,24 +54,35 @@ function rank(e: SecretEntity): number {
  */
 export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity[] {
   const dl = deadlineFor(clock, text.length);
+  // Before the 4 MiB byte copy: a scan started with its budget nearly spent stops here.
+  checkDeadline(dl);
   const found: SecretEntity[] = [];
-  const bytes = asciiBytes(text);
+  const bytes = asciiBytes(text, dl);
+  checkDeadline(dl);
   findPrivateKeys(text, found, dl);
+  checkDeadline(dl);
   findHeadlessKeyLines(text, found, dl);
+  checkDeadline(dl);
   findKnownFormats(text, found, dl, bytes);
   checkDeadline(dl);
-  findWebhooks(text, found);
-  findHeaderAndUrlCredentials(text, found);
+  findWebhooks(text, found, dl);
   checkDeadline(dl);
-  findSecureStrings(text, found);
+  findHeaderAndUrlCredentials(text, found, dl);
+  checkDeadline(dl);
+  findSecureStrings(text, found, dl);
   checkDeadline(dl);
   findAssignments(text, found, dl, bytes);
   checkDeadline(dl);
   findOpaqueQuoted(text, found, dl);
-  findSqlPasswords(text, found);
+  checkDeadline(dl);
+  findSqlPasswords(text, found, dl);
   checkDeadline(dl);
   const out: SecretEntity[] = [];
-  for (const e of sortByStart(found)) {
+  const sorted = sortByStart(found, dl);
+  let check = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i >= check) check = deadlineAt(dl, i);
+    const e = sorted[i] as SecretEntity;
     const last = out[out.length - 1];
     if (last === undefined || e.start >= last.end) out.push(e);
     else if (rank(e) > rank(last) || (rank(e) === rank(last) && e.end - e.start > last.end - last.start)) {

@@ -1,5 +1,6 @@
 /** @module Token pass for provider formats and JWTs: one scan over token-character runs, first-character dispatch. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { indexOfFrom, testFrom } from '../../text/chunked-search.js';
 import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from './filters.js';
 import { type Format, FORMATS, inCharset } from './known-formats.js';
 
@@ -117,7 +118,7 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
           continue;
         }
       }
-      const sp = text.indexOf(' ', i);
+      const sp = indexOfFrom(text, ' ', i, dl);
       const end = sp === -1 ? n : sp;
       if (end - i < 16) {
         i = end + 1;
@@ -129,11 +130,11 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
       // A long stretch without spaces (invisible characters, CJK, symbols): the regex engine finds the next run of 16
       // token characters far faster than this loop steps through it. `i` is never inside a run here, so the match
       // starts a run; a shorter run (even with '=' padding) matches no format (see MIN_RUN).
-      run.lastIndex = i;
-      if (!run.test(text)) return;
-      const s = run.lastIndex - MIN_RUN;
+      const runEnd = testFrom(run, text, i, MIN_RUN, dl);
+      if (runEnd === -1) return;
+      const s = runEnd - MIN_RUN;
       if (s > segEnd) {
-        const sp = text.indexOf(' ', s);
+        const sp = indexOfFrom(text, ' ', s, dl);
         segEnd = sp === -1 ? n : sp;
       }
       i = s;
@@ -149,8 +150,8 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
     if (i < n && isTokenChar(text.charCodeAt(i))) {
       // An over-long run is examined once; the rest is skipped by the regex engine, several times faster than a
       // loop here on a 4 MiB run.
-      NON_TOKEN.lastIndex = i;
-      i = NON_TOKEN.test(text) ? NON_TOKEN.lastIndex - 1 : n;
+      const stop = testFrom(NON_TOKEN, text, i, 1, dl);
+      i = stop === -1 ? n : stop - 1;
       check = deadlineAt(dl, i);
     }
     if (e - s < MIN_RUN) continue;

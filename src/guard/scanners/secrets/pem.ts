@@ -1,5 +1,6 @@
 /** @module PEM and PGP private-key blocks, reported line by line (header, each base64 body line, footer) as the data labels them. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
+import { indexOfFrom } from '../../text/chunked-search.js';
 import { type SecretEntity, shannonEntropy } from './filters.js';
 
 
@@ -24,15 +25,17 @@ function markerEnd(text: string, i: number, word: string): number {
 export function findPrivateKeys(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   let from = 0;
   let check = 0;
-  for (let b = text.indexOf('-----BEGIN ', from); b !== -1; b = text.indexOf('-----BEGIN ', from)) {
+  for (let b = indexOfFrom(text, '-----BEGIN ', from, dl); b !== -1; b = indexOfFrom(text, '-----BEGIN ', from, dl)) {
     if (b >= check) check = deadlineAt(dl, b);
     from = b + 11;
     const headEnd = markerEnd(text, b, 'BEGIN ');
     if (headEnd === -1 || !text.slice(b, headEnd).includes('PRIVATE KEY')) continue;
     out.push({ type: 'PRIVATE_KEY', start: b, end: headEnd, score: 0.99 });
     const limit = Math.min(text.length, headEnd + MAX_BLOCK);
-    let end = text.indexOf('-----END ', headEnd);
-    if (end === -1 || end > limit) end = limit;
+    // Looked for up to `limit` only: a search to the end of the text for each of many headers without a footer was
+    // quadratic.
+    const foot = text.slice(headEnd, Math.min(text.length, limit + 9)).indexOf('-----END ');
+    const end = foot === -1 ? limit : headEnd + foot;
     // Body: every base64 run long enough to be key material, whatever the quoting or line prefixes around it.
     let p = headEnd;
     while (p < end) {
@@ -79,7 +82,7 @@ export function findHeadlessKeyLines(text: string, out: SecretEntity[], dl?: Dea
   let check = 0;
   for (let ls = 0; ls < text.length; ) {
     if (ls >= check) check = deadlineAt(dl, ls);
-    const nl = text.indexOf('\n', ls);
+    const nl = indexOfFrom(text, '\n', ls, dl);
     const le = nl === -1 ? text.length : nl;
     let body = false;
     if (le - ls >= PEM_LINE && le - ls <= PEM_LINE + MAX_LINE_PREFIX + 4) {

@@ -1,7 +1,7 @@
 /** @module The `secrets` scanner: API keys, passwords and private keys as findings, redacted with numbered placeholders. */
 import { z } from 'zod';
 import type { Finding } from '../../../core/finding.js';
-import { checkDeadline, defineScanner, deadlineFor, type Scanner, type ScannerDefinition } from '../../types.js';
+import { checkDeadline, deadlineAt, type DeadlineClock, defineScanner, deadlineFor, type Scanner, type ScannerDefinition } from '../../types.js';
 import { redactNumbered } from '../../text/placeholders.js';
 import { detectSecrets } from './detect.js';
 import type { SecretEntity, SecretType } from './filters.js';
@@ -28,7 +28,7 @@ function parseOptions(raw: unknown): SecretsOptions {
 const TYPE_INDEX = Object.fromEntries(SECRET_TYPES.map((t, i) => [t, i])) as Readonly<Record<SecretType, number>>;
 
 /** The pii scanner's placeholder scheme ([API_KEY_1], one number per distinct value), over the secrets' spans. */
-function redact(text: string, entities: readonly SecretEntity[]): string {
+function redact(text: string, entities: readonly SecretEntity[], dl: DeadlineClock | undefined): string {
   const n = entities.length;
   const spans = { count: n, start: new Int32Array(n), end: new Int32Array(n), kind: new Uint8Array(n) };
   for (let i = 0; i < n; i++) {
@@ -37,7 +37,7 @@ function redact(text: string, entities: readonly SecretEntity[]): string {
     spans.end[i] = e.end;
     spans.kind[i] = TYPE_INDEX[e.type];
   }
-  return redactNumbered(text, spans, SECRET_TYPES);
+  return redactNumbered(text, spans, SECRET_TYPES, dl);
 }
 
 function create(options: SecretsOptions): SecretsScanner {
@@ -51,15 +51,18 @@ function create(options: SecretsOptions): SecretsScanner {
       const entities = found.length === 0 || options.types.size === SECRET_TYPES.length ? found : found.filter((e) => options.types.has(e.type));
       if (entities.length === 0) return Promise.resolve({ verdict: 'pass', score: 0, findings: [] });
       // A loop, not Math.max(...spread): a 4 MiB text can hold more secrets than the call stack takes arguments.
+      const dl = deadlineFor(ctx, input.text.length);
       const findings: Finding[] = new Array<Finding>(entities.length);
       let score = 0;
+      let check = 0;
       for (let i = 0; i < entities.length; i++) {
+        if (i >= check) check = deadlineAt(dl, i);
         const e = entities[i] as SecretEntity;
         findings[i] = { type: FINDING_TYPE[e.type], score: e.score, start: e.start, end: e.end };
         if (e.score > score) score = e.score;
       }
-      checkDeadline(deadlineFor(ctx, input.text.length));
-      return Promise.resolve({ verdict: 'redact', score, findings, text: redact(input.text, entities) });
+      checkDeadline(dl);
+      return Promise.resolve({ verdict: 'redact', score, findings, text: redact(input.text, entities, dl) });
     },
   };
 }
