@@ -20,8 +20,9 @@ beforeAll(async () => {
   oai = await startStub('openai');
   anth = await startStub('anthropic');
   warden = await startWarden(twoProviderConfig(oai.baseUrl, anth.baseUrl, `
-# Generous time limits: a loaded test machine must not turn a slow scan into a fail-closed block.
+# Generous time limits (per scanner and the stage budget): a loaded test machine must not turn a slow scan into a fail-closed block.
 guards:
+  budgetMs: 5000
   input:
     injection: { action: block, timeoutMs: 5000 }
     pii: { action: redact, timeoutMs: 5000 }

@@ -15,6 +15,7 @@ const TOKEN = 'reload-test-admin-token-0123456789';
 const config = (action: string): string => `
 server: { workers: 2 }
 guards:
+  budgetMs: 5000
   input:
     injection: { action: ${action}, timeoutMs: 5000 }
 `;

@@ -18,6 +18,7 @@ const audited: Parameters<ControlAudit>[0][] = [];
 
 const guardsYaml = (action: string): string => `
 guards:
+  budgetMs: 5000
   input:
     injection: { action: ${action}, timeoutMs: 5000 }
 `;

@@ -13,6 +13,7 @@ beforeAll(async () => {
   anth = await startStub('anthropic');
   warden = await startWarden(twoProviderConfig(oai.baseUrl, anth.baseUrl, `
 guards:
+  budgetMs: 5000
   output:
     exfil: { action: redact, timeoutMs: 5000 }
   scanners:
