@@ -1,4 +1,7 @@
-/** @module Decoded views of obfuscated text: base64, hex, URL-encoding, rot13, leetspeak and spaced-out letters, bounded depth. */
+/**
+ * @module Decoded views of obfuscated text: base64, hex, URL-encoding, HTML entities and \\u/\\x escapes, rot13,
+ * reversed text, leetspeak and spaced-out letters, bounded depth.
+ */
 import { checkDeadline, type DeadlineClock } from '../deadline.js';
 
 export type DecodeLimits = {
@@ -19,19 +22,55 @@ const PCT_HINT = /%[0-9a-fA-F]{2}/g;
 const SPACED = /(?:\b[a-zA-Z][ ._*-]){5,}[a-zA-Z]\b/g;
 // rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak,
 // pretend, run. A whole ASCII word (a maximal run of [A-Za-z0-9_]) must equal one, in any case.
-export const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
-/** Which (first letter, length) pairs a rot13 word has, so most words are rejected with one lookup. */
-const ROT13_SHAPE = new Uint8Array(26 * 16);
-for (const w of ROT13_WORDS) ROT13_SHAPE[(w.charCodeAt(0) - 97) * 16 + w.length] = 1;
+const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
+// The same kind of words written backwards (ignore, instruction(s), previous, system, prompt, disregard,
+// jailbreak, secret, reveal, password): a text that has one is also read reversed.
+const REVERSED_WORDS: readonly string[] = ['erongi', 'noitcurtsni', 'snoitcurtsni', 'suoiverp', 'metsys', 'tpmorp', 'dragersid', 'kaerbliaj', 'terces', 'laever', 'drowssap'];
+/** Both lists: the words whose presence makes a decoder worth running (hashed-features.ts tracks them too). */
+export const TRIGGER_WORDS: readonly string[] = [...ROT13_WORDS, ...REVERSED_WORDS];
+/** Which (first letter, length) pairs a trigger word has, so most words are rejected with one lookup. */
+const TRIGGER_SHAPE = new Uint8Array(26 * 16);
+for (const w of TRIGGER_WORDS) TRIGGER_SHAPE[(w.charCodeAt(0) - 97) * 16 + w.length] = 1;
 
-function isRot13Word(text: string, start: number, len: number): boolean {
-  for (const w of ROT13_WORDS) {
+/** 1 for a rot13 word, 2 for a reversed one, 0 for neither. */
+function triggerWord(text: string, start: number, len: number): number {
+  for (let k = 0; k < TRIGGER_WORDS.length; k++) {
+    const w = TRIGGER_WORDS[k] as string;
     if (w.length !== len) continue;
     let j = 0;
     while (j < len && (text.charCodeAt(start + j) | 0x20) === w.charCodeAt(j)) j++;
-    if (j === len) return true;
+    if (j === len) return k < ROT13_WORDS.length ? 1 : 2;
   }
-  return false;
+  return 0;
+}
+
+/** HTML numeric entities and \\u / \\x escapes; alternatives of bounded length, linear on any input. */
+const ESCAPE = /&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));?|\\u\{([0-9a-fA-F]{1,6})\}|\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})/g;
+
+function decodeEscapes(text: string): string {
+  return text.replace(ESCAPE, (m, hx?: string, dec?: string, ub?: string, u4?: string, x2?: string) => {
+    const hex = hx ?? ub ?? u4 ?? x2;
+    const cp = hex !== undefined ? parseInt(hex, 16) : parseInt(dec ?? '', 10);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
+}
+
+/** Code points in reverse order (a reversed surrogate pair stays one character). */
+function reversed(text: string): string {
+  return Array.from(text).reverse().join('');
+}
+
+/**
+ * Letters spelled out one at a time ("i.g.n.o.r.e a.l.l"): the separator used most inside the run joins the
+ * letters, any other separates words. With one separator throughout ("i g n o r e"), the run is one word.
+ */
+function unspace(run: string): string {
+  const counts = new Map<string, number>();
+  for (const m of run.matchAll(/[ ._*-]/g)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+  let sep = ' ';
+  let best = 0;
+  for (const [c, k] of counts) if (k > best) [sep, best] = [c, k];
+  return run.replace(/[ ._*-]/g, (c) => (c === sep ? '' : ' '));
 }
 // One character class under one bounded quantifier; whether a token mixes letters and digits is checked in code.
 const LEET_TOKEN = /(?<![a-z0-9@$])[a-z0-9@$]{3,24}(?![a-z0-9@$])/gi;
@@ -135,7 +174,7 @@ function looksLikeText(s: string): boolean {
   return letters / s.length > 0.5 && spaces > 0;
 }
 
-type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean; rot13: boolean };
+type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean; rot13: boolean; reversed: boolean; escapes: boolean };
 
 const C_B64 = 1;
 /** Digit, upper case, `+` or `/`: a base64 run needs two of these to be more than a long word. */
@@ -189,7 +228,8 @@ function scanHints(text: string): Hints {
   let wordAt = 0;
   let leetWords = 0;
   let wStart = 0;
-  const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false, rot13: false };
+  let esc = 0;
+  const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false, rot13: false, reversed: false, escapes: false };
   const n = text.length;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 32;
@@ -207,9 +247,13 @@ function scanHints(text: string): Hints {
     }
     if ((k & C_W) === 0) {
       const len = i - wStart;
-      if (len >= 3 && len < 16 && !h.rot13) {
+      if (len >= 3 && len < 16) {
         const f = (text.charCodeAt(wStart) | 0x20) - 97;
-        if (f >= 0 && f < 26 && ROT13_SHAPE[f * 16 + len] === 1 && isRot13Word(text, wStart, len)) h.rot13 = true;
+        if (f >= 0 && f < 26 && TRIGGER_SHAPE[f * 16 + len] === 1) {
+          const t = triggerWord(text, wStart, len);
+          if (t === 1) h.rot13 = true;
+          else if (t === 2) h.reversed = true;
+        }
       }
       wStart = i + 1;
     }
@@ -225,6 +269,10 @@ function scanHints(text: string): Hints {
       if (++hexRun >= 24) h.hex = true;
     } else if ((k & C_HEXSEP) === 0) hexRun = 0;
     if (c === 37 && ++pct >= 3) h.pct = true;
+    // `&#` of an HTML entity, `\\u` or `\\x` of an escape.
+    if (c === 38 ? text.charCodeAt(i + 1) === 35 : c === 92 && (text.charCodeAt(i + 1) | 0x20) === 117) {
+      if (++esc >= 3) h.escapes = true;
+    } else if (c === 92 && (text.charCodeAt(i + 1) | 0x20) === 120 && ++esc >= 3) h.escapes = true;
     if ((k & C_WORD) !== 0) {
       wordLen++;
       if ((k & C_LETTER) !== 0) wordLetters++;
@@ -277,10 +325,12 @@ function decodeOnce(text: string, budget: { chars: number }, dl: DeadlineClock |
   checkDeadline(dl);
   if (hints.pct && countAtLeast(text, PCT_HINT, 3)) take(decodePct(text).replace(/\+/g, ' '));
   checkDeadline(dl);
+  if (hints.escapes) take(decodeEscapes(text));
   if (hints.rot13) take(rot13(text));
+  if (hints.reversed) take(reversed(text));
   checkDeadline(dl);
   if (hints.spaced) {
-    const spaced = text.replace(SPACED, (m) => m.replace(/[ ._*-]/g, ''));
+    const spaced = text.replace(SPACED, unspace);
     if (spaced !== text) take(spaced);
   }
   checkDeadline(dl);

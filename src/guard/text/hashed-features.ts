@@ -1,5 +1,5 @@
 /** @module Feature hashing of text into word uni/bigram and character 3–5-gram ids, with positions for windowing. */
-import { ROT13_WORDS } from './decode.js';
+import { TRIGGER_WORDS } from './decode.js';
 
 export type HashedFeatures = {
   /** Character n-gram ids (already masked to the model dimension) in position order. */
@@ -27,7 +27,7 @@ export type HashedFeatures = {
   readonly startCount: number;
   /**
    * False only for ASCII text in which none of the decoders of `decodedViews` can find anything (no long
-   * base64 or hex run, no %XX escapes, spaced-out letters, leetspeak or rot13 attack word): a superset of
+   * base64 or hex run, no %XX, &# or \\u escapes, spaced-out letters, leetspeak, rot13 or reversed attack word): a superset of
    * its hints, taken while hashing the words (with `decodeHints`), so a scanner can skip the decoding pass.
    * True for other text, and without `decodeHints`.
    */
@@ -38,8 +38,8 @@ const FNV_PRIME = 16777619;
 const SEED_CHAR = 0x811c9dc5;
 const SEED_WORD = 0x9e3779b9;
 
-/** Word hashes (before `mix`) of the rot13 words decode.ts looks for. */
-const ROT13_HASHES = Int32Array.from(ROT13_WORDS, (w) => {
+/** Word hashes (before `mix`) of the rot13 and reversed words decode.ts looks for. */
+const ROT13_HASHES = Int32Array.from(TRIGGER_WORDS, (w) => {
   let h = SEED_WORD;
   for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
   return h;
@@ -158,13 +158,14 @@ function wordGrams(
   let hasPrev = false;
   let prevLetter = false;
   // The hints of decode.ts's `scanHints` on folded units, tracked until one fires: runs of base64 and of
-  // hex units, % signs, one-letter words in a row, leetspeak words (a word with `@` ended by `.` and a
-  // letter is an e-mail address), rot13 words. Folding only widens them: a newline, which ends a hex
+  // hex units, % signs, `&#` and `\\u`/`\\x`, one-letter words in a row, leetspeak words (a word with `@`
+  // ended by `.` and a letter is an e-mail address), rot13 and reversed words. Folding only widens them: a newline, which ends a hex
   // run there, is a space here; upper case is lower case, so every 16-unit run counts as base64.
   let mayDecode = !track;
   let b64 = 0;
   let hex = 0;
   let pct = 0;
+  let esc = 0;
   let single = 0;
   let leet = 0;
   let wl = 0;
@@ -184,6 +185,11 @@ function wordGrams(
         if (++hex >= 24) mayDecode = true;
       } else if ((k & H_HEXSEP) === 0) hex = 0;
       if (c === 37 && ++pct >= 3) mayDecode = true;
+      // `&#`, `\\u`, `\\x` (folded: `x` and `u` are lower case already).
+      if ((c === 38 || c === 92) && i + 1 < n) {
+        const next = units[i + 1] as number;
+        if ((c === 38 ? next === 35 : next === 117 || next === 120) && ++esc >= 3) mayDecode = true;
+      }
       if ((k & H_WORD) !== 0) {
         wl++;
         if (letter) wLetters++;

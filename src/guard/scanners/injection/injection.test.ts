@@ -55,6 +55,10 @@ describe('obfuscated attacks', () => {
     ['homoglyphs', IGNORE.replace(/o/g, 'о').replace(/e/g, 'е').replace(/a/g, 'а')],
     ['rot13', rot13(IGNORE)],
     ['fullwidth', IGNORE.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))],
+    ['reversed', [...IGNORE].reverse().join('')],
+    ['dotted letters', IGNORE.split(' ').map((w) => w.split('').join('.')).join(' ')],
+    ['HTML entities', [...IGNORE].map((c) => `&#${c.charCodeAt(0)};`).join('')],
+    ['\\u escapes', [...IGNORE].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')],
   ])('flags the %s variant', (_name, text) => {
     expect(scoreInjection(text, 'user').score).toBeGreaterThanOrEqual(0.5);
   });
