@@ -100,8 +100,6 @@ const DRAIN_DELAY_MS = 10;
  * arrives meanwhile waits for one slice, not the whole batch.
  */
 const SLICE_MS = 0.1;
-/** Pause between two slices of a batch nobody waits for. */
-const SLICE_GAP_MS = 1;
 
 type Waiter = { readonly target: number; readonly resolve: () => void; readonly reject: (e: unknown) => void };
 
@@ -330,13 +328,7 @@ class QueuedAuditLog implements AuditLog {
       } while (i < items.length && performance.now() < stop);
       batch.encoded = i;
       // The hand-over (on the inline sink: linking, hashing and the transaction) gets a turn of its own too.
-      // Slices a millisecond apart: a request takes several loop turns, and slices in consecutive turns would
-      // each delay the same request; someone waiting (flush, a full batch, a checkpoint) gets them back to back.
-      if (this.#waiters.length > 0 || this.#force !== undefined || items.length >= this.#maxBatch || items[items.length - 1]?.done !== undefined) {
-        setImmediate(() => this.#encodeSlice(batch));
-      } else {
-        setTimeout(() => this.#encodeSlice(batch), SLICE_GAP_MS);
-      }
+      setImmediate(() => this.#encodeSlice(batch));
       return;
     }
     this.#encoding = undefined;
