@@ -81,25 +81,11 @@ type Item = {
   readonly fail?: (err: unknown) => void;
 };
 
-/** A batch taken from the queue (being encoded, or handed to the sink) and not yet acknowledged. */
-type InFlight = {
-  readonly items: Item[];
-  readonly forced: CheckpointReason | undefined;
-  readonly prepared: Prepared[];
-  /** Items encoded so far; the batch goes to the sink once all are. */
-  encoded: number;
-  abandoned: boolean;
-};
+/** A batch handed to the sink and not yet acknowledged. */
+type InFlight = { readonly items: Item[]; readonly forced: CheckpointReason | undefined; abandoned: boolean };
 
 /** Longest an event waits in memory before its batch is written, when no flush asks for it sooner. */
 const DRAIN_DELAY_MS = 10;
-
-/**
- * Longest the request thread encodes in one go. A batch (~40 events every 10 ms at a few thousand requests/s,
- * 3-6 µs each) is encoded in slices of about this length with a setImmediate between them, so a request that
- * arrives meanwhile waits for one slice, not the whole batch.
- */
-const SLICE_MS = 0.1;
 
 type Waiter = { readonly target: number; readonly resolve: () => void; readonly reject: (e: unknown) => void };
 
@@ -140,8 +126,6 @@ class QueuedAuditLog implements AuditLog {
   #lastError: string | undefined;
   #scheduled = false;
   #delayTimer: NodeJS.Timeout | undefined;
-  /** The batch being encoded, slice by slice: the next batch is taken only once it is handed over, so batches keep queue order. */
-  #encoding: InFlight | undefined;
   /** Set after a write failure until the retry: nothing is handed over meanwhile. */
   #backoff = false;
   #closed = false;
@@ -275,7 +259,7 @@ class QueuedAuditLog implements AuditLog {
   #schedule(): void {
     // Off the request path, and gathered: waiting a few milliseconds turns one transaction per request into one
     // per batch (the cost at low concurrency); a full batch, a forced checkpoint or someone waiting goes at once.
-    if (this.#backoff || this.#encoding !== undefined || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
+    if (this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
     const urgent = this.#queue.length >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
       this.#queue[this.#queue.length - 1]?.done !== undefined;
     if (this.#scheduled) {
@@ -296,43 +280,26 @@ class QueuedAuditLog implements AuditLog {
   }
 
   /**
-   * Takes one batch from the queue, encodes it in slices of about SLICE_MS (one per event-loop turn, so a batch
-   * or a backlog never holds the loop for long) and hands it to the sink. Up to `sink.depth` batches are in
-   * flight, the one being encoded included: the writer thread works on one while this thread encodes the next.
+   * Encodes one batch and hands it to the sink; one per event-loop turn, so a backlog never holds the loop
+   * for long. Up to `sink.depth` batches are in flight: the writer thread works on one while this thread
+   * encodes the next.
    */
   #dispatch(): void {
     this.#scheduled = false;
     this.#delayTimer = undefined;
-    if (!this.#opened || this.#backoff || this.#encoding !== undefined || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
+    if (!this.#opened || this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
     const items = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
     this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
-    // Decided when the batch is taken: a checkpoint goes after it only if nothing was queued behind it then.
+    const prepared = new Array<Prepared>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as Item;
+      prepared[i] = this.#encoder.encode(it.input, it.now);
+    }
     const forced = this.#queue.length === 0 ? this.#force : undefined;
     if (forced !== undefined) this.#forceSent = forced;
-    const batch: InFlight = { items, forced, prepared: new Array<Prepared>(items.length), encoded: 0, abandoned: false };
+    const batch: InFlight = { items, forced, abandoned: false };
     this.#inflight.push(batch);
-    this.#encoding = batch;
-    this.#encodeSlice(batch);
-  }
-
-  #encodeSlice(batch: InFlight): void {
-    // A failure before this turn put the batch back in the queue (see #failed): nothing more to do.
-    if (batch.abandoned || this.#encoding !== batch) return;
-    const { items, prepared } = batch;
-    if (batch.encoded < items.length) {
-      const stop = performance.now() + SLICE_MS;
-      let i = batch.encoded;
-      do {
-        const it = items[i] as Item;
-        prepared[i++] = this.#encoder.encode(it.input, it.now);
-      } while (i < items.length && performance.now() < stop);
-      batch.encoded = i;
-      // The hand-over (on the inline sink: linking, hashing and the transaction) gets a turn of its own too.
-      setImmediate(() => this.#encodeSlice(batch));
-      return;
-    }
-    this.#encoding = undefined;
-    this.#sink.append(prepared, batch.forced, this.#now()).then((r) => this.#committed(batch, r), (err: unknown) => this.#failed(batch, err));
+    this.#sink.append(prepared, forced, this.#now()).then((r) => this.#committed(batch, r), (err: unknown) => this.#failed(batch, err));
     this.#schedule();
   }
 
@@ -361,7 +328,6 @@ class QueuedAuditLog implements AuditLog {
     const all = this.#inflight;
     this.#inflight = [];
     for (const b of all) b.abandoned = true;
-    this.#encoding = undefined;
     this.#queue = all.flatMap((b) => b.items).concat(this.#queue);
     this.#forceSent = undefined;
     this.#writeErrors++;
