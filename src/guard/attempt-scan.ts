@@ -37,6 +37,8 @@ class DeadlineContext implements ScanContext {
   constructor(
     private readonly base: ScanContext,
     readonly deadline: number,
+    /** The call's own signal (`mode: 'io'` scanners), else the run's, read through. */
+    private readonly own?: AbortSignal,
   ) {
     this.now = base.now;
     this.logger = base.logger;
@@ -44,12 +46,8 @@ class DeadlineContext implements ScanContext {
   }
 
   get signal(): AbortSignal {
-    return this.base.signal;
+    return this.own ?? this.base.signal;
   }
-}
-
-function withDeadline(ctx: ScanContext, deadline: number): ScanContext {
-  return new DeadlineContext(ctx, deadline);
 }
 
 /**
@@ -72,7 +70,7 @@ export async function attemptScan(
   const t0 = ctx.now();
   let ctrl: AbortController | undefined;
   let unlink = noop;
-  let scanCtx = withDeadline(ctx, t0 + timeoutMs);
+  let scanCtx = new DeadlineContext(ctx, t0 + timeoutMs);
   if (scanner.mode === 'io') {
     const c = new AbortController();
     ctrl = c;
@@ -81,8 +79,7 @@ export async function attemptScan(
     const onAbort = (): void => c.abort(parent.reason);
     parent.addEventListener('abort', onAbort, { once: true });
     unlink = () => parent.removeEventListener('abort', onAbort);
-    const io = { signal: c.signal, now: ctx.now, logger: ctx.logger, deadline: t0 + timeoutMs };
-    scanCtx = ctx.request === undefined ? io : { ...io, request: ctx.request };
+    scanCtx = new DeadlineContext(ctx, t0 + timeoutMs, c.signal);
   }
   const fail = (reason: ScanFailure): ScanAttempt => {
     unlink();

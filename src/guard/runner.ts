@@ -68,9 +68,9 @@ class LazySignalContext implements ScanContext {
   }
 }
 
-/** Aggregates findings and timings of one run (or of one stream) into report fields. */
 type FindingCount = { scannerId: string; type: string; action: GuardAction; count: number };
 
+/** Aggregates findings and timings of one run (or of one stream) into report fields. */
 export class ReportAccumulator implements GuardTextSink {
   /** In order of first occurrence: the order of the report's findings. */
   private readonly counts: FindingCount[] = [];

@@ -39,7 +39,7 @@ const SEED_CHAR = 0x811c9dc5;
 const SEED_WORD = 0x9e3779b9;
 
 /** Word hashes (before `mix`) of the rot13 and reversed words decode.ts looks for. */
-const ROT13_HASHES = Int32Array.from(TRIGGER_WORDS, (w) => {
+const TRIGGER_HASHES = Int32Array.from(TRIGGER_WORDS, (w) => {
   let h = SEED_WORD;
   for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
   return h;
@@ -48,12 +48,12 @@ const ROT13_HASHES = Int32Array.from(TRIGGER_WORDS, (w) => {
  * Which low bytes those hashes have: most words are ruled out by one load. A Set lookup per word was a tenth of the
  * injection scanner's cost at 2 KB (most word hashes are outside the small-integer range, so each lookup boxed one).
  */
-const ROT13_LOW = new Uint8Array(256);
-for (const h of ROT13_HASHES) ROT13_LOW[h & 255] = 1;
+const TRIGGER_LOW = new Uint8Array(256);
+for (const h of TRIGGER_HASHES) TRIGGER_LOW[h & 255] = 1;
 
-function isRot13Hash(h: number): boolean {
-  if (ROT13_LOW[h & 255] === 0) return false;
-  for (let i = 0; i < ROT13_HASHES.length; i++) if (ROT13_HASHES[i] === h) return true;
+function isTriggerHash(h: number): boolean {
+  if (TRIGGER_LOW[h & 255] === 0) return false;
+  for (let i = 0; i < TRIGGER_HASHES.length; i++) if (TRIGGER_HASHES[i] === h) return true;
   return false;
 }
 const SEED_BIGRAM = 0x85ebca6b;
@@ -217,7 +217,7 @@ function wordGrams(
       wordHash = Math.imul(wordHash ^ c, FNV_PRIME);
       if (i !== n - 1) continue;
     } else if (!inWord) continue;
-    if (!mayDecode && isRot13Hash(wordHash)) mayDecode = true;
+    if (!mayDecode && isTriggerHash(wordHash)) mayDecode = true;
     kw = emitWord(wordIds, wordPos, kw, i, wordHash, prevWord, hasPrev, mask, dataContext);
     prevWord = wordHash;
     hasPrev = true;

@@ -1,6 +1,6 @@
 /** @module Typed placeholders: `[EMAIL_1]`, numbered per distinct value so one value always gets one placeholder. */
 import { checkDeadline, deadlineAt, type DeadlineClock } from '../deadline.js';
-import { encodeAscii } from './ascii.js';
+import { encodeAsciiChecked } from './ascii.js';
 
 export type Span = { readonly type: string; readonly start: number; readonly end: number };
 
@@ -165,20 +165,10 @@ function hashBytes(b: Uint8Array, s: number, e: number, kind: number): number {
 
 const DECODER = new TextDecoder();
 
-/** Code units encoded between two clock reads by asciiBytes (about a millisecond). */
-const ENCODE_CHUNK = 1 << 18;
-
-/** `text` as bytes when it is all ASCII; with `dl`, a chunk at a time (a surrogate pair cut in two is not ASCII either). */
+/** `text` as bytes when it is all ASCII, else undefined. */
 function asciiBytes(text: string, dl: DeadlineClock | undefined): Uint8Array | undefined {
-  const n = text.length;
-  const bytes = new Uint8Array(n);
-  if (dl === undefined) return encodeAscii(text, bytes) ? bytes : undefined;
-  for (let at = 0; at < n; at += ENCODE_CHUNK) {
-    checkDeadline(dl);
-    const end = Math.min(n, at + ENCODE_CHUNK);
-    if (!encodeAscii(text.slice(at, end), bytes.subarray(at, end))) return undefined;
-  }
-  return bytes;
+  const bytes = new Uint8Array(text.length);
+  return encodeAsciiChecked(text, bytes, dl) ? bytes : undefined;
 }
 
 /**

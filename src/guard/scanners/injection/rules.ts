@@ -38,10 +38,13 @@ function scanForm(words: readonly string[]): string {
   return `(?:${[...forms].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
 }
 
-const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
-const CYRILLIC = /[\u0400-\u04ff]/;
+/** Kana, CJK ideographs and Hangul; Cyrillic. */
+const CJK_RANGES = '\\u3040-\\u30ff\\u3400-\\u9fff\\uac00-\\ud7af';
+const CYRILLIC_RANGES = '\\u0400-\\u04ff';
+const CJK = new RegExp(`[${CJK_RANGES}]`);
+const CYRILLIC = new RegExp(`[${CYRILLIC_RANGES}]`);
 /** Either of them: one scan of a text decides whether any script rule can match. */
-const NON_LATIN = /[\u0400-\u04ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+const NON_LATIN = new RegExp(`[${CYRILLIC_RANGES}${CJK_RANGES}]`);
 
 export const INJECTION_RULES: readonly InjectionRule[] = [
   {

@@ -162,27 +162,6 @@ export function decodeTokens(
       s6 = (c >>> 16) - BIAS;
       s5 = (d & 0xffff) - BIAS;
       s7 = (d >>> 16) - BIAS;
-    } else if (packed !== undefined) {
-      historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
-      // Four biased bytes per load, two 16-bit lanes per accumulator (see TaggerModel.packed); same sums.
-      let a = 0, b = 0, c = 0, d = 0;
-      for (let f = 0; f < FEATURES_PER_TOKEN; f++) {
-        const k = ((feats[f] as number) & mask) << 1;
-        const x = packed[k] as number;
-        const y = packed[k + 1] as number;
-        a += x & 0x00ff00ff;
-        b += (x >> 8) & 0x00ff00ff;
-        c += y & 0x00ff00ff;
-        d += (y >> 8) & 0x00ff00ff;
-      }
-      s0 = (a & 0xffff) - BIAS;
-      s2 = (a >>> 16) - BIAS;
-      s1 = (b & 0xffff) - BIAS;
-      s3 = (b >>> 16) - BIAS;
-      s4 = (c & 0xffff) - BIAS;
-      s6 = (c >>> 16) - BIAS;
-      s5 = (d & 0xffff) - BIAS;
-      s7 = (d >>> 16) - BIAS;
     } else {
       historyFeatures(prev, prev2, t.shape[i] ?? 0, feats, STATIC_FEATURES);
       for (let f = 0; f < FEATURES_PER_TOKEN; f++) {

@@ -1,5 +1,5 @@
 /** @module detectSecrets: provider formats, private keys, named credentials and auth headers, resolved without overlaps. */
-import { encodeAscii } from '../../text/ascii.js';
+import { encodeAsciiChecked } from '../../text/ascii.js';
 import { checkDeadline, deadlineAt, type DeadlineClock, deadlineFor } from '../../types.js';
 import { findAssignments, findHeaderAndUrlCredentials, findSecureStrings, findSqlPasswords, findWebhooks } from './assignments.js';
 import type { SecretEntity } from './filters.js';
@@ -14,8 +14,6 @@ export type { SecretEntity, SecretType } from './filters.js';
 const KEEP_BYTES = 1 << 16;
 let kept = new Uint8Array(4096);
 const TAIL = 8;
-/** Code units encoded between two clock reads by asciiBytes (about a millisecond). */
-const ENCODE_CHUNK = 1 << 18;
 
 /**
  * The text as bytes when it is all ASCII (most prompts), else undefined (see text/ascii.ts). Valid until the next
@@ -29,17 +27,7 @@ function asciiBytes(text: string, dl: DeadlineClock | undefined): Uint8Array | u
     bytes = new Uint8Array(n + TAIL);
     if (n <= KEEP_BYTES) kept = bytes;
   }
-  if (dl === undefined) {
-    if (!encodeAscii(text, bytes.subarray(0, n))) return undefined;
-  } else {
-    // A chunk at a time, the clock read between (4 MiB takes a few milliseconds). A surrogate pair cut in two is
-    // two lone surrogates: not ASCII either way.
-    for (let at = 0; at < n; at += ENCODE_CHUNK) {
-      checkDeadline(dl);
-      const end = Math.min(n, at + ENCODE_CHUNK);
-      if (!encodeAscii(text.slice(at, end), bytes.subarray(at, end))) return undefined;
-    }
-  }
+  if (!encodeAsciiChecked(text, bytes.subarray(0, n), dl)) return undefined;
   bytes.fill(0, n, n + TAIL);
   return bytes;
 }
@@ -52,30 +40,30 @@ function rank(e: SecretEntity): number {
  * UTF-16 offsets, end exclusive, non-overlapping, sorted by start. Throws ScanTimeoutError once `clock.deadline` has
  * passed (checked between passes and inside the long ones, only for a text of at least DEADLINE_STRIDE code units).
  */
+/** The recognisers in the order they run; the ASCII bytes of the text are for those that read them. */
+const RECOGNISERS: readonly ((text: string, out: SecretEntity[], dl: DeadlineClock | undefined, bytes: Uint8Array | undefined) => void)[] = [
+  findPrivateKeys,
+  findHeadlessKeyLines,
+  findKnownFormats,
+  findWebhooks,
+  findHeaderAndUrlCredentials,
+  findSecureStrings,
+  findAssignments,
+  findOpaqueQuoted,
+  findSqlPasswords,
+];
+
 export function detectSecrets(text: string, clock?: DeadlineClock): SecretEntity[] {
   const dl = deadlineFor(clock, text.length);
   // Before the 4 MiB byte copy: a scan started with its budget nearly spent stops here.
   checkDeadline(dl);
   const found: SecretEntity[] = [];
   const bytes = asciiBytes(text, dl);
-  checkDeadline(dl);
-  findPrivateKeys(text, found, dl);
-  checkDeadline(dl);
-  findHeadlessKeyLines(text, found, dl);
-  checkDeadline(dl);
-  findKnownFormats(text, found, dl, bytes);
-  checkDeadline(dl);
-  findWebhooks(text, found, dl);
-  checkDeadline(dl);
-  findHeaderAndUrlCredentials(text, found, dl);
-  checkDeadline(dl);
-  findSecureStrings(text, found, dl);
-  checkDeadline(dl);
-  findAssignments(text, found, dl, bytes);
-  checkDeadline(dl);
-  findOpaqueQuoted(text, found, dl);
-  checkDeadline(dl);
-  findSqlPasswords(text, found, dl);
+  // A clock read after each recogniser: one that finds nothing runs without reading it.
+  for (const find of RECOGNISERS) {
+    checkDeadline(dl);
+    find(text, found, dl, bytes);
+  }
   checkDeadline(dl);
   const out: SecretEntity[] = [];
   const sorted = sortByStart(found, dl);
