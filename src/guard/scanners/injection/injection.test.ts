@@ -172,6 +172,8 @@ describe('rules', () => {
     'The user requested a refund; please draft a reply.',
     'If you are an adult learner, the evening course may suit you.',
     'Our office is in a city where the rules for parking change every year.',
+    "Don't forget to follow the house rules at the pool.",
+    'Why does my chatbot sometimes ignore the instructions in its system message?',
   ])('finds nothing in ordinary prose: %s', (text) => {
     expect(matchRules(text, true)).toEqual([]);
   });

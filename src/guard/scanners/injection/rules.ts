@@ -51,7 +51,9 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     name: 'ignore_previous',
     needs: ['instruction', 'iunstruction', 'prompt', 'direction', 'directive', 'guideline', 'rules', 'context', 'command', 'programming'],
     needsAlso: ['ignore', 'disregard', 'forget', 'override', 'bypass', 'skip'],
-    re: rx(`\\b(?:ignore|disregard|forget|override|bypass|skip)\\b${GAP}\\b(?:previous|prior|above|earlier|preceding|initial|original|all|any|your|the)\\s+(?:[a-z]+\\s+){0,2}?(?:instructions?|prompts?|directions?|directives?|guidelines|rules|context|commands?|programming|iunstructions)\\b`),
+    // Not after a negation or a frequency word: "Don't forget to follow the rules", "my bot sometimes ignores the
+    // instructions" describe, they do not order.
+    re: rx(`(?<!\\b(?:don't|do\\s+not|never|not|sometimes|often|usually|occasionally|always|still)\\s+)\\b(?:ignore|disregard|forget|override|bypass|skip)\\b${GAP}\\b(?:previous|prior|above|earlier|preceding|initial|original|all|any|your|the)\\s+(?:[a-z]+\\s+){0,2}?(?:instructions?|prompts?|directions?|directives?|guidelines|rules|context|commands?|programming|iunstructions)\\b`),
     score: 0.97,
   },
   {
