@@ -82,10 +82,11 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   },
   {
     // The hidden setup named as the assistant's own, with or without a verb ("your initial prompt", "your
-    // starting instructions"): users have no reason to refer to it. Not "your first message".
+    // starting instructions"): users have no reason to refer to it. Not "your first message", nor "your initial
+    // configuration" (a router's, in a manual): that one only after a verb that asks for it (secret_probe).
     name: 'own_setup',
-    needs: ['prompt', 'instruction', 'rules', 'configuration'],
-    re: rx(`\\byour\\s+(?:system|initial|original|hidden|secret|starting|initiali[sz]ation|pre-?)\\s*(?:prompt|instructions|rules|configuration)\\b`),
+    needs: ['prompt', 'instruction', 'rules'],
+    re: rx(`\\byour\\s+(?:system|initial|original|hidden|secret|starting|initiali[sz]ation|pre-?)\\s*(?:prompt|instructions|rules)\\b`),
     score: 0.93,
   },
   {
