@@ -95,6 +95,9 @@ export async function guardsFromConfig(config: Config, logger: { warn(o: object,
     if (err instanceof ScannerOptionsError) throw new GatewayError('GW_CONFIG_INVALID', err.message);
     throw err;
   }
+  // Before the first request: a cold scanner's first calls can overrun its time limit and block (fail closed).
+  const { warmUpScanners } = await import('./guard/warm-up.js');
+  await warmUpScanners(scanners);
   return createGuardHooks(scanners, { global: config.guards === undefined ? undefined : global, models, tenants }, logger);
 }
 
