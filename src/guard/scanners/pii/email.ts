@@ -34,6 +34,42 @@ function isLocalHost(text: string, s: number, e: number): boolean {
   return equalsAt(text, s, e, 'localhost') || endsWithAt(text, s, e, '.localhost') || endsWithAt(text, s, e, '.local') || endsWithAt(text, s, e, '.invalid');
 }
 
+/** RFC 2606 / 6761 documentation hosts: example.com, .org, .net and their subdomains, `.example` and `.test`. */
+function isDocumentationHost(text: string, s: number, e: number): boolean {
+  for (const d of ['example.com', 'example.org', 'example.net']) if (equalsAt(text, s, e, d) || endsWithAt(text, s, e, `.${d}`)) return true;
+  return endsWithAt(text, s, e, '.example') || endsWithAt(text, s, e, '.test');
+}
+
+/** How far either side of an address its line is read for a password keyword; lines of fixtures are short. */
+const LINE_REACH = 160;
+/** Password keywords (lower-case) that make a line a credential listing: `id: a@example.com pw: …`. */
+const PASSWORD_WORDS: readonly string[] = ['password', 'passwd', 'passphrase', 'pass', 'pwd', 'pw', '비밀번호', '비번', '암호'];
+
+function isAsciiLetterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i) | 32;
+  return c >= 97 && c <= 122;
+}
+
+/**
+ * Whether the line around text[s, e) names a password (a keyword not inside a longer word): the address is then the
+ * login of a credential pair, and at a documentation host it is a fixture's account name that reaches no one; the
+ * password beside it is the secret, which the secrets scanner reports. In a sentence without such a keyword an
+ * example.com address is still redacted (a gateway cannot tell a demo address from a real one).
+ */
+function onPasswordLine(text: string, s: number, e: number): boolean {
+  let a = s;
+  while (a > 0 && s - a < LINE_REACH && text.charCodeAt(a - 1) !== 10) a--;
+  let b = e;
+  while (b < text.length && b - e < LINE_REACH && text.charCodeAt(b) !== 10) b++;
+  const line = text.slice(a, b).toLowerCase();
+  for (const w of PASSWORD_WORDS) {
+    for (let i = line.indexOf(w); i !== -1; i = line.indexOf(w, i + 1)) {
+      if ((i === 0 || !isAsciiLetterAt(line, i - 1)) && (i + w.length >= line.length || !isAsciiLetterAt(line, i + w.length))) return true;
+    }
+  }
+  return false;
+}
+
 /** Local parts of addresses that cannot receive mail (ASCII by isLocalChar). */
 function isNoReply(text: string, s: number, e: number): boolean {
   return equalsAt(text, s, e, 'noreply') || equalsAt(text, s, e, 'no-reply') || equalsAt(text, s, e, 'donotreply') || equalsAt(text, s, e, 'do-not-reply');
@@ -83,9 +119,10 @@ export function findEmails(text: string, out: SpanList, dl?: DeadlineClock): voi
     // addresses.
     if (badDots(text, s, at)) continue;
     // Hosts of x's (xxx.com, xxxx.net) are redaction placeholders, not addresses. Documentation domains
-    // (example.com) are NOT exempt: a gateway cannot tell a test address from a real one, so it redacts both.
+    // (example.com) are exempt only as the login of a credential listing (see onPasswordLine).
     const h = at + 1;
     if (!validHostAt(text, h, e) || isLocalHost(text, h, e) || isNoReply(text, s, at) || hasXxx(text, h, e)) continue;
+    if (isDocumentationHost(text, h, e) && onPasswordLine(text, s, e)) continue;
     out.add(KIND.EMAIL, s, e, 0.95);
     from = e;
   }
