@@ -14,6 +14,7 @@ describe('values that identify no one', () => {
     ['EMAIL', 'Reset the passwd for Ola at ola.nordmann@fjordpost.no today', 'ola.nordmann@fjordpost.no'],
     ['EMAIL', 'login: t.berg@corp-mail.de  password: Qm7!vx2p', 't.berg@corp-mail.de'],
     ['EMAIL', 'I will bypass review; mail ann@example.org', 'ann@example.org'],
+    ['EMAIL', 'I forgot my password again, so please write to help.desk@example.com for me', 'help.desk@example.com'],
     ['IP_ADDRESS', 'my home router shows 81.4.122.19 as the WAN address', '81.4.122.19'],
     ['IP_ADDRESS', 'not private: 172.32.8.1 is outside 172.16/12', '172.32.8.1'],
     ['PHONE', 'ring me on 06.12.34.56.78 tonight', '06.12.34.56.78'],
