@@ -2,6 +2,7 @@
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { indexOfFrom, testFrom } from '../../text/chunked-search.js';
 import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from './filters.js';
+import { githubChecksumValid } from './github-checksum.js';
 import { type Format, FORMATS, inCharset } from './known-formats.js';
 
 const MAX_TOKEN = 4096;
@@ -79,6 +80,9 @@ function matchFormat(text: string, s: number, e: number, f: Format): number {
   if (hostNameFollows(text, p)) return -1;
   return p;
 }
+
+/** GitHub token prefixes whose tokens end in a CRC-32 (see github-checksum.ts). */
+const GITHUB_CHECKSUMMED: ReadonlySet<string> = new Set(['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_']);
 
 function jwtEnd(text: string, s: number, e: number): number {
   if (!text.startsWith('eyJ', s)) return -1;
@@ -178,9 +182,15 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[]): bo
     if (end === -1) continue;
     const value = text.slice(s, end);
     const body = value.slice(f.prefix.length);
-    if (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5) return true;
+    const checked = GITHUB_CHECKSUMMED.has(f.prefix) && githubChecksumValid(text, s + f.prefix.length, end);
+    if (!checked && (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5)) return true;
     if (f.prefix === 'AGE-SECRET-KEY-1' && !bech32Valid(value)) return true;
     out.push({ type: f.type, start: s, end, score: 0.97 });
+    return true;
+  }
+  // Terraform Cloud / HCP tokens: 14 characters, `.atlasv1.`, then 60+ more.
+  if (e - s >= 83 && text.startsWith('.atlasv1.', s + 14)) {
+    out.push({ type: 'API_KEY', start: s, end: e, score: 0.97 });
     return true;
   }
   const oauth = googleClientIdEnd(text, s, e);
@@ -240,10 +250,21 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
   if (hostNameFollows(text, p)) return -1;
   const body = text.slice(b, p);
   if (body.length < 20 || body.length > 256 || !/[0-9]/.test(body) || !/[A-Za-z]/.test(body)) return -1;
+  if (isSlug(body)) return -1;
   if (isPlaceholder(body) || hasSequence(body, 6)) return -1;
   const hex = /^[0-9a-f]+$/i.test(body);
   if (hex ? body.length < 32 || shannonEntropy(body) < 3.2 : shannonEntropy(body) < 3.6) return -1;
   return p;
+}
+
+/**
+ * Words joined by hyphens or underscores (`in-the-wild-7bc15347c96`, a blog post's URL slug; `is_valid_user_id`):
+ * three or more parts of lower-case letters only. A random body has at most one such part by chance.
+ */
+function isSlug(body: string): boolean {
+  let words = 0;
+  for (const part of body.split(/[-_]/)) if (part.length >= 2 && /^[a-z]+$/.test(part) && ++words === 3) return true;
+  return false;
 }
 
 function isLetter(c: number): boolean {

@@ -21,6 +21,31 @@ function markerEnd(text: string, i: number, word: string): number {
   return close + 5;
 }
 
+/** Whether only line-suffix characters (quotes, `\n` escapes, `+`, `,`) stand between `p` and the line's end. */
+function atLineEnd(text: string, p: number, end: number): boolean {
+  for (let i = p; i < end && i - p < 8; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+    if (c === 110 && text.charCodeAt(i - 1) === 92) continue; // the n of a `\n` escape
+    if (!isLineSuffix(c)) return false;
+  }
+  return true;
+}
+
+/**
+ * Three lower-case words in a row on a line that is not an armour header (`Version: GnuPG v2`): prose such as "not
+ * a real key" written into a key's body.
+ */
+const BODY_PROSE = /^[^:\n]*(?:^|[ \t])[a-z]{1,10} [a-z]{1,10} [a-z]{1,10}(?=[ \t\r]|$)/m;
+
+/**
+ * A block that shows a key without being one: an ellipsis where lines were cut (`…kbB/K4RU...impQ6sr`), or prose in
+ * the body. Both are documentation of a key's shape; no usable key material is in the text.
+ */
+function illustrative(body: string): boolean {
+  return body.includes('...') || body.includes('\u2026') || BODY_PROSE.test(body);
+}
+
 /** `dl`: a deadline checked every DEADLINE_STRIDE code units of progress (see guard/deadline.ts). */
 export function findPrivateKeys(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   let from = 0;
@@ -30,13 +55,19 @@ export function findPrivateKeys(text: string, out: SecretEntity[], dl?: Deadline
     from = b + 11;
     const headEnd = markerEnd(text, b, 'BEGIN ');
     if (headEnd === -1 || !text.slice(b, headEnd).includes('PRIVATE KEY')) continue;
-    out.push({ type: 'PRIVATE_KEY', start: b, end: headEnd, score: 0.99 });
     const limit = Math.min(text.length, headEnd + MAX_BLOCK);
     // Looked for up to `limit` only: a search to the end of the text for each of many headers without a footer was
     // quadratic.
     const foot = text.slice(headEnd, Math.min(text.length, limit + 9)).indexOf('-----END ');
     const end = foot === -1 ? limit : headEnd + foot;
-    // Body: every base64 run long enough to be key material, whatever the quoting or line prefixes around it.
+    const footEnd = end < limit ? markerEnd(text, end, 'END ') : -1;
+    from = Math.max(from, end < limit ? (footEnd === -1 ? end + 9 : footEnd) : end);
+    if (illustrative(text.slice(headEnd, end))) continue;
+    const first = out.length;
+    out.push({ type: 'PRIVATE_KEY', start: b, end: headEnd, score: 0.99 });
+    // Body: every base64 run long enough to be key material, whatever the quoting or line prefixes around it; a
+    // short run only as a line's padded end (`qwI=`), not a `name=` before a quote.
+    let material = 0;
     let p = headEnd;
     while (p < end) {
       const c = text.charCodeAt(p);
@@ -46,13 +77,13 @@ export function findPrivateKeys(text: string, out: SecretEntity[], dl?: Deadline
       }
       const s = p;
       while (p < end && isB64(text.charCodeAt(p))) p++;
-      if (p - s >= MIN_BODY_RUN || (p - s >= 4 && text.charCodeAt(p - 1) === 61)) out.push({ type: 'PRIVATE_KEY', start: s, end: p, score: 0.95 });
+      if (p - s >= MIN_BODY_RUN) material++;
+      if (p - s >= MIN_BODY_RUN || (p - s >= 4 && text.charCodeAt(p - 1) === 61 && atLineEnd(text, p, end))) out.push({ type: 'PRIVATE_KEY', start: s, end: p, score: 0.95 });
     }
-    if (end < limit) {
-      const footEnd = markerEnd(text, end, 'END ');
-      if (footEnd !== -1) out.push({ type: 'PRIVATE_KEY', start: end, end: footEnd, score: 0.99 });
-      from = Math.max(from, footEnd === -1 ? end + 9 : footEnd);
-    } else from = Math.max(from, end);
+    if (footEnd !== -1) out.push({ type: 'PRIVATE_KEY', start: end, end: footEnd, score: 0.99 });
+    // A header and footer with nothing between them (`header = "-----BEGIN … PRIVATE KEY-----"` in a parser) name a
+    // key's format; a text cut right after the header (no footer in reach) is still reported.
+    if (material === 0 && footEnd !== -1) out.length = first;
   }
 }
 

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { detectSecrets, type SecretType } from './detect.js';
+import { githubChecksumValid } from './github-checksum.js';
+
+function found(text: string): [SecretType, string][] {
+  return detectSecrets(text).map((e) => [e.type, text.slice(e.start, e.end)]);
+}
+
+describe('secrets: formats and contexts', () => {
+  const accepted: [string, SecretType, string][] = [
+    // Command-line flags that name a secret take the next word.
+    ['restic backup --password-command x; gpg --batch --passphrase Vq3kT9zLw2 -c notes.txt', 'PASSWORD', 'Vq3kT9zLw2'],
+    ['vault login --token Hx8pQ2mZr5Kt7Wq1', 'API_KEY', 'Hx8pQ2mZr5Kt7Wq1'],
+    ['deploy -secret Rm4nXq8Tz2Pw6Ky9', 'API_KEY', 'Rm4nXq8Tz2Pw6Ky9'],
+    // A value quoted with HTML entities.
+    ['<a href="/cb?access_token=&quot;Zq81mPx3Lk9vR2tW&quot;">', 'API_KEY', 'Zq81mPx3Lk9vR2tW'],
+    ['<input value="password: &#39;Hm4$kq9Lz&#39;">', 'PASSWORD', 'Hm4$kq9Lz'],
+    // Provider formats.
+    ['AWS_ACCESS_KEY_ID=A3TQZ7XK2M4PL9RWV8NB', 'API_KEY', 'A3TQZ7XK2M4PL9RWV8NB'],
+    ['GF_KEY=eyJrIjoiWjhxM3BMbTlOdlI0dFc3eUsyYkoiLCJuIjoiY2kiLCJpZCI6N30=', 'API_KEY', 'eyJrIjoiWjhxM3BMbTlOdlI0dFc3eUsyYkoiLCJuIjoiY2kiLCJpZCI6N30='],
+    ['gitlab-runner register --registration-token GR1348941Zk8vQ2mWp5Lr9Tx3Ny7B', 'API_KEY', 'GR1348941Zk8vQ2mWp5Lr9Tx3Ny7B'],
+    ['seed: SUAK4MZQ7RW2XLP9B3TY6NVE5HCJ8GDF2KQWMZ7XR4TLP9BV3NY6EHCJ8G', 'API_KEY', 'SUAK4MZQ7RW2XLP9B3TY6NVE5HCJ8GDF2KQWMZ7XR4TLP9BV3NY6EHCJ8G'],
+    ['TF_TOKEN=Ab3dE5gH7jK9mN.atlasv1.Qw8rT2yU4iO6pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT2yU4iO6pA1sD3fG5hJ7kL9zX', 'API_KEY', 'Ab3dE5gH7jK9mN.atlasv1.Qw8rT2yU4iO6pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT2yU4iO6pA1sD3fG5hJ7kL9zX'],
+    // A GitHub token with a valid checksum, however regular its random part.
+    ['GH=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', 'API_KEY', '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'],
+  ];
+  it.each(accepted)('finds in %j the %s %j', (text, type, value) => {
+    expect(found(text)).toContainEqual([type, value]);
+  });
+
+  const rejected: string[] = [
+    // Flags and keys that name something about a secret.
+    'ssh-add --key-file ~/.ssh/deploy_ed25519',
+    'kubectl get secret --secret-name prod-db-creds-2024',
+    'token_type = "bearer-refresh-v2"',
+    // Values that are text, options, object literals or identifiers.
+    "res.send({ key: 'hello brave world' })",
+    'Pass `--no-deprecation-warnings` to silence it',
+    "'Lock-Token': 'urn:uuid:5e3b61c8-0d9a-4f17-b2c4-8a9e1f7d3c20'",
+    'id/pw id:operator pw:',
+    // A URL slug is words, not a token.
+    'https://blog.invalid/posts/how-to-rotate-your-api-keys-safely-9f3c21ab77d0',
+    // A GitHub-shaped token whose regular body has no valid checksum.
+    'ghp_111111111111111111111111111111111111',
+  ];
+  it.each(rejected)('reports nothing in %j', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+});
+
+describe('secrets: private-key blocks that hold no key', () => {
+  const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Zq8vW2mN4kL7\npR1tY6uB3cX9dF0gH5jKa2Lm9Np4Qr7St1Uv3Wx5Yz8Ab0Cd2Ef4Gh6Ij8Kl0Mn\n';
+  it('reports a block with key material line by line', () => {
+    const text = `-----BEGIN PRIVATE KEY-----\n${body}-----END PRIVATE KEY-----`;
+    expect(found(text).length).toBe(4);
+  });
+  it.each([
+    ['a parser\'s marker strings', 'begin = "-----BEGIN RSA PRIVATE KEY-----"\nend = "-----END RSA PRIVATE KEY-----"'],
+    ['a body cut with an ellipsis', '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkq7Zq8vW2mN4kL7pR1...Uv3Wx5Yz8Ab0Cd2Ef4Gh6Ij8Kl0\n-----END EC PRIVATE KEY-----'],
+    ['a body with prose in it', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5v this is only a sample\n-----END OPENSSH PRIVATE KEY-----'],
+  ])('reports nothing for %s', (_what, text) => {
+    expect(found(text).filter(([t]) => t === 'PRIVATE_KEY')).toEqual([]);
+  });
+  it('still reports a header whose body was cut off by the end of the text', () => {
+    expect(found('-----BEGIN RSA PRIVATE KEY-----\n')).toEqual([['PRIVATE_KEY', '-----BEGIN RSA PRIVATE KEY-----']]);
+  });
+});
+
+describe('githubChecksumValid', () => {
+  it.each([
+    ['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', true],
+    ['ghp_1111111111111111111111111111114SunM1', false],
+    ['ghp_abc', false],
+  ] as const)('%s -> %s', (token, ok) => {
+    expect(githubChecksumValid(token, 4, token.length)).toBe(ok);
+  });
+});
