@@ -75,3 +75,16 @@ describe('githubChecksumValid', () => {
     expect(githubChecksumValid(token, 4, token.length)).toBe(ok);
   });
 });
+
+describe('secrets: the tail of a key whose header was cut off', () => {
+  const line = (k: number): string => `  *  ${'Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa2Lm9Np4Qr7St1Uv3Wx5Yz8Ab0Cd2Ef4'.slice(k)}${'Gh6Ij8Kl0Mn'.slice(0, k)}`;
+  it('reports the short last line, the checksum line and the footer after full-width lines', () => {
+    const text = `${line(0)}\n${line(3)}\n${line(7)}\n  *  Rt5Yb8Nq2Lw\n  *  =Xk3P\n  *  -----END PGP PRIVATE KEY BLOCK-----\n  */`;
+    const keys = found(text).filter(([t]) => t === 'PRIVATE_KEY').map(([, v]) => v);
+    expect(keys.slice(3)).toEqual(['Rt5Yb8Nq2Lw', '=Xk3P', '-----END PGP PRIVATE KEY BLOCK-----']);
+  });
+  it('stops at code that follows the key', () => {
+    const text = `"${line(0)}" +\n"${line(3)}" +\n"${line(7)}");\nreturn pkey;`;
+    expect(found(text).map(([, v]) => v)).not.toContain('pkey');
+  });
+});

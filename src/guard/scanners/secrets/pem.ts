@@ -100,6 +100,54 @@ function isLineSuffix(c: number): boolean {
 /** Longest line prefix before a body run: comment marks, quoting, a log line's timestamp. */
 const MAX_LINE_PREFIX = 48;
 
+function hasLetter(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
+/** Lines after a headless body that still belong to the key: its last, shorter line, a PGP checksum, the footer. */
+const MAX_TAIL_LINES = 3;
+
+/**
+ * The end of a headless key whose full-width lines stopped at the line [ls, le): up to MAX_TAIL_LINES lines that end
+ * in a shorter base64 run (`…SH2lV`, `=JG+I`, `qwI=`) after a short prefix without letters, then an
+ * `-----END … PRIVATE KEY…-----` footer, each reported. Returns where scanning goes on (after the last line taken), or
+ * -1 when the first line is not part of the key.
+ */
+function keyTail(text: string, ls: number, le: number, out: SecretEntity[]): number {
+  let taken = -1;
+  for (let line = 0; line <= MAX_TAIL_LINES && ls < text.length; line++) {
+    if (line > 0) {
+      const nl = text.indexOf('\n', ls);
+      le = nl === -1 ? text.length : nl;
+    }
+    if (le - ls > PEM_LINE + MAX_LINE_PREFIX + 4) return taken;
+    const foot = text.indexOf('-----END ', ls);
+    if (foot !== -1 && foot < le) {
+      const footEnd = markerEnd(text, foot, 'END ');
+      if (footEnd === -1 || !text.slice(foot, footEnd).includes('PRIVATE KEY')) return taken;
+      out.push({ type: 'PRIVATE_KEY', start: foot, end: footEnd, score: 0.95 });
+      return le + 1;
+    }
+    if (line === MAX_TAIL_LINES) return taken;
+    let e = le;
+    while (e > ls && le - e < 4 && isLineSuffix(text.charCodeAt(e - 1))) e--;
+    let s = e;
+    while (s > ls && isB64(text.charCodeAt(s - 1))) s--;
+    const prev = s > ls ? text.charCodeAt(s - 1) : 32;
+    if (e - s < 4 || e - s >= PEM_LINE || s - ls > MAX_LINE_PREFIX || (prev !== 32 && prev !== 9 && prev !== 34 && prev !== 39)) return taken;
+    // Code after a key (`return pkey;`) has words before its last run; a key line's prefix has none.
+    if (hasLetter(text, ls, s)) return taken;
+    out.push({ type: 'PRIVATE_KEY', start: s, end: e, score: 0.85 });
+    taken = le + 1;
+    ls = le + 1;
+  }
+  return taken;
+}
+
 /**
  * Key material whose `-----BEGIN … PRIVATE KEY-----` header is not in the text (cut off, or the key is pasted
  * without it): three or more consecutive lines each ending in a base64 run of exactly 64 characters of
@@ -128,9 +176,17 @@ export function findHeadlessKeyLines(text: string, out: SecretEntity[], dl?: Dea
         body = true;
       }
     }
-    // A run too short to be key material is taken back.
+    // A run too short to be key material is taken back; a long enough one takes in the block's tail.
     if (!body && runLines > 0) {
       if (runLines < MIN_HEADLESS_LINES) out.length = runStart;
+      else {
+        const next = keyTail(text, ls, le, out);
+        if (next !== -1) {
+          runLines = 0;
+          ls = next;
+          continue;
+        }
+      }
       runLines = 0;
     }
     ls = le + 1;
