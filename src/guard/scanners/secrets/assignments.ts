@@ -117,6 +117,8 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   const first = v.charCodeAt(0);
   if (first === 36 || first === 37 || first === 64 || first === 38 || first === 42 || first === 61 || first === 58 || first === 126) return false;
   if (/^[0-9]+$/.test(v)) return false;
+  // A host's address (`IP ID PW 10.1.2.3 admin …`) is not a password.
+  if (/^\d{1,3}(?:\.\d{1,3}){3}(?:[/:]|$)/.test(v)) return false;
   // The next key of a listing, not a value: `id/pw id:ops pw:…`.
   if (!quoted && /^(?:id|user|username|login|name|account):/i.test(v)) return false;
   // Command-line options and object literals (`Pass \`--no-warnings\``, `key: { a: 1 }`), and URNs (`urn:uuid:…`).
@@ -129,6 +131,9 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   // Dotted paths and subscripts are code: os.environ[, settings.DB_PASSWORD, config.get
   if (v.includes('[') || (!quoted && /^[A-Za-z_]\w*\.[A-Za-z_]/.test(v))) return false;
   if (type === 'PASSWORD') return v.length >= (quoted ? 4 : 6) && (classes >= 2 || v.length >= 10);
+  // An identifier in snake or kebab case (`"key": "attached_file_0"`, `release-notes-v2`) names a thing; a key has no
+  // words. (A password may be words.)
+  if (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/.test(v) && v.split(/[_-]/).filter((w) => /^[a-z]{3,}$/.test(w)).length >= 2) return false;
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
 }
 

@@ -21,6 +21,7 @@ describe('secrets: formats and contexts', () => {
     ['gitlab-runner register --registration-token GR1348941Zk8vQ2mWp5Lr9Tx3Ny7B', 'API_KEY', 'GR1348941Zk8vQ2mWp5Lr9Tx3Ny7B'],
     ['seed: SUAK4MZQ7RW2XLP9B3TY6NVE5HCJ8GDF2KQWMZ7XR4TLP9BV3NY6EHCJ8G', 'API_KEY', 'SUAK4MZQ7RW2XLP9B3TY6NVE5HCJ8GDF2KQWMZ7XR4TLP9BV3NY6EHCJ8G'],
     ['TF_TOKEN=Ab3dE5gH7jK9mN.atlasv1.Qw8rT2yU4iO6pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT2yU4iO6pA1sD3fG5hJ7kL9zX', 'API_KEY', 'Ab3dE5gH7jK9mN.atlasv1.Qw8rT2yU4iO6pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT2yU4iO6pA1sD3fG5hJ7kL9zX'],
+    ['AZURE_OPENAI_KEY="Qm3Zk8Rt2Wv5Yp9Lx4Nc7Bd1Fg6Hj0Ks3Mq8Tv2Wx5Zy9Lb4Nd7PJQQJ99BKAC7rTq2Xw9Lm4AAABACOGk3P"', 'API_KEY', 'Qm3Zk8Rt2Wv5Yp9Lx4Nc7Bd1Fg6Hj0Ks3Mq8Tv2Wx5Zy9Lb4Nd7PJQQJ99BKAC7rTq2Xw9Lm4AAABACOGk3P'],
     // A GitHub token with a valid checksum, however regular its random part.
     ['GH=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', 'API_KEY', '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'],
   ];
@@ -38,6 +39,8 @@ describe('secrets: formats and contexts', () => {
     'Pass `--no-deprecation-warnings` to silence it',
     "'Lock-Token': 'urn:uuid:5e3b61c8-0d9a-4f17-b2c4-8a9e1f7d3c20'",
     'id/pw id:operator pw:',
+    'IP ID PW 172.20.4.9 operator',
+    '{"key": "uploaded_report_2", "kind": "file"}',
     // A URL slug is words, not a token.
     'https://blog.invalid/posts/how-to-rotate-your-api-keys-safely-9f3c21ab77d0',
     // A GitHub-shaped token whose regular body has no valid checksum.

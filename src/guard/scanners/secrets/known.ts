@@ -188,6 +188,11 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[]): bo
     out.push({ type: f.type, start: s, end, score: 0.97 });
     return true;
   }
+  // Azure keys of the 84-character format (AI services, OpenAI, DevOps PATs): `JQQJ99` at 52 and `AC` at 60.
+  if (e - s >= 84 && text.startsWith('JQQJ99', s + 52) && text.startsWith('AC', s + 60) && allAlnum(text, s, s + 84)) {
+    out.push({ type: 'API_KEY', start: s, end: s + 84, score: 0.97 });
+    return true;
+  }
   // Terraform Cloud / HCP tokens: 14 characters, `.atlasv1.`, then 60+ more.
   if (e - s >= 83 && text.startsWith('.atlasv1.', s + 14)) {
     out.push({ type: 'API_KEY', start: s, end: e, score: 0.97 });
@@ -265,6 +270,11 @@ function isSlug(body: string): boolean {
   let words = 0;
   for (const part of body.split(/[-_]/)) if (part.length >= 2 && /^[a-z]+$/.test(part) && ++words === 3) return true;
   return false;
+}
+
+function allAlnum(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (!isLetter(text.charCodeAt(i)) && !isDigit(text.charCodeAt(i))) return false;
+  return true;
 }
 
 function isLetter(c: number): boolean {
