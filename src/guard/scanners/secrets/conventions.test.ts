@@ -22,6 +22,11 @@ describe('secrets: formats and contexts', () => {
     ['seed: SUAK4MZQ7RW2XLP9B3TY6NVE5HCJ8GDF2KQWMZ7XR4TLP9BV3NY6EHCJ8G', 'API_KEY', 'SUAK4MZQ7RW2XLP9B3TY6NVE5HCJ8GDF2KQWMZ7XR4TLP9BV3NY6EHCJ8G'],
     ['TF_TOKEN=Ab3dE5gH7jK9mN.atlasv1.Qw8rT2yU4iO6pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT2yU4iO6pA1sD3fG5hJ7kL9zX', 'API_KEY', 'Ab3dE5gH7jK9mN.atlasv1.Qw8rT2yU4iO6pA1sD3fG5hJ7kL9zX2cV4bN6mQ8wE0rT2yU4iO6pA1sD3fG5hJ7kL9zX'],
     ['AZURE_OPENAI_KEY="Qm3Zk8Rt2Wv5Yp9Lx4Nc7Bd1Fg6Hj0Ks3Mq8Tv2Wx5Zy9Lb4Nd7PJQQJ99BKAC7rTq2Xw9Lm4AAABACOGk3P"', 'API_KEY', 'Qm3Zk8Rt2Wv5Yp9Lx4Nc7Bd1Fg6Hj0Ks3Mq8Tv2Wx5Zy9Lb4Nd7PJQQJ99BKAC7rTq2Xw9Lm4AAABACOGk3P'],
+    ['MAILGUN_KEY=3f9a1c7e5b2d8046a9e1f3c5b7d9024e-7a3c9e1f-b5d2084c', 'API_KEY', '3f9a1c7e5b2d8046a9e1f3c5b7d9024e-7a3c9e1f-b5d2084c'],
+    ['mailchimp: 8e2a4c6f0b1d3e5a7c9f2b4d6e8a0c1f-us21', 'API_KEY', '8e2a4c6f0b1d3e5a7c9f2b4d6e8a0c1f-us21'],
+    ['HEROKU_API_KEY=HRKU-7f3a9c1e-5b2d-4f8a-9e6c-1d3b5a7f9e2c', 'API_KEY', 'HRKU-7f3a9c1e-5b2d-4f8a-9e6c-1d3b5a7f9e2c'],
+    // A token in a coloured log line: the escape's `94m` is not part of it.
+    ['INFO \u001b[94msq0csp-Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa2Lm9Np4Q\u001b[0m sent', 'API_KEY', 'sq0csp-Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa2Lm9Np4Q'],
     // A GitHub token with a valid checksum, however regular its random part.
     ['GH=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', 'API_KEY', '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'],
   ];
@@ -40,6 +45,7 @@ describe('secrets: formats and contexts', () => {
     "'Lock-Token': 'urn:uuid:5e3b61c8-0d9a-4f17-b2c4-8a9e1f7d3c20'",
     'id/pw id:operator pw:',
     'IP ID PW 172.20.4.9 operator',
+    'request 3f9a1c7e-5b2d-8046-a9e1-f3c5b7d9024e done',
     '{"key": "uploaded_report_2", "kind": "file"}',
     // A URL slug is words, not a token.
     'https://blog.invalid/posts/how-to-rotate-your-api-keys-safely-9f3c21ab77d0',

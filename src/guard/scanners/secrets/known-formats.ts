@@ -61,6 +61,12 @@ export const FORMATS: readonly Format[] = [
   F('pypi-', 50, 'b64url'),
   F('shpat_', 32, 'lowerhex'),
   F('shpss_', 32, 'lowerhex'),
+  F('shpca_', 32, 'lowerhex'),
+  F('shppa_', 32, 'lowerhex'),
+  F('HRKU-', 36, 'b64url'),
+  F('IGQVJ', 100, 'b64url'),
+  // Facebook user and page access tokens.
+  F('EAA', 80, 'alnum'),
   F('sq0atp-', 22, 'b64url'),
   F('sq0csp-', 40, 'b64url'),
   F('xkeysib-', 60, 'b64url'),
