@@ -119,14 +119,17 @@ const MAX_TAIL_LINES = 3;
  */
 function keyTail(text: string, ls: number, le: number, out: SecretEntity[]): number {
   let taken = -1;
+  const maxLine = PEM_LINE + MAX_LINE_PREFIX + 4;
   for (let line = 0; line <= MAX_TAIL_LINES && ls < text.length; line++) {
     if (line > 0) {
-      const nl = text.indexOf('\n', ls);
-      le = nl === -1 ? text.length : nl;
+      // Searched no further than a tail line can reach: many short key runs must not each search the whole text.
+      le = ls;
+      while (le < text.length && le - ls <= maxLine && text.charCodeAt(le) !== 10) le++;
     }
-    if (le - ls > PEM_LINE + MAX_LINE_PREFIX + 4) return taken;
-    const foot = text.indexOf('-----END ', ls);
-    if (foot !== -1 && foot < le) {
+    if (le - ls > maxLine) return taken;
+    const at = text.slice(ls, le).indexOf('-----END ');
+    const foot = at === -1 ? -1 : ls + at;
+    if (foot !== -1) {
       const footEnd = markerEnd(text, foot, 'END ');
       if (footEnd === -1 || !text.slice(foot, footEnd).includes('PRIVATE KEY')) return taken;
       out.push({ type: 'PRIVATE_KEY', start: foot, end: footEnd, score: 0.95 });
