@@ -18,6 +18,10 @@ const PUBLIC_HOST_SUFFIXES: readonly string[] = [
   'w3.org', 'xmlsoap.org', 'schemas.microsoft.com', 'schemas.openxmlformats.org', 'github.com', 'gitlab.com',
   'githubusercontent.com', 'amazonaws.com', 'googleapis.com', 'apache.org', 'slack.com', 'npmjs.com',
   'npmjs.org', 'pypi.org', 'python.org', 'mozilla.org', 'xxx.com', 'domain.com', 'yourdomain.com',
+  // Cloud providers' service endpoints: the name under them is a resource (bucket, database, app), not a site of
+  // anyone's, and the secrets scanner reports the credentials that go with it.
+  'firebaseio.com', 'firebaseapp.com', 'akamaiapis.net', 'cloudfront.net', 'windows.net', 'azurewebsites.net',
+  'appspot.com', 'herokuapp.com',
 ];
 
 /** A host equal to a suffix (without its leading dot), or ending in `.suffix`: derived once, not per host. */

@@ -34,6 +34,66 @@ function isLocalHost(text: string, s: number, e: number): boolean {
   return equalsAt(text, s, e, 'localhost') || endsWithAt(text, s, e, '.localhost') || endsWithAt(text, s, e, '.local') || endsWithAt(text, s, e, '.invalid');
 }
 
+const DOCUMENTATION_HOSTS: readonly string[] = ['example.com', 'example.org', 'example.net'];
+
+/** RFC 2606 / 6761 documentation hosts: example.com, .org, .net and their subdomains, `.example` and `.test`. */
+function isDocumentationHost(text: string, s: number, e: number): boolean {
+  for (const d of DOCUMENTATION_HOSTS) if (endsWithAt(text, s, e, d) && (e - s === d.length || text.charCodeAt(e - d.length - 1) === 46)) return true;
+  return endsWithAt(text, s, e, '.example') || endsWithAt(text, s, e, '.test');
+}
+
+/** How far either side of an address its line is read for a password keyword; lines of fixtures are short. */
+const LINE_REACH = 100;
+/** Password keywords that make a line a credential listing (`id: a@example.com pw: …`), English and Korean. */
+const PASSWORD_WORD = /p(?:ass(?:word|wd|phrase)?|wd|w)|비밀번호|비번|암호/i;
+
+function isAsciiLetterCode(c: number): boolean {
+  const l = c | 32;
+  return l >= 97 && l <= 122;
+}
+
+/** How far from its line's start a listing's login stands (`-ANYID:`, `username: `). */
+const KEY_REACH = 24;
+
+/**
+ * Whether the address at `s` stands where a listing puts a login: near its line's start, or right after a `:` or `=`.
+ * In a sentence it follows words ("wrote to"), and the line is not read at all.
+ */
+function listingShaped(text: string, s: number): boolean {
+  let p = s;
+  while (p > 0 && s - p < KEY_REACH && (text.charCodeAt(p - 1) === 32 || text.charCodeAt(p - 1) === 9)) p--;
+  const before = p > 0 ? text.charCodeAt(p - 1) : 10;
+  if (before === 58 || before === 61) return true;
+  for (let i = s; i > 0 && s - i < KEY_REACH; i--) if (text.charCodeAt(i - 1) === 10) return true;
+  return s < KEY_REACH;
+}
+
+/**
+ * Whether the line around text[s, e) names a password (a keyword not inside a longer word): the address is then the
+ * login of a credential pair, and at a documentation host it is a fixture's account name that reaches no one; the
+ * password beside it is the secret, which the secrets scanner reports. In a sentence (see listingShaped) or a line
+ * without such a keyword an example.com address is still redacted (a gateway cannot tell a demo address from a real
+ * one). The line is read up to LINE_REACH either side, one regex search over it.
+ */
+function onPasswordLine(text: string, s: number, e: number): boolean {
+  if (!listingShaped(text, s)) return false;
+  let a = s;
+  while (a > 0 && s - a < LINE_REACH && text.charCodeAt(a - 1) !== 10) a--;
+  let b = e;
+  while (b < text.length && b - e < LINE_REACH && text.charCodeAt(b) !== 10) b++;
+  // Not a /g regex: a module-level one would carry lastIndex between calls. A keyword inside a longer word (bypass,
+  // pwned) sends the search on past it.
+  for (let from = a; from < b; ) {
+    const m = PASSWORD_WORD.exec(text.slice(from, b));
+    if (m === null) return false;
+    const i = from + m.index;
+    const j = i + m[0].length;
+    if ((i === a || !isAsciiLetterCode(text.charCodeAt(i - 1))) && (j >= b || !isAsciiLetterCode(text.charCodeAt(j)))) return true;
+    from = i + 1;
+  }
+  return false;
+}
+
 /** Local parts of addresses that cannot receive mail (ASCII by isLocalChar). */
 function isNoReply(text: string, s: number, e: number): boolean {
   return equalsAt(text, s, e, 'noreply') || equalsAt(text, s, e, 'no-reply') || equalsAt(text, s, e, 'donotreply') || equalsAt(text, s, e, 'do-not-reply');
@@ -83,9 +143,10 @@ export function findEmails(text: string, out: SpanList, dl?: DeadlineClock): voi
     // addresses.
     if (badDots(text, s, at)) continue;
     // Hosts of x's (xxx.com, xxxx.net) are redaction placeholders, not addresses. Documentation domains
-    // (example.com) are NOT exempt: a gateway cannot tell a test address from a real one, so it redacts both.
+    // (example.com) are exempt only as the login of a credential listing (see onPasswordLine).
     const h = at + 1;
     if (!validHostAt(text, h, e) || isLocalHost(text, h, e) || isNoReply(text, s, at) || hasXxx(text, h, e)) continue;
+    if (isDocumentationHost(text, h, e) && onPasswordLine(text, s, e)) continue;
     out.add(KIND.EMAIL, s, e, 0.95);
     from = e;
   }

@@ -77,9 +77,17 @@ export function ipv4IsNonPersonalAt(text: string, s: number, e: number, value: n
 
 function nonPersonalOctets(a: number, b: number, c: number, d: number): boolean {
   if (a === 0 || a === 127 || (a === 255 && b === 255)) return true;
+  // Netmasks (255.0.0.0, 255.255.240.0): leading one bits, then zeros.
+  if (a === 255) {
+    const inv = (~(((b << 16) | (c << 8) | d) | 0xff000000) >>> 0) + 1;
+    if ((inv & (inv - 1)) === 0) return true;
+  }
   if ((a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return true;
-  if (a === 192 && b === 168 && (c === 0 || c === 1) && d === 1) return true;
-  if (a === 10 && b === 0 && c === 0 && d === 1) return true;
+  // RFC 1918 private and RFC 3927 link-local ranges: every LAN reuses them, so outside its own network such an
+  // address reaches no one and cannot be tied to a subscriber (an ifconfig dump, a router page, a compose file).
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)) return true;
+  // One octet repeated (2.2.2.2, 5.5.5.5): illustrative addresses in tests and docs.
+  if (a === b && b === c && c === d) return true;
   // Public DNS resolvers everyone uses.
   if ((a === 1 && b === 1 && c === 1 && d === 1) || (a === 8 && b === 8 && ((c === 8 && d === 8) || (c === 4 && d === 4))) || (a === 9 && b === 9 && c === 9 && d === 9)) return true;
   return false;
@@ -90,8 +98,8 @@ export function ipv4Valid(s: string): boolean {
 }
 
 /**
- * Addresses that point at no one: unspecified, loopback, broadcast, RFC 5737 documentation ranges, well-known
- * router defaults and digit-sequence fakes (1.2.3.4, 98.76.54.32) used in examples.
+ * Addresses that point at no one: unspecified, loopback, broadcast, RFC 5737 documentation ranges, private and
+ * link-local ranges, and digit-sequence fakes (1.2.3.4, 98.76.54.32) used in examples.
  */
 export function ipv4IsNonPersonal(s: string): boolean {
   const o = octets(s);

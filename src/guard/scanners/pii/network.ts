@@ -45,6 +45,8 @@ function findDotted(text: string, out: SpanList, dl: DeadlineClock | undefined):
     }
     const after = e < n ? text.charCodeAt(e) : 0;
     if (after === 64 || after === 40) continue; // local part of an e-mail, or a call like os.path.join(
+    // `group/v1`, `group/v1beta1`: an API group and version (Kubernetes `apiVersion: cert-manager.io/v1`), not a site.
+    if (after === 47 && text.charCodeAt(e + 1) === 118 && isDigit(text.charCodeAt(e + 2))) continue;
     let lastDot = e - 1;
     while (lastDot >= s && text.charCodeAt(lastDot) !== 46) lastDot--;
     if (e - lastDot - 1 > MAX_BARE_TLD || !isBareTldAt(text, lastDot + 1, e)) continue;

@@ -202,6 +202,22 @@ function validDate(c: Chunk): boolean {
   return dayMonth && year;
 }
 
+/** Whether text at `s` starts with exactly four dot-joined groups of 1-3 digits. */
+function dottedQuadAt(text: string, s: number): boolean {
+  let p = s;
+  for (let group = 0; group < 4; group++) {
+    if (group > 0) {
+      if (text.charCodeAt(p) !== 46) return false;
+      p++;
+    }
+    const g = p;
+    while (p - g < 4 && isDigit(text.charCodeAt(p))) p++;
+    if (p === g || p - g > 3) return false;
+  }
+  // A fifth dotted group makes it a phone written with dots (06.12.34.56.78), not an address.
+  return !(text.charCodeAt(p) === 46 && isDigit(text.charCodeAt(p + 1)));
+}
+
 function hasCardContext(text: string, c: Chunk): number {
   return containsAny(windowBefore(text, c.start, 40), CARD_WORDS) ? 1 : 0;
 }
@@ -247,6 +263,10 @@ function classify(text: string, c: Chunk, out: SpanList): void {
   }
   const core = len;
   if (core < 7 || core > 15 + (c.ext ? 6 : 0)) return;
+  // `72-69-71-68=280`: the terms of a sum (a score card), not a phone number.
+  if (text.charCodeAt(c.end) === 61) return;
+  // `10.0.12.7(8080 port)`: an address with more digits after it, which the IP recogniser judges.
+  if ((c.sepMask & SEP_DOT) !== 0 && dottedQuadAt(text, c.start)) return;
   const phoneContext = containsAny(windowBefore(text, c.start, 40), PHONE_BEFORE) || containsAny(windowAfter(text, c.end, 12), PHONE_AFTER);
   const last = groupCount - 1;
   const nanp = groupCount >= 3 && sameSeps(c, SEP_DASH | SEP_DOT) && g[last] === 4 && g[last - 1] === 3 && g[last - 2] === 3;

@@ -27,11 +27,19 @@ function isIdentChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c > 0x3000;
 }
 
+/**
+ * Last segments that make the identifier name something about a secret, not the secret: `secret_name`, `--key-file`,
+ * `token_type`, `password_length` hold a name, a path or a setting.
+ */
+const ABOUT_SECRET = new Set(['name', 'names', 'file', 'path', 'dir', 'type', 'length', 'len', 'size', 'version', 'format', 'label', 'ref', 'arn', 'url', 'uri', 'field', 'header', 'prefix', 'policy', 'expiry', 'expires', 'ttl']);
+
 /** Secret type named by identifier `id` (lower-cased), or undefined. */
 function keyType(id: string): SecretType | undefined {
   if (NOT_SECRET.has(id)) return undefined;
+  const segs = id.split(/[_\-.]/);
+  if (segs.length > 1 && ABOUT_SECRET.has(segs[segs.length - 1] as string)) return undefined;
   let found: SecretType | undefined;
-  for (const seg of id.split(/[_\-.]/)) {
+  for (const seg of segs) {
     if (seg === '' || NOT_SECRET.has(seg)) continue;
     const exact = EXACT_SEGMENTS.get(seg);
     if (exact !== undefined) {
@@ -58,6 +66,8 @@ function lineEndWithin(text: string, from: number, max: number): number {
 
 type Value = { start: number; end: number; quoted: boolean };
 
+const HTML_QUOTES: readonly string[] = ['&quot;', '&#34;', '&#39;', '&apos;'];
+
 /** Reads the value after the operator at `p` (quotes and escaped quotes allowed); undefined when none. */
 function readValue(text: string, p: number, lineEnd: number, inQuery = false): Value | undefined {
   while (p < lineEnd && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
@@ -65,6 +75,18 @@ function readValue(text: string, p: number, lineEnd: number, inQuery = false): V
   if (q === 92 && (text.charCodeAt(p + 1) === 34 || text.charCodeAt(p + 1) === 39)) {
     p++;
     q = text.charCodeAt(p);
+  }
+  // A quote escaped for HTML (`?token=&quot;…&quot;` in a page's source) quotes the value as `"` does.
+  if (q === 38) {
+    for (const entity of HTML_QUOTES) {
+      if (!text.startsWith(entity, p)) continue;
+      const s = p + entity.length;
+      // Bounded to the value's longest reach: an unclosed quote costs a short slice, not a search of the text.
+      const span = text.slice(s, Math.min(lineEnd, s + MAX_VALUE + entity.length));
+      const close = span.indexOf(entity);
+      if (close <= 0 || span.lastIndexOf('\n', close) !== -1) return undefined;
+      return { start: s, end: s + close, quoted: true };
+    }
   }
   if (q === 34 || q === 39 || q === 96) {
     // Triple-quoted strings ('''…''') open with the same quote repeated.
@@ -93,14 +115,25 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   if (v.length > MAX_VALUE || isPlaceholder(v) || isUuid(v) || hasSequence(v, 5)) return false;
   if (v.includes('://') || v.startsWith('/') || v.startsWith('./') || v.startsWith('0x') || v.includes('(')) return false;
   const first = v.charCodeAt(0);
-  if (first === 36 || first === 37 || first === 64 || first === 38 || first === 42 || first === 61 || first === 58) return false;
+  if (first === 36 || first === 37 || first === 64 || first === 38 || first === 42 || first === 61 || first === 58 || first === 126) return false;
   if (/^[0-9]+$/.test(v)) return false;
+  // A host's address (`IP ID PW 10.1.2.3 admin …`) is not a password.
+  if (/^\d{1,3}(?:\.\d{1,3}){3}(?:[/:]|$)/.test(v)) return false;
+  // The next key of a listing, not a value: `id/pw id:ops pw:…`.
+  if (!quoted && /^(?:id|user|username|login|name|account):/i.test(v)) return false;
+  // Command-line options and object literals (`Pass \`--no-warnings\``, `key: { a: 1 }`), and URNs (`urn:uuid:…`).
+  if (v.startsWith('--') || first === 123 || v.startsWith('urn:')) return false;
+  // Keys and tokens never hold a blank: `key: 'hello world!'` is text. (A pass phrase may.)
+  if (type === 'API_KEY' && (v.includes(' ') || v.includes('\t'))) return false;
   const classes = charClasses(v);
   // Unquoted letters-only words in code are variable names (password = userPassword), not values.
   if (!quoted && /^[A-Za-z_.]+$/.test(v)) return false;
   // Dotted paths and subscripts are code: os.environ[, settings.DB_PASSWORD, config.get
   if (v.includes('[') || (!quoted && /^[A-Za-z_]\w*\.[A-Za-z_]/.test(v))) return false;
   if (type === 'PASSWORD') return v.length >= (quoted ? 4 : 6) && (classes >= 2 || v.length >= 10);
+  // An identifier in snake or kebab case (`"key": "attached_file_0"`, `release-notes-v2`) names a thing; a key has no
+  // words. (A password may be words.)
+  if (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/.test(v) && v.split(/[_-]/).filter((w) => /^[a-z]{3,}$/.test(w)).length >= 2) return false;
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
 }
 
@@ -328,7 +361,9 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
 function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, plausibleMemo: readonly Map<string, boolean>[], out: SecretEntity[]): void {
   // Value readers stop at a line break themselves, so the line end need not be searched for.
   const lineEnd = Math.min(text.length, e + 2 * MAX_VALUE);
-  const flag = s >= 1 && text.charCodeAt(s - 1) === 45;
+  // The identifier's run takes in its leading dashes (`--token`), so a command-line flag starts with one; the
+  // character before it was tested before, which is never a dash, and `--passphrase value` went unreported.
+  const flag = text.charCodeAt(s) === 45 || (s >= 1 && text.charCodeAt(s - 1) === 45);
   const bare = type === 'PASSWORD' && (id === 'password' || id === 'pwd' || id === 'pw' || id === '비번');
   const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
   const op = operatorEnd(text, e, lineEnd, true, inTag);

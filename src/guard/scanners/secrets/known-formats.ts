@@ -61,6 +61,12 @@ export const FORMATS: readonly Format[] = [
   F('pypi-', 50, 'b64url'),
   F('shpat_', 32, 'lowerhex'),
   F('shpss_', 32, 'lowerhex'),
+  F('shpca_', 32, 'lowerhex'),
+  F('shppa_', 32, 'lowerhex'),
+  F('HRKU-', 36, 'b64url'),
+  F('IGQVJ', 100, 'b64url'),
+  // Facebook user and page access tokens.
+  F('EAA', 80, 'alnum'),
   F('sq0atp-', 22, 'b64url'),
   F('sq0csp-', 40, 'b64url'),
   F('xkeysib-', 60, 'b64url'),
@@ -70,6 +76,18 @@ export const FORMATS: readonly Format[] = [
   F('1//0', 30, 'b64url'),
   F('AIza', 35, 'b64url', 'API_KEY', 39),
   F('AKIA', 16, 'upper', 'API_KEY', 20),
+  // Older AWS access key ids (A3T + a letter or digit), as gitleaks and trufflehog recognise them.
+  F('A3T', 17, 'upper', 'API_KEY', 20),
+  // Amazon Bedrock long-term API keys.
+  F('ABSK', 80, 'b64'),
+  // Grafana API keys: base64 of `{"k":"`.
+  F('eyJrIjoi', 40, 'b64'),
+  // GitLab runner registration tokens.
+  F('GR1348941', 20, 'b64url'),
+  // NATS nkey seeds (user, account, operator): base32, 58 characters.
+  F('SU', 56, 'upper', 'API_KEY', 58),
+  F('SA', 56, 'upper', 'API_KEY', 58),
+  F('SO', 56, 'upper', 'API_KEY', 58),
   F('ASIA', 16, 'upper', 'API_KEY', 20),
   F('sk-', 32, 'b64url'),
   F('SG.', 60, 'b64url'),

@@ -2,6 +2,7 @@
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { indexOfFrom, testFrom } from '../../text/chunked-search.js';
 import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from './filters.js';
+import { githubChecksumValid } from './github-checksum.js';
 import { type Format, FORMATS, inCharset } from './known-formats.js';
 
 const MAX_TOKEN = 4096;
@@ -80,6 +81,16 @@ function matchFormat(text: string, s: number, e: number, f: Format): number {
   return p;
 }
 
+/** GitHub token prefixes whose tokens end in a CRC-32 (see github-checksum.ts). */
+const GITHUB_CHECKSUMMED: ReadonlySet<string> = new Set(['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_']);
+
+/** After an SGR escape's parameters at `s` (`94m`, `1;31m`): the index past its `m`, or `s` when there is none. */
+function sgrEnd(text: string, s: number, e: number): number {
+  let p = s;
+  while (p < e && p - s < 12 && (isDigit(text.charCodeAt(p)) || text.charCodeAt(p) === 59)) p++;
+  return p > s && text.charCodeAt(p) === 109 ? p + 1 : s;
+}
+
 function jwtEnd(text: string, s: number, e: number): number {
   if (!text.startsWith('eyJ', s)) return -1;
   const token = text.slice(s, e);
@@ -143,9 +154,9 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
       i++;
       continue;
     }
-    const s = i;
-    while (i < n && i - s < MAX_TOKEN && isTokenChar(text.charCodeAt(i))) i++;
-    while (i < n && i - s < MAX_TOKEN && text.charCodeAt(i) === 61 && !isTokenChar(text.charCodeAt(i + 1))) i++;
+    const s0 = i;
+    while (i < n && i - s0 < MAX_TOKEN && isTokenChar(text.charCodeAt(i))) i++;
+    while (i < n && i - s0 < MAX_TOKEN && text.charCodeAt(i) === 61 && !isTokenChar(text.charCodeAt(i + 1))) i++;
     const e = i;
     if (i < n && isTokenChar(text.charCodeAt(i))) {
       // An over-long run is examined once; the rest is skipped by the regex engine, several times faster than a
@@ -154,6 +165,8 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
       i = stop === -1 ? n : stop - 1;
       check = deadlineAt(dl, i);
     }
+    // A terminal colour code (`ESC[94m`) glued to a token in a log line is markup, not part of the token.
+    const s = s0 >= 2 && text.charCodeAt(s0 - 1) === 91 && text.charCodeAt(s0 - 2) === 27 ? sgrEnd(text, s0, e) : s0;
     if (e - s < MIN_RUN) continue;
     const jwt = jwtEnd(text, s, e);
     if (jwt !== -1) {
@@ -178,9 +191,27 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[]): bo
     if (end === -1) continue;
     const value = text.slice(s, end);
     const body = value.slice(f.prefix.length);
-    if (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5) return true;
+    const checked = GITHUB_CHECKSUMMED.has(f.prefix) && githubChecksumValid(text, s + f.prefix.length, end);
+    if (!checked && (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5)) return true;
     if (f.prefix === 'AGE-SECRET-KEY-1' && !bech32Valid(value)) return true;
     out.push({ type: f.type, start: s, end, score: 0.97 });
+    return true;
+  }
+  // Azure keys of the 84-character format (AI services, OpenAI, DevOps PATs): `JQQJ99` at 52 and `AC` at 60.
+  if (e - s >= 84 && text.startsWith('JQQJ99', s + 52) && text.startsWith('AC', s + 60) && allAlnum(text, s, s + 84)) {
+    out.push({ type: 'API_KEY', start: s, end: s + 84, score: 0.97 });
+    return true;
+  }
+  // Mailgun keys of the newer shape (32, 8 and 8 hex digits) and Mailchimp keys (32 hex digits, `-us` and a
+  // data-centre number).
+  const mail = hexKeyEnd(text, s, e);
+  if (mail !== -1) {
+    out.push({ type: 'API_KEY', start: s, end: mail, score: 0.9 });
+    return true;
+  }
+  // Terraform Cloud / HCP tokens: 14 characters, `.atlasv1.`, then 60+ more.
+  if (e - s >= 83 && text.startsWith('.atlasv1.', s + 14)) {
+    out.push({ type: 'API_KEY', start: s, end: e, score: 0.97 });
     return true;
   }
   const oauth = googleClientIdEnd(text, s, e);
@@ -240,10 +271,37 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
   if (hostNameFollows(text, p)) return -1;
   const body = text.slice(b, p);
   if (body.length < 20 || body.length > 256 || !/[0-9]/.test(body) || !/[A-Za-z]/.test(body)) return -1;
+  if (isSlug(body)) return -1;
   if (isPlaceholder(body) || hasSequence(body, 6)) return -1;
   const hex = /^[0-9a-f]+$/i.test(body);
   if (hex ? body.length < 32 || shannonEntropy(body) < 3.2 : shannonEntropy(body) < 3.6) return -1;
   return p;
+}
+
+/**
+ * Words joined by hyphens or underscores (`in-the-wild-7bc15347c96`, a blog post's URL slug; `is_valid_user_id`):
+ * three or more parts of lower-case letters only. A random body has at most one such part by chance.
+ */
+function isSlug(body: string): boolean {
+  let words = 0;
+  for (const part of body.split(/[-_]/)) if (part.length >= 2 && /^[a-z]+$/.test(part) && ++words === 3) return true;
+  return false;
+}
+
+const MAILGUN = /^[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}(?![0-9A-Za-z_-])/;
+const MAILCHIMP = /^[0-9a-f]{32}-us[0-9]{1,2}(?![0-9A-Za-z_-])/;
+
+function hexKeyEnd(text: string, s: number, e: number): number {
+  if (e - s < 36 || text.charCodeAt(s + 32) !== 45) return -1;
+  const head = text.slice(s, Math.min(e, s + 51));
+  const m = MAILGUN.exec(head) ?? MAILCHIMP.exec(head);
+  if (m === null || shannonEntropy(m[0].slice(0, 32)) < 3) return -1;
+  return s + m[0].length;
+}
+
+function allAlnum(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (!isLetter(text.charCodeAt(i)) && !isDigit(text.charCodeAt(i))) return false;
+  return true;
 }
 
 function isLetter(c: number): boolean {

@@ -21,6 +21,31 @@ function markerEnd(text: string, i: number, word: string): number {
   return close + 5;
 }
 
+/** Whether only line-suffix characters (quotes, `\n` escapes, `+`, `,`) stand between `p` and the line's end. */
+function atLineEnd(text: string, p: number, end: number): boolean {
+  for (let i = p; i < end && i - p < 8; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return true;
+    if (c === 110 && text.charCodeAt(i - 1) === 92) continue; // the n of a `\n` escape
+    if (!isLineSuffix(c)) return false;
+  }
+  return true;
+}
+
+/**
+ * Three lower-case words in a row on a line that is not an armour header (`Version: GnuPG v2`): prose such as "not
+ * a real key" written into a key's body.
+ */
+const BODY_PROSE = /^[^:\n]*(?:^|[ \t])[a-z]{1,10} [a-z]{1,10} [a-z]{1,10}(?=[ \t\r]|$)/m;
+
+/**
+ * A block that shows a key without being one: an ellipsis where lines were cut (`…kbB/K4RU...impQ6sr`), or prose in
+ * the body. Both are documentation of a key's shape; no usable key material is in the text.
+ */
+function illustrative(body: string): boolean {
+  return body.includes('...') || body.includes('\u2026') || BODY_PROSE.test(body);
+}
+
 /** `dl`: a deadline checked every DEADLINE_STRIDE code units of progress (see guard/deadline.ts). */
 export function findPrivateKeys(text: string, out: SecretEntity[], dl?: DeadlineClock): void {
   let from = 0;
@@ -30,13 +55,19 @@ export function findPrivateKeys(text: string, out: SecretEntity[], dl?: Deadline
     from = b + 11;
     const headEnd = markerEnd(text, b, 'BEGIN ');
     if (headEnd === -1 || !text.slice(b, headEnd).includes('PRIVATE KEY')) continue;
-    out.push({ type: 'PRIVATE_KEY', start: b, end: headEnd, score: 0.99 });
     const limit = Math.min(text.length, headEnd + MAX_BLOCK);
     // Looked for up to `limit` only: a search to the end of the text for each of many headers without a footer was
     // quadratic.
     const foot = text.slice(headEnd, Math.min(text.length, limit + 9)).indexOf('-----END ');
     const end = foot === -1 ? limit : headEnd + foot;
-    // Body: every base64 run long enough to be key material, whatever the quoting or line prefixes around it.
+    const footEnd = end < limit ? markerEnd(text, end, 'END ') : -1;
+    from = Math.max(from, end < limit ? (footEnd === -1 ? end + 9 : footEnd) : end);
+    if (illustrative(text.slice(headEnd, end))) continue;
+    const first = out.length;
+    out.push({ type: 'PRIVATE_KEY', start: b, end: headEnd, score: 0.99 });
+    // Body: every base64 run long enough to be key material, whatever the quoting or line prefixes around it; a
+    // short run only as a line's padded end (`qwI=`), not a `name=` before a quote.
+    let material = 0;
     let p = headEnd;
     while (p < end) {
       const c = text.charCodeAt(p);
@@ -46,13 +77,13 @@ export function findPrivateKeys(text: string, out: SecretEntity[], dl?: Deadline
       }
       const s = p;
       while (p < end && isB64(text.charCodeAt(p))) p++;
-      if (p - s >= MIN_BODY_RUN || (p - s >= 4 && text.charCodeAt(p - 1) === 61)) out.push({ type: 'PRIVATE_KEY', start: s, end: p, score: 0.95 });
+      if (p - s >= MIN_BODY_RUN) material++;
+      if (p - s >= MIN_BODY_RUN || (p - s >= 4 && text.charCodeAt(p - 1) === 61 && atLineEnd(text, p, end))) out.push({ type: 'PRIVATE_KEY', start: s, end: p, score: 0.95 });
     }
-    if (end < limit) {
-      const footEnd = markerEnd(text, end, 'END ');
-      if (footEnd !== -1) out.push({ type: 'PRIVATE_KEY', start: end, end: footEnd, score: 0.99 });
-      from = Math.max(from, footEnd === -1 ? end + 9 : footEnd);
-    } else from = Math.max(from, end);
+    if (footEnd !== -1) out.push({ type: 'PRIVATE_KEY', start: end, end: footEnd, score: 0.99 });
+    // A header and footer with nothing between them (`header = "-----BEGIN … PRIVATE KEY-----"` in a parser) name a
+    // key's format; a text cut right after the header (no footer in reach) is still reported.
+    if (material === 0 && footEnd !== -1) out.length = first;
   }
 }
 
@@ -68,6 +99,57 @@ function isLineSuffix(c: number): boolean {
 
 /** Longest line prefix before a body run: comment marks, quoting, a log line's timestamp. */
 const MAX_LINE_PREFIX = 48;
+
+function hasLetter(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
+/** Lines after a headless body that still belong to the key: its last, shorter line, a PGP checksum, the footer. */
+const MAX_TAIL_LINES = 3;
+
+/**
+ * The end of a headless key whose full-width lines stopped at the line [ls, le): up to MAX_TAIL_LINES lines that end
+ * in a shorter base64 run (`…SH2lV`, `=JG+I`, `qwI=`) after a short prefix without letters, then an
+ * `-----END … PRIVATE KEY…-----` footer, each reported. Returns where scanning goes on (after the last line taken), or
+ * -1 when the first line is not part of the key.
+ */
+function keyTail(text: string, ls: number, le: number, out: SecretEntity[]): number {
+  let taken = -1;
+  const maxLine = PEM_LINE + MAX_LINE_PREFIX + 4;
+  for (let line = 0; line <= MAX_TAIL_LINES && ls < text.length; line++) {
+    if (line > 0) {
+      // Searched no further than a tail line can reach: many short key runs must not each search the whole text.
+      le = ls;
+      while (le < text.length && le - ls <= maxLine && text.charCodeAt(le) !== 10) le++;
+    }
+    if (le - ls > maxLine) return taken;
+    const at = text.slice(ls, le).indexOf('-----END ');
+    const foot = at === -1 ? -1 : ls + at;
+    if (foot !== -1) {
+      const footEnd = markerEnd(text, foot, 'END ');
+      if (footEnd === -1 || !text.slice(foot, footEnd).includes('PRIVATE KEY')) return taken;
+      out.push({ type: 'PRIVATE_KEY', start: foot, end: footEnd, score: 0.95 });
+      return le + 1;
+    }
+    if (line === MAX_TAIL_LINES) return taken;
+    let e = le;
+    while (e > ls && le - e < 4 && isLineSuffix(text.charCodeAt(e - 1))) e--;
+    let s = e;
+    while (s > ls && isB64(text.charCodeAt(s - 1))) s--;
+    const prev = s > ls ? text.charCodeAt(s - 1) : 32;
+    if (e - s < 4 || e - s >= PEM_LINE || s - ls > MAX_LINE_PREFIX || (prev !== 32 && prev !== 9 && prev !== 34 && prev !== 39)) return taken;
+    // Code after a key (`return pkey;`) has words before its last run; a key line's prefix has none.
+    if (hasLetter(text, ls, s)) return taken;
+    out.push({ type: 'PRIVATE_KEY', start: s, end: e, score: 0.85 });
+    taken = le + 1;
+    ls = le + 1;
+  }
+  return taken;
+}
 
 /**
  * Key material whose `-----BEGIN … PRIVATE KEY-----` header is not in the text (cut off, or the key is pasted
@@ -97,9 +179,17 @@ export function findHeadlessKeyLines(text: string, out: SecretEntity[], dl?: Dea
         body = true;
       }
     }
-    // A run too short to be key material is taken back.
+    // A run too short to be key material is taken back; a long enough one takes in the block's tail.
     if (!body && runLines > 0) {
       if (runLines < MIN_HEADLESS_LINES) out.length = runStart;
+      else {
+        const next = keyTail(text, ls, le, out);
+        if (next !== -1) {
+          runLines = 0;
+          ls = next;
+          continue;
+        }
+      }
       runLines = 0;
     }
     ls = le + 1;
