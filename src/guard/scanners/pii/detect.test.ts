@@ -11,22 +11,22 @@ function found(text: string, type: PiiType): string[] {
 describe('structured recognisers', () => {
   const accepted: [PiiType, string, string][] = [
     ['EMAIL', 'Write to jane.doe+news@mail.example.de today', 'jane.doe+news@mail.example.de'],
-    ['EMAIL', "What's your email? CarlESteffensen@einrot.com", 'CarlESteffensen@einrot.com'],
-    ['CREDIT_CARD', 'My card 4716429906293905 is expiring', '4716429906293905'],
+    ['EMAIL', "Where do I send it? OskarBLindqvist@fernhollow.com", 'OskarBLindqvist@fernhollow.com'],
+    ['CREDIT_CARD', 'My card 4719363696259411 is expiring', '4719363696259411'],
     ['CREDIT_CARD', 'card number 4111 1111 1111 1111 please', '4111 1111 1111 1111'],
-    ['IBAN', 'My IBAN is GB85QZXO20740530696990', 'GB85QZXO20740530696990'],
+    ['IBAN', 'Pay to IBAN GB68PRHT67772904199690', 'GB68PRHT67772904199690'],
     ['IBAN', 'IBAN: DE89 3704 0044 0532 0130 00.', 'DE89 3704 0044 0532 0130 00'],
-    ['US_SSN', "Here's my SSN: 378-07-9520", '378-07-9520'],
-    ['IP_ADDRESS', 'keep getting address 86.231.85.193 blocked', '86.231.85.193'],
-    ['IP_ADDRESS', 'from 3b20:9a3a:1b2f:7ce:9ef1:4787:85fc:261e today', '3b20:9a3a:1b2f:7ce:9ef1:4787:85fc:261e'],
+    ['US_SSN', "SSN on file: 412-63-8057", '412-63-8057'],
+    ['IP_ADDRESS', 'the firewall keeps dropping 91.204.57.162 today', '91.204.57.162'],
+    ['IP_ADDRESS', 'from c41d:5e07:a9b2:3f8:61ca:d045:7be3:92f0 today', 'c41d:5e07:a9b2:3f8:61ca:d045:7be3:92f0'],
     ['IP_ADDRESS', 'host 2001:db8::8a2e:370:7334 is up', '2001:db8::8a2e:370:7334'],
-    ['IP_ADDRESS', 'mapped 3b20:9a3a:1b2f:7ce:9ef1:4787:86.231.85.193 here', '3b20:9a3a:1b2f:7ce:9ef1:4787:86.231.85.193'],
-    ['URL', 'My website is https://www.LimitBuy.nl/ ok', 'https://www.LimitBuy.nl/'],
+    ['IP_ADDRESS', 'mapped c41d:5e07:a9b2:3f8:61ca:d045:91.204.57.162 here', 'c41d:5e07:a9b2:3f8:61ca:d045:91.204.57.162'],
+    ['URL', 'our shop is https://www.PriceNest.nl/ ok', 'https://www.PriceNest.nl/'],
     ['URL', 'see www.acme-shop.co.uk/contact.', 'www.acme-shop.co.uk/contact'],
     ['URL', 'my blog is janedoe.com, come by', 'janedoe.com'],
-    ['PHONE', 'call me at +1-743-438-6774x62406 tomorrow', '+1-743-438-6774x62406'],
-    ['PHONE', 'phone: (08) 8747 6301', '(08) 8747 6301'],
-    ['PHONE', 'my registered 024 971 50 30', '024 971 50 30'],
+    ['PHONE', 'call me at +1-582-319-4076x31857 tomorrow', '+1-582-319-4076x31857'],
+    ['PHONE', 'phone: (07) 5312 9468', '(07) 5312 9468'],
+    ['PHONE', 'text my mobile 031 864 27 19', '031 864 27 19'],
     ['US_DRIVER_LICENSE', "my driver's license number is D1234567", 'D1234567'],
   ];
   it.each(accepted)('finds %s in %j', (type, text, value) => {
@@ -34,9 +34,9 @@ describe('structured recognisers', () => {
   });
 
   const rejected: [PiiType, string][] = [
-    ['CREDIT_CARD', 'card 4716429906293906 fails Luhn'],
-    ['IBAN', 'My IBAN is GB85QZXO20740530696991'],
-    ['IBAN', 'My IBAN is GB85QZXO2074053069699'],
+    ['CREDIT_CARD', 'card 4719363696259412 fails Luhn'],
+    ['IBAN', 'Pay to IBAN GB68PRHT67772904199691'],
+    ['IBAN', 'Pay to IBAN GB68PRHT6777290419969'],
     ['US_SSN', 'SSN 999-12-3456 is not issued'],
     ['US_SSN', 'SSN 666-12-3456 is not issued'],
     ['US_SSN', 'SSN 123-00-4567 has group 00'],
@@ -46,7 +46,7 @@ describe('structured recognisers', () => {
     ['EMAIL', 'mail noreply@github.com or a@b'],
     ['URL', 'open config.py and index.html'],
     ['URL', 'schema http://www.w3.org/2001/XMLSchema'],
-    ['PHONE', 'born 2/4/1958 in 1958-02-04'],
+    ['PHONE', 'born 7/9/1963 in 1963-07-09'],
     ['US_DRIVER_LICENSE', 'the licence is MIT'],
   ];
   it.each(rejected)('does not report %s in %j', (type, text) => {
@@ -66,15 +66,15 @@ describe('tagger', () => {
   });
 
   it('does not take countries, date abbreviations or pieces of code and encoded data for names', () => {
-    expect(found('I will be travelling to Tunisia next week, so I need a visa.', 'PERSON')).toEqual([]);
-    expect(found('From: Roman Babenko <rb@example.org>\nDate: Tue, 12 Jul 2022 18:01:55 +0300', 'PERSON')).toEqual(['Roman Babenko']);
-    expect(found('zy#(UY3T_5QmKV$n3}Axw;B6rX1)%nF`O6bFou3tzROVXp@s#?H|Aps%Z}q?3S>YA#', 'PERSON')).toEqual([]);
+    expect(found('Next month I am flying to Morocco, so I need a visa.', 'PERSON')).toEqual([]);
+    expect(found('From: Tobias Lindgren <tl@example.org>\nDate: Wed, 8 Mar 2023 09:14:27 +0200', 'PERSON')).toEqual(['Tobias Lindgren']);
+    expect(found('zfJo}69)Ck=7$R4Btr8UB+s7;FS``=7<=o6S5-HbrI*F<d-ND=<{OlC+8;7_Q#)sex', 'PERSON')).toEqual([]);
     expect(found('$p = ConvertTo-SecureString -String $x -AsPlainText', 'PERSON')).toEqual([]);
   });
 
   it('reports a bare number as an address only when it is named as a zip code', () => {
-    expect(found('My zip code is 70637', 'ADDRESS')).toEqual(['70637']);
-    expect(found('My zip code is 880', 'ADDRESS')).toEqual(['880']); // three-digit codes exist (Iceland, Faroe)
+    expect(found('My zip code is 58214', 'ADDRESS')).toEqual(['58214']);
+    expect(found('My zip code is 101', 'ADDRESS')).toEqual(['101']); // three-digit codes exist (Iceland, Faroe)
     expect(found('listening on localhost:8080 now', 'ADDRESS')).toEqual([]);
   });
 

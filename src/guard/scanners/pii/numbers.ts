@@ -263,7 +263,7 @@ function classify(text: string, c: Chunk, out: SpanList): void {
   }
   const core = len;
   if (core < 7 || core > 15 + (c.ext ? 6 : 0)) return;
-  // `72-69-71-68=280`: the terms of a sum (a score card), not a phone number.
+  // `70-68-73-69=280`: the terms of a sum (a score card), not a phone number.
   if (text.charCodeAt(c.end) === 61) return;
   // `10.0.12.7(8080 port)`: an address with more digits after it, which the IP recogniser judges.
   if ((c.sepMask & SEP_DOT) !== 0 && dottedQuadAt(text, c.start)) return;

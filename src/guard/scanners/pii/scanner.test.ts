@@ -7,7 +7,7 @@ const ctx = { signal: new AbortController().signal, now: () => 0, logger: { warn
 describe('pii scanner', () => {
   it('redacts with numbered typed placeholders and reports typed findings', async () => {
     const s = piiScanner.create(piiScanner.parseOptions({}));
-    const r = await s.scan({ text: 'ana@corp.example.io, SSN 378-07-9520, again ana@corp.example.io', stage: 'input', origin: 'user' }, ctx);
+    const r = await s.scan({ text: 'ana@corp.example.io, SSN 412-63-8057, again ana@corp.example.io', stage: 'input', origin: 'user' }, ctx);
     expect(r.verdict).toBe('redact');
     expect(r.text).toBe('[EMAIL_1], SSN [US_SSN_1], again [EMAIL_1]');
     expect(r.findings.map((f) => f.type)).toEqual(['pii.email', 'pii.us_ssn', 'pii.email']);
@@ -21,7 +21,7 @@ describe('pii scanner', () => {
 
   it('limits detection to the configured types and rejects unknown options', async () => {
     const s = piiScanner.create(piiScanner.parseOptions({ types: ['US_SSN'], pseudonymise: true }));
-    const r = await s.scan({ text: 'ana@corp.example.io 378-07-9520', stage: 'output', origin: 'completion' }, ctx);
+    const r = await s.scan({ text: 'ana@corp.example.io 412-63-8057', stage: 'output', origin: 'completion' }, ctx);
     expect(r.text).toBe('ana@corp.example.io [US_SSN_1]');
     expect(() => piiScanner.parseOptions({ typo: 1 })).toThrow();
   });

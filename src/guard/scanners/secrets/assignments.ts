@@ -131,7 +131,7 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   // Dotted paths and subscripts are code: os.environ[, settings.DB_PASSWORD, config.get
   if (v.includes('[') || (!quoted && /^[A-Za-z_]\w*\.[A-Za-z_]/.test(v))) return false;
   if (type === 'PASSWORD') return v.length >= (quoted ? 4 : 6) && (classes >= 2 || v.length >= 10);
-  // An identifier in snake or kebab case (`"key": "attached_file_0"`, `release-notes-v2`) names a thing; a key has no
+  // An identifier in snake or kebab case (`"key": "upload_slot_0"`, `release-notes-v2`) names a thing; a key has no
   // words. (A password may be words.)
   if (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/.test(v) && v.split(/[_-]/).filter((w) => /^[a-z]{3,}$/.test(w)).length >= 2) return false;
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
