@@ -33,7 +33,7 @@ describe('secrets', () => {
     ['twilio SKC3E6087413EB266F850F1578B5C72DA4', 'API_KEY', 'SKC3E6087413EB266F850F1578B5C72DA4'],
     ['DOPPLER=dp.pt.OoGuAMrS8Zk7kugdXzuWD3HMcjRZKIwaLq1bokRNyi7', 'API_KEY', 'dp.pt.OoGuAMrS8Zk7kugdXzuWD3HMcjRZKIwaLq1bokRNyi7'],
     // A token as a path segment of a URL.
-    ['GET https://h.example/api/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/part', 'API_KEY', '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'],
+    ['GET https://h.example/api/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/part', 'API_KEY', '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'],
     // A random quoted string handed to code, named or not.
     ["k = 'oy2mlf2v7jl2firuegfqwzc4zxyebz3ethzd14g4hw4iAm'", 'API_KEY', 'oy2mlf2v7jl2firuegfqwzc4zxyebz3ethzd14g4hw4iAm'],
     ['{"SQT": "EAAAAGZcnZ0FrK_VzEP-2QXQV77S1YHOQRJXRUFQQRIJVMTGJERQISP3NRDQ09MA"}', 'API_KEY', 'EAAAAGZcnZ0FrK_VzEP-2QXQV77S1YHOQRJXRUFQQRIJVMTGJERQISP3NRDQ09MA'],
@@ -47,7 +47,7 @@ describe('secrets', () => {
   });
 
   it('reports PEM private keys line by line', () => {
-    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAL1/hJjtuMbjbVXo6wYT1SxiROOvwgffVSvOAk5aN2d4wYTC25k3\nsklfpdwxvkjh4iGB6==\n-----END RSA PRIVATE KEY-----';
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAY1/eTtoeEaagYGf2jKG8VugFWGmjalnFEiCKj9sA9v5cJLJ75f7\npwfbiaxlmarz6lMS0==\n-----END RSA PRIVATE KEY-----';
     const types = found(pem).map(([t]) => t);
     expect(types).toEqual(['PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY', 'PRIVATE_KEY']);
   });
@@ -82,8 +82,8 @@ describe('secrets', () => {
     'secret: xxxxxxxxxxxxxxxxxxxx',
     'password = os.environ["DB_PASSWORD"]',
     'password = userPassword',
-    'masked_password = *****1*****2;',
-    'lin_api_abcdefgiRuRkwmbYFY7xGlBxe8GUg8YNBzaRyF4W',
+    'masked_password = *****8*****5;',
+    'lin_api_abcdefgoBwFtgdyHOL8lQiYod9XYz5JBNcgKqT5E',
     'AGE-SECRET-KEY-1QXSS346XUYZC2C72LRML6JENHJ73JJPQ0Z26CR5ER5YWM7S0ZXAF08R6A8',
     'author = "M$Gb5Qe1LOE"',
     'the passengers: ["quickBrown", "lazyDog"]',
