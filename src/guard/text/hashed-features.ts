@@ -326,6 +326,11 @@ export function hashFeatures(
 
 /** Orders 3 and 5 (the injection model): the last four units ride in locals instead of being re-read. */
 function charGrams35(units: Uint16Array, n: number, mask: number, ids: Int32Array, pos: Int32Array): number {
+  // Int32 locals, not the module constants: a module binding is reloaded (and checked) on every use in the loop,
+  // and SEED_CHAR does not fit a small integer, so it is a boxed number besides. Measured (same process, A/B): hashFeatures
+  // took 28.9 or 34.1 µs on 2 KB depending on the process, 29.7 in every process with these locals.
+  const seed = SEED_CHAR | 0;
+  const prime = FNV_PRIME | 0;
   let k = 0;
   // Positions before `full` start a 5-gram; the last four start at most a 3-gram.
   const full = n - 4;
@@ -342,12 +347,12 @@ function charGrams35(units: Uint16Array, n: number, mask: number, ids: Int32Arra
       u4 = units[i + 4] as number;
       // `(h + j) | 0`: the same bits as h + j once mixed, but kept in int32 (an overflowing sum would make
       // V8 fall back to float arithmetic for the whole loop).
-      let h = Math.imul(SEED_CHAR ^ u0, FNV_PRIME);
-      h = Math.imul(h ^ u1, FNV_PRIME);
-      h = Math.imul(h ^ u2, FNV_PRIME);
+      let h = Math.imul(seed ^ u0, prime);
+      h = Math.imul(h ^ u1, prime);
+      h = Math.imul(h ^ u2, prime);
       ids[k] = mix((h + 2) | 0, mask);
-      h = Math.imul(h ^ u3, FNV_PRIME);
-      h = Math.imul(h ^ u4, FNV_PRIME);
+      h = Math.imul(h ^ u3, prime);
+      h = Math.imul(h ^ u4, prime);
       ids[k + 1] = mix((h + 4) | 0, mask);
       pos[k] = i;
       pos[k + 1] = i;
@@ -355,9 +360,9 @@ function charGrams35(units: Uint16Array, n: number, mask: number, ids: Int32Arra
     }
   }
   for (let i = Math.max(0, full); i + 3 <= n; i++) {
-    let h = Math.imul(SEED_CHAR ^ (units[i] as number), FNV_PRIME);
-    h = Math.imul(h ^ (units[i + 1] as number), FNV_PRIME);
-    h = Math.imul(h ^ (units[i + 2] as number), FNV_PRIME);
+    let h = Math.imul(seed ^ (units[i] as number), prime);
+    h = Math.imul(h ^ (units[i + 1] as number), prime);
+    h = Math.imul(h ^ (units[i + 2] as number), prime);
     ids[k] = mix((h + 2) | 0, mask);
     pos[k++] = i;
   }
