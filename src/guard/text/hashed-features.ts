@@ -1,4 +1,5 @@
 /** @module Feature hashing of text into word uni/bigram and character 3–5-gram ids, with positions for windowing. */
+import { encodeAscii } from './ascii.js';
 import { TRIGGER_WORDS } from './decode.js';
 
 export type HashedFeatures = {
@@ -107,6 +108,7 @@ export function foldText(text: string, scratch?: HashScratch, knownAscii = false
   }
   const units = scratch?.units ?? new Uint16Array(lower.length);
   const breaks = scratch?.breaks ?? new Int32Array(lower.length + 1);
+  if (ascii && scratch !== undefined) return foldAscii(text, scratch, units, breaks);
   let nb = 0;
   let n = 0;
   let prevSpace = true;
@@ -139,6 +141,40 @@ export function foldText(text: string, scratch?: HashScratch, knownAscii = false
   if (n > 0 && units[n - 1] === 32) n--;
   while (nb > 0 && (breaks[nb - 1] as number) >= n) nb--;
   return { units, length: n, breaks, breakCount: nb, ascii };
+}
+
+/**
+ * `foldText` of ASCII text, read as bytes: one native copy (encodeAscii), then a loop over a typed array, whose reads
+ * cost about half what `charCodeAt` does. The same units and breaks: ASCII has no other whitespace than units <= 32.
+ */
+function foldAscii(text: string, scratch: HashScratch, units: Uint16Array, breaks: Int32Array): { units: Uint16Array; length: number; breaks: Int32Array; breakCount: number; ascii: boolean } {
+  const len = text.length;
+  if (scratch.bytes.length < len) scratch.bytes = new Uint8Array(Math.max(len, 2 * scratch.bytes.length));
+  const bytes = scratch.bytes;
+  encodeAscii(text, bytes);
+  const fold = FOLD;
+  let nb = 0;
+  let n = 0;
+  let prevSpace = true;
+  for (let i = 0; i < len; i++) {
+    const c = bytes[i] as number;
+    if (c > 32) {
+      units[n++] = fold[c] as number;
+      prevSpace = false;
+      continue;
+    }
+    const last = n > 0 ? (units[n - 1] as number) : 0;
+    if (n > 0 && (c === 10 || last === 46 || last === 33 || last === 63)) {
+      const at = prevSpace ? n : n + 1;
+      if (nb === 0 || (breaks[nb - 1] as number) < at) breaks[nb++] = at;
+    }
+    if (prevSpace) continue;
+    prevSpace = true;
+    units[n++] = 32;
+  }
+  if (n > 0 && units[n - 1] === 32) n--;
+  while (nb > 0 && (breaks[nb - 1] as number) >= n) nb--;
+  return { units, length: n, breaks, breakCount: nb, ascii: true };
 }
 
 /**
@@ -258,6 +294,8 @@ function emitWord(ids: Int32Array, pos: Int32Array, kw: number, at: number, word
  * not sweep) six arrays per text. One per scorer; the result of a call aliases it until the next call.
  */
 export type HashScratch = {
+  /** ASCII text as bytes (foldAscii). */
+  bytes: Uint8Array;
   units: Uint16Array;
   breaks: Int32Array;
   ids: Int32Array;
@@ -270,6 +308,7 @@ export type HashScratch = {
 export function createHashScratch(chars = 4096): HashScratch {
   const c = Math.max(1, Math.ceil(chars));
   return {
+    bytes: new Uint8Array(c),
     units: new Uint16Array(c + 1),
     breaks: new Int32Array(c + 1),
     starts: new Int32Array(c + 1),
