@@ -192,7 +192,6 @@ function wordGrams(
   let inWord = false;
   let prevWord = 0;
   let hasPrev = false;
-  let prevLetter = false;
   // The hints of decode.ts's `scanHints` on folded units, tracked until one fires: runs of base64 and of
   // hex units, % signs, `&#` and `\\u`/`\\x`, one-letter words in a row, leetspeak words (a word with `@`
   // ended by `.` and a letter is an e-mail address), rot13 and reversed words. Folding only widens them: a newline, which ends a hex
@@ -208,10 +207,50 @@ function wordGrams(
   let wLetters = 0;
   let wAt = false;
   for (let i = 0; i < n; i++) {
-    const c = units[i] as number;
-    const letter = c >= 97 && c <= 122;
-    if ((letter && !prevLetter) || c === 0x5b || c === 0x3c) starts[ns++] = i;
-    prevLetter = letter;
+    let c = units[i] as number;
+    if (c >= 97 && c <= 122) {
+      // A run of letters (folded: lower case) at once: hashed unit by unit, its hint counts added once, no
+      // per-unit class tests (letters are most units, and the per-unit tests were half this loop). The run is
+      // maximal, so the unit before it is not a letter: it starts a word.
+      starts[ns++] = i;
+      if (!inWord) {
+        inWord = true;
+        wordHash = SEED_WORD;
+      }
+      const from = i;
+      let h = wordHash;
+      // The hex run as the per-unit test counts it: a-f continue it, the other letters end it.
+      let hx = hex;
+      let hexLong = false;
+      for (;;) {
+        h = Math.imul(h ^ c, FNV_PRIME);
+        hx = (hx + 1) * (((102 - c) >>> 31) ^ 1);
+        if (hx >= 24) hexLong = true;
+        if (i + 1 >= n) break;
+        const d = units[i + 1] as number;
+        if (d < 97 || d > 122) break;
+        c = d;
+        i++;
+      }
+      wordHash = h;
+      if (!mayDecode) {
+        const len = i - from + 1;
+        b64 += len;
+        hex = hx;
+        wl += len;
+        wLetters += len;
+        if (b64 >= 16 || hexLong) mayDecode = true;
+      }
+      if (i !== n - 1) continue;
+      if (!mayDecode && isTriggerHash(wordHash)) mayDecode = true;
+      kw = emitWord(wordIds, wordPos, kw, i, wordHash, prevWord, hasPrev, mask, dataContext);
+      prevWord = wordHash;
+      hasPrev = true;
+      inWord = false;
+      continue;
+    }
+    // Not a letter: a start only for chat markup.
+    if (c === 0x5b || c === 0x3c) starts[ns++] = i;
     if (!mayDecode) {
       const k = HINT_CLASS[c] as number;
       if ((k & H_B64) !== 0) {
@@ -228,8 +267,7 @@ function wordGrams(
       }
       if ((k & H_WORD) !== 0) {
         wl++;
-        if (letter) wLetters++;
-        else if (c === 64) wAt = true;
+        if (c === 64) wAt = true;
       } else if (wl > 0) {
         if (wl === 1 && wLetters === 1) {
           if (++single >= 5) mayDecode = true;
@@ -244,8 +282,8 @@ function wordGrams(
         wAt = false;
       }
     }
-    // Word units: folded letters, the folded digit and anything from U+00C0 up.
-    if (letter || c === 48 || c >= 0xc0) {
+    // Word units: folded letters (above), the folded digit and anything from U+00C0 up.
+    if (c === 48 || c >= 0xc0) {
       if (!inWord) {
         inWord = true;
         wordHash = SEED_WORD;
