@@ -31,6 +31,33 @@ describe('tagger fast paths', () => {
     }
   });
 
+  it('skips quiet lower-case words only where the model tags them O, and scores fewer tokens', () => {
+    const texts = [...TEXTS, 'Please summarise the quarterly report for the finance team, then retry with exponential backoff.'];
+    let fewer = 0;
+    for (const text of texts.filter((x) => /[A-Z]/.test(x))) {
+      const t = tokenize(text, 0, text.length);
+      const cls = tokenClasses(t, []);
+      const lex = lexiconClasses(lexicon, t);
+      const all = decodeTokens(model, t, cls, lex);
+      const quiet = decodeTokens(model, t, cls, lex, undefined, true);
+      expect([...quiet.tags], text).toEqual([...all.tags]);
+      if (quiet.count < all.count) fewer++;
+    }
+    expect(fewer).toBeGreaterThan(0);
+  });
+
+  it('keeps scoring lower-case words in text without capitals (chat style names)', () => {
+    const tag = (text: string): string[] => {
+      const out: Entity[] = [];
+      tagEntities(model, lexicon, text, [], out);
+      return out.map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
+    };
+    expect(tag('hi, this is selma fowler and i live in stillwater with howard')).toEqual(['PERSON:selma fowler', 'PERSON:howard']);
+    // With a capital in the text, all-lower-case names are dropped afterwards (detect.ts): the tagger skips them.
+    expect(tag('Hi, this is selma fowler and i live in stillwater with howard')).toEqual([]);
+    expect(detectEntities('Hi, this is selma fowler and i live in stillwater with howard')).toEqual([]);
+  });
+
   it('classifies words by the lexicon table as by its two sets (common first)', () => {
     const words = [...lexicon.common, ...lexicon.proper, 0, 1, -1, 0x7fffffff, -0x80000000];
     for (let i = 0; i < 5000; i++) words.push(Math.imul(i + 1, 0x9e3779b1));

@@ -4,7 +4,7 @@ import type { Entity, TaggedType } from './entity.js';
 import { FEATURES_PER_TOKEN, historyFeatures, shapeHistoryFeature, skipToken, STATIC_FEATURES, STRUCT_CLASSES, staticFeatures, TAG_COUNT, TAGS } from './tagger-features.js';
 import type { TaggerModel } from './tagger-model.js';
 import { type Lexicon, lexiconClasses } from './lexicon.js';
-import { type AsciiScratch, asciiScratch, PUNCT_BASE, tokenBuffer, tokenizeText, type TokenBuffer, type Tokens } from './tokens.js';
+import { type AsciiScratch, asciiScratch, PUNCT_BASE, SHAPE, tokenBuffer, tokenizeText, type TokenBuffer, type Tokens } from './tokens.js';
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
@@ -70,6 +70,36 @@ export function tokenClasses(t: Tokens, spans: readonly { type: string; start: n
   return cls;
 }
 
+function plainShape(sh: number): boolean {
+  return sh === SHAPE.lower || sh >= PUNCT_BASE;
+}
+
+/**
+ * A lower-case word (any, not only a common one) whose next word, past at most one punctuation mark, is lower-case
+ * too, or that ends the segment: see `decodeTokens`' `quiet`.
+ */
+function quietLower(t: Tokens, i: number): boolean {
+  if (t.shape[i] !== SHAPE.lower) return false;
+  if (i + 1 >= t.count) return true;
+  const s1 = t.shape[i + 1] as number;
+  if (!plainShape(s1)) return false;
+  if (s1 < PUNCT_BASE || i + 2 >= t.count) return true;
+  return plainShape(t.shape[i + 2] as number);
+}
+
+/**
+ * Whether a word of the segment has an upper-case letter (shapes cap, upper, letter, mixed; an alphanumeric word is
+ * not looked into): then so has the text, which is what detect.ts tests before dropping all-lower-case names.
+ */
+function hasCapitalWord(t: Tokens): boolean {
+  const shape = t.shape;
+  for (let i = 0; i < t.count; i++) {
+    const sh = shape[i] as number;
+    if (sh === SHAPE.cap || sh === SHAPE.upper || sh === SHAPE.letter || sh === SHAPE.mixed) return true;
+  }
+  return false;
+}
+
 /** Each packed lane holds the weight plus 128; a token's sum carries this much bias per tag. */
 const BIAS = FEATURES_PER_TOKEN * 128;
 
@@ -100,6 +130,12 @@ export function taggerScratch(capacity = SEGMENT): TaggerScratch {
 /**
  * Tags one token sequence; returns the tag index per token and the winning margin. With `scratch`, the results live
  * in its arrays (valid up to `t.count`, until the next call).
+ *
+ * `quiet`: also skip, after an O token, a lower-case word followed by lower-case words (`quietLower`). Only for
+ * an ASCII segment with a capitalised word (see tagEntities): in such a text a name written all lower-case is dropped
+ * afterwards anyway (detect.ts), and the other types hardly start with a lower-case word before lower-case words. Training scores these tokens; skipping one the model would tag O changes nothing (its
+ * successor sees O as the previous tag either way), so this only drops entities that would start there. Measured:
+ * the same entities on all 2,325 rows of pii dev+train, and 28% fewer scored tokens on the 2 KB bench prompt.
  */
 export function decodeTokens(
   model: TaggerModel,
@@ -107,6 +143,7 @@ export function decodeTokens(
   cls: Uint8Array,
   lex: Uint8Array,
   scratch?: TaggerScratch,
+  quiet = false,
 ): { tags: Uint8Array; margin: Float32Array; count: number } {
   const tags = scratch?.tags ?? new Uint8Array(t.count);
   const margin = scratch?.margin ?? new Float32Array(t.count);
@@ -119,7 +156,7 @@ export function decodeTokens(
   let prev = 0;
   let prev2 = 0;
   for (let i = 0; i < t.count; i++) {
-    if (skipToken(t, lex, i, prev) && (cls[i] ?? 0) === 0) {
+    if ((skipToken(t, lex, i, prev) || (quiet && prev === 0 && quietLower(t, i))) && (cls[i] ?? 0) === 0) {
       tags[i] = 0;
       margin[i] = 0;
       prev2 = prev;
@@ -306,7 +343,7 @@ export function tagEntities(
     const t = tokenizeText(text, from, to, scratch.tokens, scratch.ascii);
     const cls = tokenClasses(t, spans, scratch.cls);
     const lex = lexiconClasses(lexicon, t, scratch.lex);
-    const { tags, margin, count } = decodeTokens(model, t, cls, lex, scratch);
+    const { tags, margin, count } = decodeTokens(model, t, cls, lex, scratch, scratch.ascii.ascii && hasCapitalWord(t));
     scored += count;
     pushSpans(t, tags, margin, cls, lex, out);
     from = to;

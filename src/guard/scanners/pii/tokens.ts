@@ -225,11 +225,11 @@ export function tokenizeAsciiInto(bytes: Uint8Array, from: number, to: number, b
   return { count, start, end, word, suffix, shape, newline };
 }
 
-/** Room for a segment's bytes (`tokenizeText`). */
-export type AsciiScratch = { readonly bytes: Uint8Array };
+/** Room for a segment's bytes (`tokenizeText`), and whether the last segment tokenised was ASCII. */
+export type AsciiScratch = { readonly bytes: Uint8Array; ascii: boolean };
 
 export function asciiScratch(capacity: number): AsciiScratch {
-  return { bytes: new Uint8Array(Math.max(1, capacity)) };
+  return { bytes: new Uint8Array(Math.max(1, capacity)), ascii: false };
 }
 
 /**
@@ -237,10 +237,8 @@ export function asciiScratch(capacity: number): AsciiScratch {
  * segment to bytes, read as a typed array, and tells whether it was ASCII.
  */
 export function tokenizeText(text: string, from: number, to: number, buf: TokenBuffer, a: AsciiScratch): Tokens {
-  if (to - from <= a.bytes.length) {
-    if (encodeAscii(from === 0 && to === text.length ? text : text.slice(from, to), a.bytes)) return tokenizeAsciiInto(a.bytes, from, to, buf);
-  }
-  return tokenizeInto(text, from, to, buf);
+  a.ascii = to - from <= a.bytes.length && encodeAscii(from === 0 && to === text.length ? text : text.slice(from, to), a.bytes);
+  return a.ascii ? tokenizeAsciiInto(a.bytes, from, to, buf) : tokenizeInto(text, from, to, buf);
 }
 
 /** FNV hash of a lower-case ASCII word, as `tokenize` computes it; for context-word tests. */
