@@ -84,8 +84,18 @@ type Item = {
 /** A batch handed to the sink and not yet acknowledged. */
 type InFlight = { readonly items: Item[]; readonly forced: CheckpointReason | undefined; abandoned: boolean };
 
-/** Longest an event waits in memory before its batch is written, when no flush asks for it sooner. */
-const DRAIN_DELAY_MS = 10;
+/**
+ * How events gather into batches when nobody waits for them (no flush, forced checkpoint or full batch): a batch is
+ * written once GATHER_EVENTS are queued and the oldest has waited GATHER_MIN_MS, or once the oldest has waited
+ * GATHER_MAX_MS. Each batch is one transaction and one timer wake-up of the process; at a few requests a second a
+ * 10 ms timer made that one per request, at ~0.3 ms of CPU each on a cold cache (CPU per request at 45 requests/s,
+ * 1 connection: see bench/README.md). Busy, the batches stay what a 10 ms timer gave (≥ GATHER_EVENTS, so that
+ * rate x 10 ms); slow, an event waits up to GATHER_MAX_MS in memory, which is what a crash may lose (see
+ * docs/architecture.md).
+ */
+const GATHER_EVENTS = 32;
+const GATHER_MIN_MS = 10;
+const GATHER_MAX_MS = 100;
 
 type Waiter = { readonly target: number; readonly resolve: () => void; readonly reject: (e: unknown) => void };
 
@@ -126,6 +136,8 @@ class QueuedAuditLog implements AuditLog {
   #lastError: string | undefined;
   #scheduled = false;
   #delayTimer: NodeJS.Timeout | undefined;
+  /** performance.now() when the oldest event still queued was queued (for the gathering window). */
+  #oldestAt = 0;
   /** Set after a write failure until the retry: nothing is handed over meanwhile. */
   #backoff = false;
   #closed = false;
@@ -241,6 +253,7 @@ class QueuedAuditLog implements AuditLog {
   }
 
   #push(item: Item): void {
+    if (this.#queue.length === 0) this.#oldestAt = performance.now();
     this.#queue.push(item);
     this.#enqueued++;
     this.#schedule();
@@ -257,19 +270,26 @@ class QueuedAuditLog implements AuditLog {
   }
 
   #schedule(): void {
-    // Off the request path, and gathered: waiting a few milliseconds turns one transaction per request into one
-    // per batch (the cost at low concurrency); a full batch, a forced checkpoint or someone waiting goes at once.
+    // Off the request path, and gathered (see GATHER_EVENTS): one transaction per batch, not per request; a full
+    // batch, a forced checkpoint or someone waiting goes at once.
     if (this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
-    const urgent = this.#queue.length >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
-      this.#queue[this.#queue.length - 1]?.done !== undefined;
+    const n = this.#queue.length;
+    const urgent = n >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
+      this.#queue[n - 1]?.done !== undefined;
+    // The clock is read only once enough events are queued, not on every record().
+    const gathered = !urgent && n >= GATHER_EVENTS && performance.now() - this.#oldestAt >= GATHER_MIN_MS;
     if (this.#scheduled) {
-      if (!urgent || this.#delayTimer === undefined) return;
+      if (!(urgent || gathered) || this.#delayTimer === undefined) return;
       clearTimeout(this.#delayTimer);
     }
     this.#scheduled = true;
     this.#delayTimer = undefined;
-    if (urgent) setImmediate(() => this.#dispatch());
-    else this.#delayTimer = setTimeout(() => this.#dispatch(), DRAIN_DELAY_MS);
+    if (urgent || gathered) setImmediate(() => this.#dispatch());
+    else {
+      // The oldest event's deadline; events requeued after a failure or left behind a full batch have waited already.
+      const wait = n === 0 ? GATHER_MAX_MS : Math.max(0, GATHER_MAX_MS - (performance.now() - this.#oldestAt));
+      this.#delayTimer = setTimeout(() => this.#dispatch(), wait);
+    }
   }
 
   async #idle(): Promise<void> {
@@ -329,6 +349,7 @@ class QueuedAuditLog implements AuditLog {
     this.#inflight = [];
     for (const b of all) b.abandoned = true;
     this.#queue = all.flatMap((b) => b.items).concat(this.#queue);
+    this.#oldestAt = Number.NEGATIVE_INFINITY;
     this.#forceSent = undefined;
     this.#writeErrors++;
     this.#backoff = true;
