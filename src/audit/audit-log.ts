@@ -85,15 +85,14 @@ type Item = {
 type InFlight = { readonly items: Item[]; readonly forced: CheckpointReason | undefined; abandoned: boolean };
 
 /**
- * How events gather into batches when nobody waits for them (no flush, forced checkpoint or full batch): a batch is
- * written once GATHER_EVENTS are queued and the oldest has waited GATHER_MIN_MS, or once the oldest has waited
- * GATHER_MAX_MS. Each batch is one transaction and one timer wake-up of the process; at a few requests a second a
- * 10 ms timer made that one per request, at ~0.3 ms of CPU each on a cold cache (CPU per request at 45 requests/s,
- * 1 connection: see bench/README.md). Busy, the batches stay what a 10 ms timer gave (≥ GATHER_EVENTS, so that
- * rate x 10 ms); slow, an event waits up to GATHER_MAX_MS in memory, which is what a crash may lose (see
- * docs/architecture.md).
+ * How events gather into batches when nobody waits for them (no flush, forced checkpoint or full batch). Busy (the
+ * last batch held GATHER_EVENTS or more), a batch goes GATHER_MIN_MS after its first event, as it always did. Sparse
+ * (the last batch was smaller: under ~800 events/s), it goes once GATHER_EVENTS are queued or once its first event has
+ * waited GATHER_MAX_MS: at a few requests a second the 10 ms timer made one transaction and one wake-up of the process
+ * per request (~0.3 ms of CPU each at 45 requests/s, bench/README.md). A crash loses what is queued, so up to
+ * GATHER_MAX_MS of events when sparse (docs/architecture.md).
  */
-const GATHER_EVENTS = 32;
+const GATHER_EVENTS = 8;
 const GATHER_MIN_MS = 10;
 const GATHER_MAX_MS = 100;
 
@@ -138,6 +137,8 @@ class QueuedAuditLog implements AuditLog {
   #delayTimer: NodeJS.Timeout | undefined;
   /** performance.now() when the oldest event still queued was queued (for the gathering window). */
   #oldestAt = 0;
+  /** The last batch was smaller than GATHER_EVENTS: gather up to GATHER_MAX_MS. */
+  #sparse = false;
   /** Set after a write failure until the retry: nothing is handed over meanwhile. */
   #backoff = false;
   #closed = false;
@@ -275,20 +276,19 @@ class QueuedAuditLog implements AuditLog {
     if (this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
     const n = this.#queue.length;
     const urgent = n >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
-      this.#queue[n - 1]?.done !== undefined;
-    // The clock is read only once enough events are queued, not on every record().
-    const gathered = !urgent && n >= GATHER_EVENTS && performance.now() - this.#oldestAt >= GATHER_MIN_MS;
+      this.#queue[n - 1]?.done !== undefined || (this.#sparse && n >= GATHER_EVENTS);
     if (this.#scheduled) {
-      if (!(urgent || gathered) || this.#delayTimer === undefined) return;
+      if (!urgent || this.#delayTimer === undefined) return;
       clearTimeout(this.#delayTimer);
     }
     this.#scheduled = true;
     this.#delayTimer = undefined;
-    if (urgent || gathered) setImmediate(() => this.#dispatch());
+    if (urgent) setImmediate(() => this.#dispatch());
     else {
-      // The oldest event's deadline; events requeued after a failure or left behind a full batch have waited already.
-      const wait = n === 0 ? GATHER_MAX_MS : Math.max(0, GATHER_MAX_MS - (performance.now() - this.#oldestAt));
-      this.#delayTimer = setTimeout(() => this.#dispatch(), wait);
+      // From the oldest event: events requeued after a failure or left behind a full batch have waited already.
+      // Whole milliseconds: node keeps one timer list per distinct delay.
+      const wait = Math.ceil((this.#sparse ? GATHER_MAX_MS : GATHER_MIN_MS) - (performance.now() - this.#oldestAt));
+      this.#delayTimer = setTimeout(() => this.#dispatch(), Math.max(0, wait));
     }
   }
 
@@ -309,6 +309,7 @@ class QueuedAuditLog implements AuditLog {
     this.#delayTimer = undefined;
     if (!this.#opened || this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
     const items = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+    this.#sparse = items.length < GATHER_EVENTS;
     this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
     const prepared = new Array<Prepared>(items.length);
     for (let i = 0; i < items.length; i++) {
