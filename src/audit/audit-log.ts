@@ -292,8 +292,12 @@ class QueuedAuditLog implements AuditLog {
     }
   }
 
+  /**
+   * Waits out batches in flight or about to go, and the forced checkpoint. Not events still gathering on their timer
+   * (recorded after the flush that came before): polling every turn for up to GATHER_MAX_MS would spin the loop.
+   */
   async #idle(): Promise<void> {
-    while (this.#inflight.length > 0 || this.#scheduled || this.#force !== undefined || this.#backoff) {
+    while (this.#inflight.length > 0 || (this.#scheduled && this.#delayTimer === undefined) || this.#force !== undefined || this.#backoff) {
       if (this.#lastError !== undefined && this.#inflight.length === 0) throw new Error(`audit log: ${this.#lastError}`);
       await new Promise((r) => setImmediate(r));
     }
