@@ -84,8 +84,17 @@ type Item = {
 /** A batch handed to the sink and not yet acknowledged. */
 type InFlight = { readonly items: Item[]; readonly forced: CheckpointReason | undefined; abandoned: boolean };
 
-/** Longest an event waits in memory before its batch is written, when no flush asks for it sooner. */
-const DRAIN_DELAY_MS = 10;
+/**
+ * How events gather into batches when nobody waits for them (no flush, forced checkpoint or full batch). Busy (the
+ * last batch held GATHER_EVENTS or more), a batch goes GATHER_MIN_MS after its first event, as it always did. Sparse
+ * (the last batch was smaller: under ~800 events/s), it goes once GATHER_EVENTS are queued or once its first event has
+ * waited GATHER_MAX_MS: at a few requests a second the 10 ms timer made one transaction and one wake-up of the process
+ * per request (~0.3 ms of CPU each at 45 requests/s, bench/README.md). A crash loses what is queued, so up to
+ * GATHER_MAX_MS of events when sparse (docs/architecture.md).
+ */
+const GATHER_EVENTS = 8;
+const GATHER_MIN_MS = 10;
+const GATHER_MAX_MS = 100;
 
 type Waiter = { readonly target: number; readonly resolve: () => void; readonly reject: (e: unknown) => void };
 
@@ -126,6 +135,10 @@ class QueuedAuditLog implements AuditLog {
   #lastError: string | undefined;
   #scheduled = false;
   #delayTimer: NodeJS.Timeout | undefined;
+  /** performance.now() when the oldest event still queued was queued (for the gathering window). */
+  #oldestAt = 0;
+  /** The last batch was smaller than GATHER_EVENTS: gather up to GATHER_MAX_MS. */
+  #sparse = false;
   /** Set after a write failure until the retry: nothing is handed over meanwhile. */
   #backoff = false;
   #closed = false;
@@ -241,6 +254,7 @@ class QueuedAuditLog implements AuditLog {
   }
 
   #push(item: Item): void {
+    if (this.#queue.length === 0) this.#oldestAt = performance.now();
     this.#queue.push(item);
     this.#enqueued++;
     this.#schedule();
@@ -257,11 +271,12 @@ class QueuedAuditLog implements AuditLog {
   }
 
   #schedule(): void {
-    // Off the request path, and gathered: waiting a few milliseconds turns one transaction per request into one
-    // per batch (the cost at low concurrency); a full batch, a forced checkpoint or someone waiting goes at once.
+    // Off the request path, and gathered (see GATHER_EVENTS): one transaction per batch, not per request; a full
+    // batch, a forced checkpoint or someone waiting goes at once.
     if (this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
-    const urgent = this.#queue.length >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
-      this.#queue[this.#queue.length - 1]?.done !== undefined;
+    const n = this.#queue.length;
+    const urgent = n >= this.#maxBatch || this.#force !== undefined || this.#waiters.length > 0 ||
+      this.#queue[n - 1]?.done !== undefined || (this.#sparse && n >= GATHER_EVENTS);
     if (this.#scheduled) {
       if (!urgent || this.#delayTimer === undefined) return;
       clearTimeout(this.#delayTimer);
@@ -269,11 +284,20 @@ class QueuedAuditLog implements AuditLog {
     this.#scheduled = true;
     this.#delayTimer = undefined;
     if (urgent) setImmediate(() => this.#dispatch());
-    else this.#delayTimer = setTimeout(() => this.#dispatch(), DRAIN_DELAY_MS);
+    else {
+      // From the oldest event: events requeued after a failure or left behind a full batch have waited already.
+      // Whole milliseconds: node keeps one timer list per distinct delay.
+      const wait = Math.ceil((this.#sparse ? GATHER_MAX_MS : GATHER_MIN_MS) - (performance.now() - this.#oldestAt));
+      this.#delayTimer = setTimeout(() => this.#dispatch(), Math.max(0, wait));
+    }
   }
 
+  /**
+   * Waits out batches in flight or about to go, and the forced checkpoint. Not events still gathering on their timer
+   * (recorded after the flush that came before): polling every turn for up to GATHER_MAX_MS would spin the loop.
+   */
   async #idle(): Promise<void> {
-    while (this.#inflight.length > 0 || this.#scheduled || this.#force !== undefined || this.#backoff) {
+    while (this.#inflight.length > 0 || (this.#scheduled && this.#delayTimer === undefined) || this.#force !== undefined || this.#backoff) {
       if (this.#lastError !== undefined && this.#inflight.length === 0) throw new Error(`audit log: ${this.#lastError}`);
       await new Promise((r) => setImmediate(r));
     }
@@ -289,6 +313,7 @@ class QueuedAuditLog implements AuditLog {
     this.#delayTimer = undefined;
     if (!this.#opened || this.#backoff || this.#inflight.length >= this.#sink.depth || !this.#hasWork()) return;
     const items = this.#queue.length <= this.#maxBatch ? this.#queue : this.#queue.slice(0, this.#maxBatch);
+    this.#sparse = items.length < GATHER_EVENTS;
     this.#queue = this.#queue.length <= this.#maxBatch ? [] : this.#queue.slice(this.#maxBatch);
     const prepared = new Array<Prepared>(items.length);
     for (let i = 0; i < items.length; i++) {
@@ -329,6 +354,7 @@ class QueuedAuditLog implements AuditLog {
     this.#inflight = [];
     for (const b of all) b.abandoned = true;
     this.#queue = all.flatMap((b) => b.items).concat(this.#queue);
+    this.#oldestAt = Number.NEGATIVE_INFINITY;
     this.#forceSent = undefined;
     this.#writeErrors++;
     this.#backoff = true;

@@ -33,6 +33,37 @@ describe('audit log', () => {
     await backend.close();
   });
 
+  it('gathers sparse events into one batch within 100 ms, and writes busy ones 10 ms after the first', async () => {
+    const backend = createSqliteAuditBackend(dir);
+    const log = createAuditLog({ backend, nodeId: 'n1', writer: 'inline' });
+    await log.ready();
+    await log.flush();
+    const batches0 = log.stats().batches;
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    // Sparse: one event every ~12 ms; a 10 ms timer would have written each alone.
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) {
+      log.record(requestEvent(i));
+      await sleep(12);
+    }
+    while (log.stats().written < 6) await sleep(2);
+    const waited = performance.now() - t0;
+    expect(log.stats().batches - batches0).toBeLessThanOrEqual(2);
+    expect(waited).toBeLessThan(400);
+    // Busy: a burst of 40 goes at once (8 queued); after a batch that large the next goes after 10 ms, not 100.
+    for (let i = 0; i < 40; i++) log.record(requestEvent(100 + i));
+    await sleep(11);
+    const t1 = performance.now();
+    log.record(requestEvent(200));
+    while (log.stats().written < 47) await sleep(1);
+    expect(performance.now() - t1).toBeLessThan(60);
+    await log.close();
+    const r = await verifyStore(backend);
+    expect(r.ok).toBe(true);
+    expect(r.events).toBe(log.stats().written);
+    await backend.close();
+  });
+
   it('makes a control-plane change durable before recordAndFlush resolves', async () => {
     const backend = createSqliteAuditBackend(dir);
     const log = createAuditLog({ backend, nodeId: 'n1' });

@@ -12,9 +12,11 @@ import {
 } from '../../audit/rows.js';
 import { openSqlite, SQLITE_FILE, type SqliteDb } from './open.js';
 
-// Rows per INSERT statement: binding 64 rows in one call costs about a third less per row than 64 single-row
-// calls (fewer statement steps and resets); 64 × 5 parameters stays well under SQLite's parameter limit.
-const ROWS_PER_INSERT = 64;
+// Rows per INSERT statement, largest first: binding 64 rows in one call costs about a third less per row than 64
+// single-row calls (fewer statement steps and resets); 64 × 5 parameters stays well under SQLite's parameter limit.
+// The smaller sizes serve the batches of a few dozen events the log writes below ~3,000 requests/s (a batch of 32:
+// 8.5 vs 10.0 µs of CPU per event, median of 10 rounds of 600 batches).
+const INSERT_SIZES = [64, 16, 4] as const;
 
 /** Opens its own connection to `DIR/warden.db`. */
 export function createSqliteAuditBackend(dataDir: string, opts: { readonly?: boolean } = {}): SqliteAuditBackend {
@@ -45,8 +47,11 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
     this.#headStmt = db.prepare('SELECT seq, hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1');
     this.#readStmt = db.prepare('SELECT seq, at, hash, body FROM audit_events WHERE chain = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?').raw();
     this.#insertEvent = db.prepare('INSERT INTO audit_events (chain, seq, at, hash, body) VALUES (?, ?, ?, ?, ?)');
-    this.#insertEvents = db.prepare(`INSERT INTO audit_events (chain, seq, at, hash, body) VALUES ${new Array<string>(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`);
-    const params = new Array<unknown>(ROWS_PER_INSERT * 5);
+    this.#insertEvents = INSERT_SIZES.map((rows) => ({
+      rows,
+      stmt: db.prepare(`INSERT INTO audit_events (chain, seq, at, hash, body) VALUES ${new Array<string>(rows).fill('(?, ?, ?, ?, ?)').join(', ')}`),
+      params: new Array<unknown>(rows * 5),
+    }));
     this.#insertCheckpoint = db.prepare('INSERT OR IGNORE INTO audit_checkpoints (chain, size, at, key_id, statement, signature, frontier) VALUES (?,?,?,?,?,?,?)');
     this.#appendTx = db.transaction((chain: string, expected: ChainHead, events: readonly EventRow[], cp: CheckpointRow | undefined): AppendResult => {
       const head = this.#headStmt.get(chain) as { seq: number; hash: string } | undefined;
@@ -56,19 +61,21 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
       if (seq !== expected.seq || (hashHex !== null && hashHex !== expected.hash)) {
         if (!(head === undefined && expected.seq > 0)) return 'moved';
       }
-      const whole = events.length - (events.length % ROWS_PER_INSERT);
-      for (let i = 0; i < whole; i += ROWS_PER_INSERT) {
-        for (let k = 0, p = 0; k < ROWS_PER_INSERT; k++) {
-          const e = events[i + k] as EventRow;
-          params[p++] = e.chain;
-          params[p++] = e.seq;
-          params[p++] = e.at;
-          params[p++] = e.hash;
-          params[p++] = e.body;
+      let i = 0;
+      for (const { rows, stmt, params } of this.#insertEvents) {
+        for (; events.length - i >= rows; i += rows) {
+          for (let k = 0, p = 0; k < rows; k++) {
+            const e = events[i + k] as EventRow;
+            params[p++] = e.chain;
+            params[p++] = e.seq;
+            params[p++] = e.at;
+            params[p++] = e.hash;
+            params[p++] = e.body;
+          }
+          stmt.run(params);
         }
-        this.#insertEvents.run(params);
       }
-      for (let i = whole; i < events.length; i++) {
+      for (; i < events.length; i++) {
         const e = events[i] as EventRow;
         this.#insertEvent.run(e.chain, e.seq, e.at, e.hash, e.body);
       }
