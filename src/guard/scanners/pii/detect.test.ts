@@ -72,6 +72,14 @@ describe('tagger', () => {
     expect(found('$p = ConvertTo-SecureString -String $x -AsPlainText', 'PERSON')).toEqual([]);
   });
 
+  it('does not take a week day for a name, nor a birth date and its labels for an address', () => {
+    const text = 'Patient: Odalys Brennerman, DOB 07/22/1979, SSN 219-09-9999, seen by Dr. Quillfeather on Thursday.';
+    expect(found(text, 'PERSON')).not.toContain('Thursday');
+    expect(found(text, 'ADDRESS')).toEqual([]);
+    expect(found(text, 'DATE_TIME')).toContain('07/22/1979');
+    expect(found('Parcel for ul. Lipowa 84/92, 00-514 Lublin', 'ADDRESS').join(' ')).toContain('84/92');
+  });
+
   it('reports a bare number as an address only when it is named as a zip code', () => {
     expect(found('My zip code is 58214', 'ADDRESS')).toEqual(['58214']);
     expect(found('My zip code is 101', 'ADDRESS')).toEqual(['101']); // three-digit codes exist (Iceland, Faroe)

@@ -32,7 +32,14 @@ const PLACES: ReadonlySet<string> = new Set([
 ]);
 
 /** Day and month abbreviations, which head dates and mail headers ("Date: Tue, 12 Jul"). Full names like May are names too. */
-const CALENDAR: ReadonlySet<string> = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec']);
+const CALENDAR: ReadonlySet<string> = new Set([
+  'mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  // Week days in full ("seen on Tuesday"): unlike April or June, not given names.
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
+]);
+
+/** A numeric date with a four-digit year (03/14/1987, 14.03.1987): an address holds house and flat numbers, not dates. */
+const NUMERIC_DATE = /(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?!\d)/;
 
 /** Characters that glue a span to code or encoded data (`}Axw;`, `%Efq@`): a name stands between words. */
 function isGlue(c: number): boolean {
@@ -85,7 +92,7 @@ export function validTagged(text: string, e: Entity): boolean {
       return letters >= 2 && digits === 0 && !insideToken(text, e.start, e.end);
     case 'ADDRESS':
       // Street addresses carry a number; a bare number is an address only as a zip code named as such.
-      if (digits === 0) return false;
+      if (digits === 0 || NUMERIC_DATE.test(text.slice(e.start, e.end))) return false;
       if (letters === 0) return digits >= 3 && digits <= 10 && containsAny(windowBefore(text, e.start, 30), ZIP_WORDS);
       // A number and a word ("8080 now") is not yet an address: want a capitalised name or a longer phrase.
       return /\p{Lu}/u.test(text.slice(e.start, e.end)) || text.slice(e.start, e.end).split(/\s+/).length >= 3;
