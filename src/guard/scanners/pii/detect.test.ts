@@ -72,6 +72,11 @@ describe('tagger', () => {
     expect(found('$p = ConvertTo-SecureString -String $x -AsPlainText', 'PERSON')).toEqual([]);
   });
 
+  it('keeps a name whole across an apostrophe or a hyphen', () => {
+    expect(found("The call with Maura O'Dwyer-Finch moved to Friday.", 'PERSON')).toEqual(["Maura O'Dwyer-Finch"]);
+    expect(found('Deliver to: Samira Al-Hakimi, Apt 5B, 221 East 72nd Street', 'PERSON')).toEqual(['Samira Al-Hakimi']);
+  });
+
   it('does not take a week day for a name, nor a birth date and its labels for an address', () => {
     const text = 'Patient: Odalys Brennerman, DOB 07/22/1979, SSN 219-09-9999, seen by Dr. Quillfeather on Thursday.';
     expect(found(text, 'PERSON')).not.toContain('Thursday');

@@ -43,6 +43,40 @@ function hasUpper(text: string, start: number, end: number): boolean {
 }
 
 /** The resolved spans as the tagger reads them; the class array comes from `w` and is reused. */
+/** What may stand between two parts of one name: an apostrophe or hyphen, or a particle with one ("O'", " Al-", " d'"). */
+const NAME_JOINT = /^(?:['\u2019-]|\s{1,2}\p{L}{1,3}['\u2019-])$/u;
+/** A surname that opens with such a particle ("Al-Hakimi", "O'Neill"), tagged apart from the given name before it. */
+const PARTICLE_HEAD = /^\p{L}{1,3}['\u2019-]\p{Lu}/u;
+
+/**
+ * Merges, in place, tagged name parts the tagger split at an apostrophe or a hyphen ("Sarah O" + "Connor-Smith",
+ * "Fatima" + "Sayed" around "Al-", "Samira" + "Al-Hakimi"): two PERSON or ORGANIZATION spans with such a joint
+ * between them, or a PERSON and a particle surname a space apart, at least one a PERSON, are one PERSON. `tagged`
+ * is in text order.
+ */
+function joinNameParts(text: string, tagged: Entity[]): void {
+  let out = 0;
+  for (let i = 0; i < tagged.length; i++) {
+    const e = tagged[i] as Entity;
+    const prev = out > 0 ? (tagged[out - 1] as Entity) : undefined;
+    if (
+      prev !== undefined &&
+      (prev.type === 'PERSON' || prev.type === 'ORGANIZATION') &&
+      (e.type === 'PERSON' || e.type === 'ORGANIZATION') &&
+      (prev.type === 'PERSON' || e.type === 'PERSON') &&
+      e.start > prev.end &&
+      e.start - prev.end <= 6 &&
+      (NAME_JOINT.test(text.slice(prev.end, e.start)) ||
+        (prev.type === 'PERSON' && e.start - prev.end <= 2 && /^\s+$/.test(text.slice(prev.end, e.start)) && PARTICLE_HEAD.test(text.slice(e.start, e.start + 5))))
+    ) {
+      tagged[out - 1] = { type: 'PERSON', start: prev.start, end: e.end, score: Math.min(prev.score, e.score) };
+      continue;
+    }
+    tagged[out++] = e;
+  }
+  tagged.length = out;
+}
+
 function classSpansOf(l: SpanList, w: Work): ClassSpans {
   if (w.cls.length < l.count) w.cls = new Uint8Array(l.count + (l.count >> 1));
   const cls = w.cls;
@@ -96,6 +130,7 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
   // text (chat style) keeps lower-case names.
   const capitalised = tagged.length > 0 && /[A-Z]/.test(text);
   let resolved = resolvedStructured;
+  if (tagged.length > 1) joinNameParts(text, tagged);
   if (tagged.length > 0) {
     let check = 0;
     for (let i = 0; i < tagged.length; i++) {
