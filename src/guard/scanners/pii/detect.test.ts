@@ -77,6 +77,11 @@ describe('tagger', () => {
     expect(found('Deliver to: Samira Al-Hakimi, Apt 5B, 221 East 72nd Street', 'PERSON')).toEqual(['Samira Al-Hakimi']);
   });
 
+  it('does not take a street for a name', () => {
+    expect(found('Please ship it to Mr. Wojtek Zielinski, ul. Grzybowska 17/3, 00-132 Warszawa.', 'PERSON')).toEqual(['Mr. Wojtek Zielinski']);
+    expect(found('Send it to Jonas Weber, Lindenstraße 9, Köln.', 'PERSON')).toEqual(['Jonas Weber']);
+  });
+
   it('does not take a week day for a name, nor a birth date and its labels for an address', () => {
     const text = 'Patient: Odalys Brennerman, DOB 07/22/1979, SSN 219-09-9999, seen by Dr. Quillfeather on Thursday.';
     expect(found(text, 'PERSON')).not.toContain('Thursday');

@@ -38,6 +38,10 @@ const CALENDAR: ReadonlySet<string> = new Set([
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
 ]);
 
+/** Street words: a name that ends in one ("Hauptstraße") or follows one ("ul. Marszałkowska", "rue Lepic") is a street. */
+const STREET_SUFFIX = /(?:straße|strasse|str\.|gasse|allee|platz|weg|damm|ufer)$/;
+const STREET_BEFORE = /(?:^|[^\p{L}])(?:ul\.|ulica|al\.|aleja|rue|via|viale|calle|avenida|av\.|rua|carrer|straat)\s+$/u;
+
 /** A numeric date with a four-digit year (03/14/1987, 14.03.1987): an address holds house and flat numbers, not dates. */
 const NUMERIC_DATE = /(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?!\d)/;
 
@@ -84,6 +88,7 @@ export function validTagged(text: string, e: Entity): boolean {
     case 'PERSON': {
       if (letters < 2 || digits > 0 || !latinName(text, e.start, e.end) || insideToken(text, e.start, e.end)) return false;
       const lower = text.slice(e.start, e.end).toLowerCase();
+      if (STREET_SUFFIX.test(lower) || STREET_BEFORE.test(windowBefore(text, e.start, 10))) return false;
       return !PLACES.has(lower) && !CALENDAR.has(lower);
     }
     case 'LOCATION':
