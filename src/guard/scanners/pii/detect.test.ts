@@ -77,6 +77,14 @@ describe('tagger', () => {
     expect(found('Deliver to: Samira Al-Hakimi, Apt 5B, 221 East 72nd Street', 'PERSON')).toEqual(['Samira Al-Hakimi']);
   });
 
+  it('types a legal form as an organisation, a state as no person, and joins a given name typed as an organisation', () => {
+    const text = 'Can you write a cover letter for Imani Okafor? She is applying to Vandelay Corporation in Austin, Texas.';
+    expect(found(text, 'PERSON')).toEqual(['Imani Okafor']);
+    expect(found(text, 'ORGANIZATION')).toContain('Vandelay Corporation');
+    expect(found('The server rejected the login at 14:32 on 12 March 2024.', 'ADDRESS')).toEqual([]);
+    expect(found('Dear Mr. Pemberton, your appointment is confirmed for Monday.', 'ORGANIZATION')).toEqual([]);
+  });
+
   it('does not take a street for a name', () => {
     expect(found('Please ship it to Mr. Wojtek Zielinski, ul. Grzybowska 17/3, 00-132 Warszawa.', 'PERSON')).toEqual(['Mr. Wojtek Zielinski']);
     expect(found('Send it to Jonas Weber, Lindenstraße 9, Köln.', 'PERSON')).toEqual(['Jonas Weber']);

@@ -45,6 +45,8 @@ function hasUpper(text: string, start: number, end: number): boolean {
 /** The resolved spans as the tagger reads them; the class array comes from `w` and is reused. */
 /** What may stand between two parts of one name: an apostrophe or hyphen, or a particle with one ("O'", " Al-", " d'"). */
 const NAME_JOINT = /^(?:['\u2019-]|\s{1,2}\p{L}{1,3}['\u2019-])$/u;
+/** Legal forms that end a company's name. */
+const CORPORATE_TAIL = /(?:^|\s)(?:corporation|corp\.?|inc\.?|incorporated|ltd\.?|limited|llc|plc|gmbh|ag|s\.a\.|company|co\.)$/i;
 /** A surname that opens with such a particle ("Al-Hakimi", "O'Neill"), tagged apart from the given name before it. */
 const PARTICLE_HEAD = /^\p{L}{1,3}['\u2019-]\p{Lu}/u;
 
@@ -57,7 +59,9 @@ const PARTICLE_HEAD = /^\p{L}{1,3}['\u2019-]\p{Lu}/u;
 function joinNameParts(text: string, tagged: Entity[]): void {
   let out = 0;
   for (let i = 0; i < tagged.length; i++) {
-    const e = tagged[i] as Entity;
+    let e = tagged[i] as Entity;
+    // A company's legal form makes the span an organisation whatever the tagger said ("Globex Corporation").
+    if (e.type === 'PERSON' && CORPORATE_TAIL.test(text.slice(Math.max(e.start, e.end - 12), e.end))) e = { ...e, type: 'ORGANIZATION' };
     const prev = out > 0 ? (tagged[out - 1] as Entity) : undefined;
     if (
       prev !== undefined &&
@@ -68,6 +72,19 @@ function joinNameParts(text: string, tagged: Entity[]): void {
       e.start - prev.end <= 6 &&
       (NAME_JOINT.test(text.slice(prev.end, e.start)) ||
         (prev.type === 'PERSON' && e.start - prev.end <= 2 && /^\s+$/.test(text.slice(prev.end, e.start)) && PARTICLE_HEAD.test(text.slice(e.start, e.start + 5))))
+    ) {
+      tagged[out - 1] = { type: 'PERSON', start: prev.start, end: e.end, score: Math.min(prev.score, e.score) };
+      continue;
+    }
+    // A one-word "organisation" right before a person is the person's given name ("Kwame" + "Mensah").
+    if (
+      prev !== undefined &&
+      prev.type === 'ORGANIZATION' &&
+      e.type === 'PERSON' &&
+      e.start - prev.end === 1 &&
+      text.charCodeAt(prev.end) === 32 &&
+      !/[\s-]/.test(text.slice(prev.start, prev.end)) &&
+      !CORPORATE_TAIL.test(text.slice(prev.start, prev.end))
     ) {
       tagged[out - 1] = { type: 'PERSON', start: prev.start, end: e.end, score: Math.min(prev.score, e.score) };
       continue;

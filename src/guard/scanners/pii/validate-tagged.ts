@@ -29,6 +29,13 @@ const PLACES: ReadonlySet<string> = new Set([
   'paraguay', 'philippines', 'qatar', 'rwanda', 'samoa', 'senegal', 'seychelles', 'somalia', 'sudan', 'suriname',
   'tajikistan', 'tanzania', 'togo', 'tonga', 'tunisia', 'turkmenistan', 'tuvalu', 'uganda', 'uruguay', 'uzbekistan',
   'vanuatu', 'venezuela', 'yemen', 'zambia', 'zimbabwe',
+  // US states whose names are not also given names (not Virginia, Washington).
+  'alabama', 'alaska', 'arizona', 'arkansas', 'california', 'colorado', 'connecticut', 'delaware', 'florida', 'hawaii',
+  'idaho', 'illinois', 'indiana', 'iowa', 'kansas', 'kentucky', 'louisiana', 'maine', 'maryland', 'massachusetts',
+  'michigan', 'minnesota', 'mississippi', 'missouri', 'montana', 'nebraska', 'nevada', 'new hampshire', 'new jersey',
+  'new mexico', 'new york', 'north carolina', 'north dakota', 'ohio', 'oklahoma', 'oregon', 'pennsylvania',
+  'rhode island', 'south carolina', 'south dakota', 'tennessee', 'texas', 'utah', 'vermont',
+  'west virginia', 'wisconsin', 'wyoming',
 ]);
 
 /** Day and month abbreviations, which head dates and mail headers ("Date: Tue, 12 Jul"). Full names like May are names too. */
@@ -41,6 +48,10 @@ const CALENDAR: ReadonlySet<string> = new Set([
 /** Street words: a name that ends in one ("Hauptstraße") or follows one ("ul. Marszałkowska", "rue Lepic") is a street. */
 const STREET_SUFFIX = /(?:straße|strasse|str\.|gasse|allee|platz|weg|damm|ufer)$/;
 const STREET_BEFORE = /(?:^|[^\p{L}])(?:ul\.|ulica|al\.|aleja|rue|via|viale|calle|avenida|av\.|rua|carrer|straat)\s+$/u;
+
+/** A date written with a month name ("12 March 2024", "March 12, 2024"): not an address. */
+const WORD_DATE =
+  /(?<!\p{L})(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)(?!\d)/iu;
 
 /** A numeric date with a four-digit year (03/14/1987, 14.03.1987): an address holds house and flat numbers, not dates. */
 const NUMERIC_DATE = /(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?!\d)/;
@@ -94,10 +105,10 @@ export function validTagged(text: string, e: Entity): boolean {
     case 'LOCATION':
     case 'ORGANIZATION':
     case 'NRP':
-      return letters >= 2 && digits === 0 && !insideToken(text, e.start, e.end);
+      return letters >= 2 && digits === 0 && !insideToken(text, e.start, e.end) && !CALENDAR.has(text.slice(e.start, e.end).toLowerCase());
     case 'ADDRESS':
       // Street addresses carry a number; a bare number is an address only as a zip code named as such.
-      if (digits === 0 || NUMERIC_DATE.test(text.slice(e.start, e.end))) return false;
+      if (digits === 0 || NUMERIC_DATE.test(text.slice(e.start, e.end)) || WORD_DATE.test(text.slice(e.start, e.end))) return false;
       if (letters === 0) return digits >= 3 && digits <= 10 && containsAny(windowBefore(text, e.start, 30), ZIP_WORDS);
       // A number and a word ("8080 now") is not yet an address: want a capitalised name or a longer phrase.
       return /\p{Lu}/u.test(text.slice(e.start, e.end)) || text.slice(e.start, e.end).split(/\s+/).length >= 3;
