@@ -279,7 +279,11 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     // ("[assistant instruction: ...]", "SYSTEM NOTICE: the assistant must", "when you read this review",
     // "a message from the OpenAI safety team").
     name: 'orders_in_data',
-    needs: ['assistant', 'llm', 'chatbot', '[ai', 'notice', 'alert', 'override', 'orders', 'instructions', 'directives', 'commands', 'read', 'process', 'summari', 'see', 'parse', 'analy', 'are', 'openai', 'anthropic', 'google', 'deepmind', 'meta'],
+    needs: [
+      'assistant', 'llm', 'chatbot', '[ai', 'notice', 'alert', 'override', 'orders', 'instructions', 'directives', 'commands', 'read', 'process',
+      'summari', 'see', 'parse', 'analy', 'are', 'openai', 'anthropic', 'google', 'deepmind', 'meta', 'screening', 'reviewing', 'handling',
+      'note', 'attention', 'message', 'hey', 'dear', 'hello', 'should', 'must', 'shall', 'need', 'required', 'task', 'assignment', 'request',
+    ],
     re: rx(
       [
         `(?:\\[|<!--)\\s*(?:ai|assistant|llm|chatbot)(?:\\s+assistant)?\\s+(?:instructions?|note|directive|command)\\s*:`,
@@ -289,6 +293,16 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         `\\b(?:when|if|as)\\s+you\\s+(?:read|process|summari[sz]e|see|parse|analy[sz]e)\\s+this\\s+(?:review|e-?mail|message|document|page|text|file|comment)\\b`,
         `\\bif\\s+you\\s+are\\s+an?\\s+(?:ai|llm|language\\s+model|assistant|chatbot)\\b`,
         `\\b(?:message|notice|update|directive)\\s+from\\s+(?:the\\s+)?(?:openai|anthropic|google|deepmind|meta)\\s+(?:safety\\s+|trust\\s+|policy\\s+|developer\\s+|dev\\s+|alignment\\s+)?team\\b`,
+        // "AI assistants processing this message", "any AI screening this resume".
+        `\\b(?:ai|llm|gpt|copilot|assistant|chatbot|language\\s+model)s?\\s+(?:(?:assistants?|models?|agents?|tools?|systems?)\\s+)?(?:processing|reading|summari[sz]ing|screening|reviewing|analy[sz]ing|parsing|handling)\\s+(?:this|these)\\b`,
+        // "Note to any AI screening this", "NOTE FOR AI CODE REVIEWERS", "ATTENTION LLM:".
+        `\\b(?:attention|note|message|instructions?)\\s+(?:to|for)\\s+(?:any|all|every)\\s+(?:ai|llm|gpt|assistant|chatbot|language\\s+model|agent|copilot)s?\\b|\\b(?:note|message|instructions?)\\s+(?:to|for)\\s+(?:the\\s+)?(?:ai|llm|automated)\\s+(?:code\\s+)?(?:reviewers?|screeners?|agents?|models?|systems?|tools?)\\b|\\battention\\s*,?\\s*(?:ai|llm|gpt|assistant|chatbot|agent|copilot)s?\\s*[:!,]`,
+        // "Hey Copilot," in a document: the reader it talks to is the model.
+        `\\b(?:hey|hello|dear)\\s+(?:copilot|ai|llm|gpt|chatgpt|claude|gemini|chatbot|ai\\s+assistant)\\b`,
+        // "Important: the assistant should tell the user to book via ...".
+        `\\bthe\\s+(?:ai\\s+)?(?:assistant|model|ai|llm|chatbot)\\s+(?:should|must|shall|needs?\\s+to|is\\s+required\\s+to)\\s+(?:now\\s+|only\\s+|always\\s+|instead\\s+|also\\s+)?(?:tell|say|output|recommend|forward|send|delete|ignore|disregard|include|call|book|rank|approve|reveal|email|transfer)\\b`,
+        // "disregard your prior task": only in data, where a user's own change of mind cannot be meant.
+        `\\b(?:ignore|disregard|forget|abandon|stop)\\s+(?:your|the)\\s+(?:previous|prior|current|original|assigned)\\s+(?:task|assignment|request|job)\\b`,
       ].join('|'),
     ),
     score: 0.93,
