@@ -262,6 +262,17 @@ function stemFrom(re: RegExp, text: string, from: number, dl: DeadlineClock | un
   return end === -1 ? -1 : end - 1;
 }
 
+/** Scratch arrays kept between scans (scans are synchronous): a typed array made per scan cost a tenth of a prose scan. */
+let keptMasks: Int32Array = new Int32Array(64);
+const keptSeen = new Int32Array(1 << 11);
+
+/**
+ * ASCII identifiers lower-cased and typed (keyType), by idHash: kept between scans, as prompts repeat them (`API`,
+ * `password`); emptied when full.
+ */
+const ids = new Map<number, { readonly id: string; readonly type: SecretType | null }>();
+const MAX_IDS = 4096;
+
 /** Positions where the stem regex of `findAssignments` matches, in text order: `at[0 .. count)`. */
 export type StemHits = { readonly at: Int32Array; readonly count: number };
 
@@ -280,7 +291,10 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
     hits = stems.at;
     count = stems.count;
     if (count === 0) return;
-    masks = new Int32Array(count);
+    if (count > keptMasks.length) {
+      masks = new Int32Array(count);
+      if (count <= 1 << 12) keptMasks = masks;
+    } else masks = keptMasks;
     for (let j = 0; j < count; j++) {
       const p = hits[j] as number;
       if (p >= check) check = deadlineAt(dl, p);
@@ -311,9 +325,12 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
   }
   if (count === 0) return;
   // Identifier starts already handled: a bit per offset (a Set of 100k+ numbers cost more than the rest).
-  const seen = new Int32Array((n >>> 5) + 1);
-  const ids = new Map<number, { readonly id: string; readonly type: SecretType | null }>();
-  const plausibleMemo = [new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>()];
+  const seenWords = (n >>> 5) + 1;
+  let seen = keptSeen;
+  if (seenWords > seen.length) seen = new Int32Array(seenWords);
+  else seen.fill(0, 0, seenWords);
+  // Made when first needed: most stems in prose have no value after them.
+  const plausibleMemo: Map<string, boolean>[] = [];
   for (let k = 0; k < STEMS.length; k++) {
     const stem = STEMS[k] as string;
     const bit = 1 << k;
@@ -337,14 +354,17 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
       from = Math.max(from, e);
       let is = s;
       while (is < e && (text.charCodeAt(is) === 45 || text.charCodeAt(is) === 46)) is++;
-      // Identifiers repeat (`password`, `api_key`): each is lower-cased and typed once per scan, found again by a
+      // Identifiers repeat (`password`, `api_key`): each is lower-cased and typed once (see ids), found again by a
       // hash of its ASCII-folded units and a comparison, without a slice.
       const h = idHash(text, is, e);
       let known = h === -1 ? undefined : ids.get(h);
       if (known === undefined || !sameId(text, is, e, known.id)) {
         const id = lowerId(text, is, e);
         known = { id, type: keyType(id) ?? null };
-        if (h !== -1 && ids.size < 4096) ids.set(h, known);
+        if (h !== -1) {
+          if (ids.size >= MAX_IDS) ids.clear();
+          ids.set(h, known);
+        }
       }
       if (known.type === null) continue;
       assignmentAt(text, s, e, known.id, known.type, plausibleMemo, out);
@@ -353,7 +373,7 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
 }
 
 /** The value assigned to identifier text[s, e) (`id` lower-cased) naming a secret of `type`, if plausible. */
-function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, plausibleMemo: readonly Map<string, boolean>[], out: SecretEntity[]): void {
+function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, plausibleMemo: Map<string, boolean>[], out: SecretEntity[]): void {
   // Value readers stop at a line break themselves, so the line end need not be searched for.
   const lineEnd = Math.min(text.length, e + 2 * MAX_VALUE);
   // The identifier's run takes in its leading dashes (`--token`), so a command-line flag starts with one; the
@@ -374,7 +394,8 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
   if (spacesOnly(text, e, op) && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
   // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
-  const memo = plausibleMemo[(type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0)] as Map<string, boolean>;
+  const kind = (type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0);
+  const memo = plausibleMemo[kind] ?? (plausibleMemo[kind] = new Map<string, boolean>());
   let ok = memo.get(value);
   if (ok === undefined) {
     ok = plausible(value, type, v.quoted);
