@@ -3,7 +3,7 @@
  * is …", `Authorization: Bearer …`, `user:pass@host` in URLs, SQL `IDENTIFIED BY '…'`. Keyword hits are found with
  * indexOf on a lower-cased copy.
  */
-import { checkDeadline, deadlineAt, type DeadlineClock } from '../../types.js';
+import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { indexOfFrom, testFrom } from '../../text/chunked-search.js';
 import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, type SecretType, shannonEntropy } from './filters.js';
 
@@ -227,33 +227,32 @@ function fold(b: number | undefined): number {
 }
 
 /**
- * The first position at or after `from` in ASCII `bytes` where the stem regex of `findAssignments` matches: a stem's
- * first letter in either case followed by the rest that regex looks ahead for (the Kelvin sign, 'İ' and the Korean
- * stems are not ASCII). -1 when there is none.
+ * Whether the stem regex of `findAssignments` matches at `p` in ASCII `bytes`: a stem's first letter in either case
+ * followed by the rest that regex looks ahead for (the Kelvin sign, 'İ' and the Korean stems are not ASCII). Reads
+ * up to `p + 5`.
  */
-export function nextAsciiStem(bytes: Uint8Array, from: number, n: number): number {
-  for (let p = from; p < n; p++) {
-    switch ((bytes[p] as number) | 32) {
-      case 112: // p(?=ass|w)
-        if ((fold(bytes[p + 1]) === 97 && fold(bytes[p + 2]) === 115 && fold(bytes[p + 3]) === 115) || fold(bytes[p + 1]) === 119) return p;
-        break;
-      case 115: // s(?=ecret)
-        if (fold(bytes[p + 1]) === 101 && fold(bytes[p + 2]) === 99 && fold(bytes[p + 3]) === 114 && fold(bytes[p + 4]) === 101 && fold(bytes[p + 5]) === 116) return p;
-        break;
-      case 116: // t(?=oken)
-        if (fold(bytes[p + 1]) === 111 && fold(bytes[p + 2]) === 107 && fold(bytes[p + 3]) === 101 && fold(bytes[p + 4]) === 110) return p;
-        break;
-      case 107: // k(?=ey)
-        if (fold(bytes[p + 1]) === 101 && fold(bytes[p + 2]) === 121) return p;
-        break;
-      case 97: // a(?=pi|uth)
-        if ((fold(bytes[p + 1]) === 112 && fold(bytes[p + 2]) === 105) || (fold(bytes[p + 1]) === 117 && fold(bytes[p + 2]) === 116 && fold(bytes[p + 3]) === 104)) return p;
-        break;
-      case 99: // c(?=red)
-        if (fold(bytes[p + 1]) === 114 && fold(bytes[p + 2]) === 101 && fold(bytes[p + 3]) === 100) return p;
-        break;
-    }
+export function asciiStemAt(bytes: Uint8Array, p: number): boolean {
+  switch ((bytes[p] as number) | 32) {
+    case 112: // p(?=ass|w)
+      return (fold(bytes[p + 1]) === 97 && fold(bytes[p + 2]) === 115 && fold(bytes[p + 3]) === 115) || fold(bytes[p + 1]) === 119;
+    case 115: // s(?=ecret)
+      return fold(bytes[p + 1]) === 101 && fold(bytes[p + 2]) === 99 && fold(bytes[p + 3]) === 114 && fold(bytes[p + 4]) === 101 && fold(bytes[p + 5]) === 116;
+    case 116: // t(?=oken)
+      return fold(bytes[p + 1]) === 111 && fold(bytes[p + 2]) === 107 && fold(bytes[p + 3]) === 101 && fold(bytes[p + 4]) === 110;
+    case 107: // k(?=ey)
+      return fold(bytes[p + 1]) === 101 && fold(bytes[p + 2]) === 121;
+    case 97: // a(?=pi|uth)
+      return (fold(bytes[p + 1]) === 112 && fold(bytes[p + 2]) === 105) || (fold(bytes[p + 1]) === 117 && fold(bytes[p + 2]) === 116 && fold(bytes[p + 3]) === 104);
+    case 99: // c(?=red)
+      return fold(bytes[p + 1]) === 114 && fold(bytes[p + 2]) === 101 && fold(bytes[p + 3]) === 100;
+    default:
+      return false;
   }
+}
+
+/** The first position at or after `from` in ASCII `bytes` where `asciiStemAt` holds, or -1. */
+export function nextAsciiStem(bytes: Uint8Array, from: number, n: number): number {
+  for (let p = from; p < n; p++) if (asciiStemAt(bytes, p)) return p;
   return -1;
 }
 
@@ -263,62 +262,75 @@ function stemFrom(re: RegExp, text: string, from: number, dl: DeadlineClock | un
   return end === -1 ? -1 : end - 1;
 }
 
-/** Bytes searched by nextAsciiStem between two clock reads (a few tenths of a millisecond). */
-const STEM_CHUNK = 1 << 16;
+/** Scratch arrays kept between scans (scans are synchronous): a typed array made per scan cost a tenth of a prose scan. */
+let keptMasks: Int32Array = new Int32Array(64);
+const keptSeen = new Int32Array(1 << 11);
 
-/** `nextAsciiStem(bytes, from, n)`, reading `dl` every STEM_CHUNK bytes: a text with few stems is one long search. */
-function nextAsciiStemWithin(bytes: Uint8Array, from: number, n: number, dl: DeadlineClock | undefined): number {
-  if (dl === undefined) return nextAsciiStem(bytes, from, n);
-  // A stem's look-ahead reads past the chunk's end, as it would past any position of the whole search. No read
-  // before the first chunk: the caller, finding stem after stem, reads the clock itself every so often.
-  for (let at = from; at < n; at += STEM_CHUNK) {
-    if (at !== from) checkDeadline(dl);
-    const p = nextAsciiStem(bytes, at, Math.min(n, at + STEM_CHUNK));
-    if (p !== -1) return p;
-  }
-  return -1;
-}
+/**
+ * ASCII identifiers lower-cased and typed (keyType), by idHash: kept between scans, as prompts repeat them (`API`,
+ * `password`); emptied when full.
+ */
+const ids = new Map<number, { readonly id: string; readonly type: SecretType | null }>();
+const MAX_IDS = 4096;
+
+/** Positions where the stem regex of `findAssignments` matches, in text order: `at[0 .. count)`. */
+export type StemHits = { readonly at: Int32Array; readonly count: number };
 
 /**
  * Named credentials. Stems are handled in STEMS order and each stem's hits in text order, as eleven indexOf passes did.
- * `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. `bytes`: the
- * text as bytes when it is ASCII (see asciiBytes in detect.ts).
+ * `dl`: a deadline checked every DEADLINE_STRIDE code units (see guard/deadline.ts); absent, never. `stems`: in ASCII
+ * text, the stem positions found by the byte pre-pass (see prepass.ts), else found here.
  */
-export function findAssignments(text: string, out: SecretEntity[], dl?: DeadlineClock, bytes?: Uint8Array): void {
+export function findAssignments(text: string, out: SecretEntity[], dl?: DeadlineClock, stems?: StemHits): void {
   const n = text.length;
-  // Every position where some stem starts, with the stems there. The stems are found case-insensitively in the text
-  // itself: it used to be lower-cased whole first (with 'İ' as 'i', the one mapping that changes length) and searched
-  // once per stem, a 4 MiB copy and eleven passes that were most of the scanner's time on large or non-Latin texts.
-  // The only other character whose lower case is ASCII is the Kelvin sign, allowed here. Each match is one character
-  // (lookahead) so that overlapping stems ("passecret", "pwd" and "pw") are all found; `stemsAt` tells them apart.
-  const re = /[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])|비(?=번)|암(?=호)/g;
-  let hits = EMPTY;
-  let masks = EMPTY;
+  let hits: Int32Array = EMPTY;
+  let masks: Int32Array = EMPTY;
   let count = 0;
   let check = 0;
-  // In ASCII text (`bytes`), the same positions by a byte loop (nextAsciiStem): a typed-array read costs less than
-  // the regex engine's step, and this search was a third of a 2 KB scan.
-  let p = bytes === undefined ? stemFrom(re, text, 0, dl) : nextAsciiStemWithin(bytes, 0, n, dl);
-  while (p !== -1) {
-    if (p >= check) check = deadlineAt(dl, p);
-    if (count === hits.length) {
-      const h = new Int32Array(Math.max(16, count * 2));
-      h.set(hits);
-      hits = h;
-      const m = new Int32Array(Math.max(16, count * 2));
-      m.set(masks);
-      masks = m;
+  if (stems !== undefined) {
+    hits = stems.at;
+    count = stems.count;
+    if (count === 0) return;
+    if (count > keptMasks.length) {
+      masks = new Int32Array(count);
+      if (count <= 1 << 12) keptMasks = masks;
+    } else masks = keptMasks;
+    for (let j = 0; j < count; j++) {
+      const p = hits[j] as number;
+      if (p >= check) check = deadlineAt(dl, p);
+      masks[j] = stemsAt(text, p);
     }
-    hits[count] = p;
-    masks[count] = stemsAt(text, p);
-    count++;
-    p = bytes === undefined ? stemFrom(re, text, p + 1, dl) : nextAsciiStemWithin(bytes, p + 1, n, dl);
+  } else {
+    // Every position where some stem starts, with the stems there. The stems are found case-insensitively in the text
+    // itself: it used to be lower-cased whole first (with 'İ' as 'i', the one mapping that changes length) and
+    // searched once per stem, a 4 MiB copy and eleven passes that were most of the scanner's time on large or
+    // non-Latin texts. The only other character whose lower case is ASCII is the Kelvin sign, allowed here. Each
+    // match is one character (lookahead) so that overlapping stems ("passecret", "pwd" and "pw") are all found;
+    // `stemsAt` tells them apart.
+    const re = /[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])|비(?=번)|암(?=호)/g;
+    for (let p = stemFrom(re, text, 0, dl); p !== -1; p = stemFrom(re, text, p + 1, dl)) {
+      if (p >= check) check = deadlineAt(dl, p);
+      if (count === hits.length) {
+        const h = new Int32Array(Math.max(16, count * 2));
+        h.set(hits);
+        hits = h;
+        const m = new Int32Array(Math.max(16, count * 2));
+        m.set(masks);
+        masks = m;
+      }
+      hits[count] = p;
+      masks[count] = stemsAt(text, p);
+      count++;
+    }
   }
   if (count === 0) return;
   // Identifier starts already handled: a bit per offset (a Set of 100k+ numbers cost more than the rest).
-  const seen = new Int32Array((n >>> 5) + 1);
-  const ids = new Map<number, { readonly id: string; readonly type: SecretType | null }>();
-  const plausibleMemo = [new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>()];
+  const seenWords = (n >>> 5) + 1;
+  let seen = keptSeen;
+  if (seenWords > seen.length) seen = new Int32Array(seenWords);
+  else seen.fill(0, 0, seenWords);
+  // Made when first needed: most stems in prose have no value after them.
+  const plausibleMemo: Map<string, boolean>[] = [];
   for (let k = 0; k < STEMS.length; k++) {
     const stem = STEMS[k] as string;
     const bit = 1 << k;
@@ -342,14 +354,17 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
       from = Math.max(from, e);
       let is = s;
       while (is < e && (text.charCodeAt(is) === 45 || text.charCodeAt(is) === 46)) is++;
-      // Identifiers repeat (`password`, `api_key`): each is lower-cased and typed once per scan, found again by a
+      // Identifiers repeat (`password`, `api_key`): each is lower-cased and typed once (see ids), found again by a
       // hash of its ASCII-folded units and a comparison, without a slice.
       const h = idHash(text, is, e);
       let known = h === -1 ? undefined : ids.get(h);
       if (known === undefined || !sameId(text, is, e, known.id)) {
         const id = lowerId(text, is, e);
         known = { id, type: keyType(id) ?? null };
-        if (h !== -1 && ids.size < 4096) ids.set(h, known);
+        if (h !== -1) {
+          if (ids.size >= MAX_IDS) ids.clear();
+          ids.set(h, known);
+        }
       }
       if (known.type === null) continue;
       assignmentAt(text, s, e, known.id, known.type, plausibleMemo, out);
@@ -358,7 +373,7 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
 }
 
 /** The value assigned to identifier text[s, e) (`id` lower-cased) naming a secret of `type`, if plausible. */
-function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, plausibleMemo: readonly Map<string, boolean>[], out: SecretEntity[]): void {
+function assignmentAt(text: string, s: number, e: number, id: string, type: SecretType, plausibleMemo: Map<string, boolean>[], out: SecretEntity[]): void {
   // Value readers stop at a line break themselves, so the line end need not be searched for.
   const lineEnd = Math.min(text.length, e + 2 * MAX_VALUE);
   // The identifier's run takes in its leading dashes (`--token`), so a command-line flag starts with one; the
@@ -379,7 +394,8 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
   if (spacesOnly(text, e, op) && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
   // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
-  const memo = plausibleMemo[(type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0)] as Map<string, boolean>;
+  const kind = (type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0);
+  const memo = plausibleMemo[kind] ?? (plausibleMemo[kind] = new Map<string, boolean>());
   let ok = memo.get(value);
   if (ok === undefined) {
     ok = plausible(value, type, v.quoted);
