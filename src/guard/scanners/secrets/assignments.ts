@@ -1,7 +1,7 @@
 /**
  * @module Credentials given by name: `password = "…"`, `api_key: …`, `--password …`, `<PW>…</PW>`, `pw:…`, "my password
- * is …", `Authorization: Bearer …`, `user:pass@host` in URLs, SQL `IDENTIFIED BY '…'`. Keyword hits are found with
- * indexOf on a lower-cased copy.
+ * is …", `Authorization: Bearer …`, `user:pass@host` in URLs, SQL `IDENTIFIED BY '…'`. Keyword stems are found by
+ * the secrets pre-pass in ASCII text (prepass.ts) and by a case-folding scan of the text otherwise (`stemsAt`).
  */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { indexOfFrom, testFrom } from '../../text/chunked-search.js';
