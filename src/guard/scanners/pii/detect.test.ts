@@ -19,7 +19,7 @@ describe('structured recognisers', () => {
     ['US_SSN', "SSN on file: 412-63-8057", '412-63-8057'],
     ['IP_ADDRESS', 'the firewall keeps dropping 91.204.57.162 today', '91.204.57.162'],
     ['IP_ADDRESS', 'from c41d:5e07:a9b2:3f8:61ca:d045:7be3:92f0 today', 'c41d:5e07:a9b2:3f8:61ca:d045:7be3:92f0'],
-    ['IP_ADDRESS', 'host 2001:db8::8a2e:370:7334 is up', '2001:db8::8a2e:370:7334'],
+    ['IP_ADDRESS', 'host 2a03:b0c0:3:d0::1a4f:7001 is up', '2a03:b0c0:3:d0::1a4f:7001'],
     ['IP_ADDRESS', 'mapped c41d:5e07:a9b2:3f8:61ca:d045:91.204.57.162 here', 'c41d:5e07:a9b2:3f8:61ca:d045:91.204.57.162'],
     ['URL', 'our shop is https://www.PriceNest.nl/ ok', 'https://www.PriceNest.nl/'],
     ['URL', 'see www.acme-shop.co.uk/contact.', 'www.acme-shop.co.uk/contact'],

@@ -17,6 +17,7 @@ describe('values that identify no one', () => {
     ['EMAIL', 'I forgot my password again, so please write to help.desk@example.com for me', 'help.desk@example.com'],
     ['IP_ADDRESS', 'my home router shows 81.4.122.19 as the WAN address', '81.4.122.19'],
     ['IP_ADDRESS', 'not private: 172.32.8.1 is outside 172.16/12', '172.32.8.1'],
+    ['IP_ADDRESS', 'my IPv6 is 2a02:8070:b1a2:4c00:9d1e:77ff:fe31:c0de today', '2a02:8070:b1a2:4c00:9d1e:77ff:fe31:c0de'],
     ['PHONE', 'ring me on 06.12.34.56.78 tonight', '06.12.34.56.78'],
     ['URL', 'my shop is at lindqvist-keramik.se', 'lindqvist-keramik.se'],
   ];
@@ -34,6 +35,8 @@ describe('values that identify no one', () => {
     ['IP_ADDRESS', 'ifconfig eth1 10.20.30.41 netmask 255.0.0.0'],
     ['IP_ADDRESS', 'db: 172.18.0.7, cache: 192.168.56.101'],
     ['IP_ADDRESS', 'no DHCP lease, got 169.254.12.9'],
+    ['IP_ADDRESS', 'see RFC 3849: 2001:db8:85a3::8a2e:370:7334 in the example'],
+    ['IP_ADDRESS', 'link-local fe80::1c2d:3eff:fe4f:5a6b%eth0 and ULA fd12:3456:789a::42'],
     ['PHONE', 'backend 192.168.40.12(8443 port) is down'],
     ['PHONE', '| Ada Byrne | Ireland | 71-70-68-72=281 | -9 |'],
     ['IP_ADDRESS', "'x-forwarded-for': '3.3.3.3, 4.4.4.4'"],
