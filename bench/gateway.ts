@@ -123,11 +123,11 @@ async function main(): Promise<void> {
   const served = new Map<TargetName, number>();
   try {
     if (env.BENCH_PROFILE === '1') {
-      await profileWarden({ root: ROOT, logDir, outDir: join(RESULTS, 'profiles'), stubPort: stub.port, models, body, durationSec: num('BENCH_DURATION', 8), connections: settings.connections[0] ?? 32, variant: settings.targets.includes('warden-bare') ? 'bare' : 'cli' });
+      await profileWarden({ root: ROOT, logDir, outDir: join(RESULTS, 'profiles'), stubPort: stub.port, models, model: `stub-d${settings.delays[0] ?? 0}`, body, durationSec: num('BENCH_DURATION', 8), connections: settings.connections[0] ?? 32, variant: settings.targets.includes('warden-bare') ? 'bare' : 'cli' });
       return;
     }
     if (env.BENCH_ALLOC === '1') {
-      await allocationReport({ root: ROOT, logDir, stub, models, body, durationSec: num('BENCH_DURATION', 3), connections: settings.connections[0] ?? 8 });
+      await allocationReport({ root: ROOT, logDir, stub, models, model: `stub-d${settings.delays[0] ?? 0}`, body, durationSec: num('BENCH_DURATION', 3), connections: settings.connections[0] ?? 8 });
       return;
     }
     const pk = portkeyEntry(ROOT);

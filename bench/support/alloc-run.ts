@@ -57,7 +57,7 @@ export async function allocationReport(o: AllocOptions): Promise<void> {
     const [pid] = await t.pids();
     if (pid === undefined) throw new Error('warden is not running');
     for (const stream of [false, true]) {
-      const body = o.body('stub-d0', stream);
+      const body = o.body(o.model, stream);
       const load = (): ReturnType<typeof runLoad> => runLoad({ url: t.url, headers: t.headers, body, connections: o.connections, durationSec: o.durationSec });
       await runLoad({ url: t.url, headers: t.headers, body, connections: o.connections, durationSec: 1 });
       // First the count, with the sampler off (sampling changes how V8 allocates); then where, with it on.

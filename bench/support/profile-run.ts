@@ -11,6 +11,8 @@ export type ProfileOptions = {
   readonly outDir: string;
   readonly stubPort: number;
   readonly models: readonly string[];
+  /** The model the load asks for (one of `models`): sets the stub's answer delay. */
+  readonly model: string;
   readonly body: (model: string, stream: boolean) => string;
   readonly durationSec: number;
   readonly connections: number;
@@ -27,10 +29,10 @@ export async function profileWarden(o: ProfileOptions): Promise<void> {
   let fromUs: number;
   try {
     // A short warm-up lets the JIT settle; the profile is read from the end of it.
-    await runLoad({ url: t.url, headers: t.headers, body: o.body('stub-d0', false), connections: 32, durationSec: 1 });
+    await runLoad({ url: t.url, headers: t.headers, body: o.body(o.model, false), connections: 32, durationSec: 1 });
     fromUs = Number(process.hrtime.bigint() / 1000n);
     for (const stream of [false, true]) {
-      const r = await runLoad({ url: t.url, headers: t.headers, body: o.body('stub-d0', stream), connections: o.connections, durationSec: o.durationSec / 2 });
+      const r = await runLoad({ url: t.url, headers: t.headers, body: o.body(o.model, stream), connections: o.connections, durationSec: o.durationSec / 2 });
       process.stderr.write(`profile load ${stream ? 'sse ' : 'json'}: ${r.ok} requests, ${r.rps.toFixed(0)} req/s\n`);
     }
   } finally {
