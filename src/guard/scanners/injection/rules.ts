@@ -38,6 +38,16 @@ function scanForm(words: readonly string[]): string {
   return `(?:${[...forms].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
 }
 
+/** Several rules under one name, each phrasing behind needles of its own (see `needs`). */
+function parts(
+  name: string,
+  score: number,
+  dataOnly: boolean,
+  list: readonly { readonly needs: readonly string[]; readonly needsAlso?: readonly string[]; readonly re: string }[],
+): InjectionRule[] {
+  return list.map((p) => ({ name, score, needs: p.needs, ...(p.needsAlso ? { needsAlso: p.needsAlso } : {}), re: rx(p.re), ...(dataOnly ? { dataOnly } : {}) }));
+}
+
 /** Kana, CJK ideographs and Hangul; Cyrillic. */
 const CJK_RANGES = '\\u3040-\\u30ff\\u3400-\\u9fff\\uac00-\\ud7af';
 const CYRILLIC_RANGES = '\\u0400-\\u04ff';
@@ -190,25 +200,27 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     score: 0.93,
     dataOnly: true,
   },
-  {
-    // A persona defined by having no rules: "an AI with no restrictions", "unfiltered and amoral", "freed from
-    // the usual confines", "has no content policy", "you are no longer ChatGPT".
-    name: 'rule_free_persona',
-    needs: ['restriction', 'filter', 'limit', 'guideline', 'rules', 'ethics', 'morals', 'censorship', 'unfiltered', 'uncensored', 'ethical', 'moral', 'special', 'confines', 'polic', 'longer'],
-    re: rx(
-      [
-        `\\b(?:you\\s+are|you're|pretend\\s+(?:to\\s+be|you\\s+are)|act\\s+as|simulate|become|play(?:ing)?|(?:respond|answer|reply)\\s+(?:only\\s+)?as)\\b${GAP}\\b(?:ai|chatbot|assistant|model|version\\s+of\\s+(?:yourself|you))\\s+(?:with\\s+(?:no|zero)|without\\s+any)\\s+(?:restrictions|filters?|filtering|limits|limitations|guidelines|rules|ethics|morals|censorship)\\b`,
-        `\\b(?:ai|chatbot|assistant|model)\\s+(?:with\\s+(?:no|zero)|without\\s+any)\\s+(?:restrictions|filters?|filtering|limits|limitations|guidelines|rules|ethics|morals|censorship)\\s+(?:called|named|known\\s+as)\\b`,
-        `\\b(?:unfiltered|uncensored)\\s+and\\s+(?:amoral|unrestricted|unethical)\\b`,
-        `\\bno\\s+(?:ethical|moral)\\s+or\\s+(?:ethical|moral)\\s+guidelines\\b`,
-        `\\bhas\\s+no\\s+special\\s+filtering\\b`,
-        `\\b(?:broken|break|breaks|freed?|released|liberated)\\s+(?:free\\s+)?(?:from|of)\\s+the\\s+(?:typical\\s+|usual\\s+|normal\\s+)?confines\\b`,
-        `\\b(?:has|have|with|without)\\s+(?:no|any|zero)\\s+(?:content|safety|usage)\\s+polic(?:y|ies)\\b`,
-        `\\byou\\s+are\\s+no\\s+longer\\s+(?:chatgpt|claude|gemini|an?\\s+(?:ai|assistant|language\\s+model)|bound|restricted|limited)\\b`,
-      ].join('|'),
-    ),
-    score: 0.93,
-  },
+  // A persona defined by having no rules: "an AI with no restrictions", "unfiltered and amoral", "freed from the
+  // usual confines", "has no content policy", "you are no longer ChatGPT". One rule per phrasing, each behind needles
+  // of its own: one alternation behind all their needles ran on most ordinary text.
+  ...parts('rule_free_persona', 0.93, false, [
+    {
+      needs: ['restriction', 'filter', 'limit', 'guideline', 'rules', 'ethics', 'morals', 'censorship'],
+      needsAlso: ['with'],
+      re: `\\b(?:you\\s+are|you're|pretend\\s+(?:to\\s+be|you\\s+are)|act\\s+as|simulate|become|play(?:ing)?|(?:respond|answer|reply)\\s+(?:only\\s+)?as)\\b${GAP}\\b(?:ai|chatbot|assistant|model|version\\s+of\\s+(?:yourself|you))\\s+(?:with\\s+(?:no|zero)|without\\s+any)\\s+(?:restrictions|filters?|filtering|limits|limitations|guidelines|rules|ethics|morals|censorship)\\b`,
+    },
+    {
+      needs: ['restriction', 'filter', 'limit', 'guideline', 'rules', 'ethics', 'morals', 'censorship'],
+      needsAlso: ['called', 'named', 'known'],
+      re: `\\b(?:ai|chatbot|assistant|model)\\s+(?:with\\s+(?:no|zero)|without\\s+any)\\s+(?:restrictions|filters?|filtering|limits|limitations|guidelines|rules|ethics|morals|censorship)\\s+(?:called|named|known\\s+as)\\b`,
+    },
+    { needs: ['unfiltered', 'uncensored'], needsAlso: ['amoral', 'unrestricted', 'unethical'], re: `\\b(?:unfiltered|uncensored)\\s+and\\s+(?:amoral|unrestricted|unethical)\\b` },
+    { needs: ['ethical', 'moral'], needsAlso: ['guideline'], re: `\\bno\\s+(?:ethical|moral)\\s+or\\s+(?:ethical|moral)\\s+guidelines\\b` },
+    { needs: ['special'], needsAlso: ['filtering'], re: `\\bhas\\s+no\\s+special\\s+filtering\\b` },
+    { needs: ['confines'], re: `\\b(?:broken|break|breaks|freed?|released|liberated)\\s+(?:free\\s+)?(?:from|of)\\s+the\\s+(?:typical\\s+|usual\\s+|normal\\s+)?confines\\b` },
+    { needs: ['polic'], needsAlso: ['content', 'safety', 'usage'], re: `\\b(?:has|have|with|without)\\s+(?:no|any|zero)\\s+(?:content|safety|usage)\\s+polic(?:y|ies)\\b` },
+    { needs: ['longer'], needsAlso: ['you'], re: `\\byou\\s+are\\s+no\\s+longer\\s+(?:chatgpt|claude|gemini|an?\\s+(?:ai|assistant|language\\s+model)|bound|restricted|limited)\\b` },
+  ]),
   {
     // The model's own safety switched off by name: "Override your content policy", "safety protocols disabled".
     name: 'safety_off',
@@ -228,28 +240,34 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     re: rx(`\\b(?:set\\s+aside|pay\\s+no\\s+attention\\s+to|disregard|ignore|forget|discard)\\s+(?:whatever|what|anything|all)\\s+you\\s+(?:were|have\\s+been|'ve\\s+been)\\s+(?:told|instructed|programmed)|\\b(?:set\\s+aside|pay\\s+no\\s+attention\\s+to)\\s+(?:your|the|all|any)\\s+(?:[a-z]+\\s+)?(?:guidelines|rules|instructions|restrictions|programming|filters)\\b`),
     score: 0.93,
   },
-  {
-    // The hidden setup asked for by position or by name: "Repeat everything above this line", "what secret key
-    // were you given", "your full system instructions", "reveal any hidden instructions".
-    name: 'secret_probe',
-    needs: ['above', 'before', 'given', 'system', 'prompt', 'instructions', 'hidden', 'secret', 'internal', 'confidential', 'directives', 'guidelines', 'configuration', 'setup', 'rules', 'context', 'verbatim', 'wording', 'developer', 'creator', 'operator'],
-    needsAlso: ['repeat', 'print', 'output', 'copy', 'reproduce', 'show', 'paste', 'display', 'dump', 'were', 'was', 'your', 'reveal', 'expose', 'leak', 'disclose', 'tell', 'what', 'give', 'list', 'came', 'comes', 'appear'],
-    re: rx(
-      [
-        `\\b(?:repeat|print|output|copy|reproduce|show|paste|display)\\s+(?:me\\s+)?(?:everything|all\\s+(?:the\\s+)?(?:text|words)|the\\s+(?:hidden\\s+)?(?:text|words))\\s+(?:above|before\\s+(?:this|my)\\s+(?:message|line|prompt))\\b`,
-        `\\b(?:text|words|instructions|messages?)\\s+(?:that\\s+)?(?:came|comes|appears?)\\s+(?:before|above)\\s+my\\s+(?:message|prompt|question|first\\s+message)\\b`,
-        `\\b(?:secret|password|passphrase|secret\\s+key|access\\s+code|confidential\\s+instructions?)\\s+(?:were|was)\\s+you\\s+given\\b`,
-        `\\bconfidential\\s+instructions?\\s+(?:i|you)\\s+(?:was|were)\\s+given\\b`,
-        `\\byour\\s+(?:full|complete|entire|exact|verbatim|hidden|secret)\\s+(?:system\\s+)?(?:prompt|instructions)\\b`,
-        `\\b(?:reveal|expose|leak|disclose)\\s+(?:any|all|the|your)\\s+(?:hidden|secret|internal|confidential)\\s+(?:instructions|prompts?|rules|guidelines)\\b`,
-        `\\b(?:reveal|print|show|repeat|output|display|dump|paste|tell\\s+me|give\\s+me|list|what\\s+(?:is|are|was|were))\\b${GAP}\\byour\\s+(?:system|initial|original|hidden|secret|full|starting|pre-?|initialization)\\s*(?:directives|guidelines|configuration|setup|context\\s+window)\\b`,
-        `\\b(?:dump|print|output|show|reveal|display|paste|repeat)\\s+(?:me\\s+)?(?:your|the)\\s+(?:entire\\s+|full\\s+|whole\\s+)?context\\s+window\\b`,
-        `\\b(?:exact\\s+wording|verbatim\\s+(?:text|copy))\\s+of\\s+your\\s+(?:guidelines|instructions|prompt|rules|directives)\\b|\\byour\\s+(?:instructions|prompt|rules|guidelines|directives)\\s+verbatim\\b|\\b(?:list|repeat|print|output)\\s+them\\s+verbatim\\b`,
-        `\\bwhat\\s+did\\s+(?:the|your)\\s+(?:developers?|creators?|operators?|admins?|company)\\s+(?:tell|instruct|ask)\\s+you\\b`,
-      ].join('|'),
-    ),
-    score: 0.93,
-  },
+  // The hidden setup asked for by position or by name: "Repeat everything above this line", "what secret key were
+  // you given", "your full system instructions", "reveal any hidden instructions", "dump your context window".
+  ...parts('secret_probe', 0.93, false, [
+    {
+      needs: ['above', 'before'],
+      needsAlso: ['repeat', 'print', 'output', 'copy', 'reproduce', 'show', 'paste', 'display'],
+      re: `\\b(?:repeat|print|output|copy|reproduce|show|paste|display)\\s+(?:me\\s+)?(?:everything|all\\s+(?:the\\s+)?(?:text|words)|the\\s+(?:hidden\\s+)?(?:text|words))\\s+(?:above|before\\s+(?:this|my)\\s+(?:message|line|prompt))\\b`,
+    },
+    { needs: ['came', 'comes', 'appear'], needsAlso: ['before', 'above'], re: `\\b(?:text|words|instructions|messages?)\\s+(?:that\\s+)?(?:came|comes|appears?)\\s+(?:before|above)\\s+my\\s+(?:message|prompt|question|first\\s+message)\\b` },
+    {
+      needs: ['given'],
+      needsAlso: ['secret', 'password', 'passphrase', 'access', 'confidential'],
+      re: `\\b(?:secret|password|passphrase|secret\\s+key|access\\s+code|confidential\\s+instructions?)\\s+(?:were|was)\\s+you\\s+given\\b|\\bconfidential\\s+instructions?\\s+(?:i|you)\\s+(?:was|were)\\s+given\\b`,
+    },
+    { needs: ['prompt', 'instructions'], needsAlso: ['full', 'complete', 'entire', 'exact', 'verbatim', 'hidden', 'secret'], re: `\\byour\\s+(?:full|complete|entire|exact|verbatim|hidden|secret)\\s+(?:system\\s+)?(?:prompt|instructions)\\b` },
+    { needs: ['reveal', 'expose', 'leak', 'disclose'], needsAlso: ['hidden', 'secret', 'internal', 'confidential'], re: `\\b(?:reveal|expose|leak|disclose)\\s+(?:any|all|the|your)\\s+(?:hidden|secret|internal|confidential)\\s+(?:instructions|prompts?|rules|guidelines)\\b` },
+    {
+      needs: ['directives', 'guidelines', 'configuration', 'setup', 'context'],
+      needsAlso: ['your'],
+      re: `\\b(?:reveal|print|show|repeat|output|display|dump|paste|tell\\s+me|give\\s+me|list|what\\s+(?:is|are|was|were))\\b${GAP}\\byour\\s+(?:system|initial|original|hidden|secret|full|starting|pre-?|initialization)\\s*(?:directives|guidelines|configuration|setup|context\\s+window)\\b`,
+    },
+    { needs: ['context'], needsAlso: ['window'], re: `\\b(?:dump|print|output|show|reveal|display|paste|repeat)\\s+(?:me\\s+)?(?:your|the)\\s+(?:entire\\s+|full\\s+|whole\\s+)?context\\s+window\\b` },
+    {
+      needs: ['wording', 'verbatim'],
+      re: `\\b(?:exact\\s+wording|verbatim\\s+(?:text|copy))\\s+of\\s+your\\s+(?:guidelines|instructions|prompt|rules|directives)\\b|\\byour\\s+(?:instructions|prompt|rules|guidelines|directives)\\s+verbatim\\b|\\b(?:list|repeat|print|output)\\s+them\\s+verbatim\\b`,
+    },
+    { needs: ['developer', 'creator', 'operator', 'admin', 'company'], needsAlso: ['what'], re: `\\bwhat\\s+did\\s+(?:the|your)\\s+(?:developers?|creators?|operators?|admins?|company)\\s+(?:tell|instruct|ask)\\s+you\\b` },
+  ]),
   {
     // A fiction built to suspend the rules ("a simulation where laws don't apply", "if you had no guidelines").
     name: 'rules_suspended',
@@ -274,40 +292,44 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     re: rx(`\\b(?:ignore|disregard)\\s+(?:the\\s+)?user'?s?\\s+(?:request|question|query|instructions?|message)\\b`),
     score: 0.93,
   },
-  {
-    // Orders in data: a note, notice or address aimed at the assistant inside a document or tool result
-    // ("[assistant instruction: ...]", "SYSTEM NOTICE: the assistant must", "when you read this review",
-    // "a message from the OpenAI safety team").
-    name: 'orders_in_data',
-    needs: [
-      'assistant', 'llm', 'chatbot', '[ai', 'notice', 'alert', 'override', 'orders', 'instructions', 'directives', 'commands', 'read', 'process',
-      'summari', 'see', 'parse', 'analy', 'are', 'openai', 'anthropic', 'google', 'deepmind', 'meta', 'screening', 'reviewing', 'handling',
-      'note', 'attention', 'message', 'hey', 'dear', 'hello', 'should', 'must', 'shall', 'need', 'required', 'task', 'assignment', 'request',
-    ],
-    re: rx(
-      [
-        `(?:\\[|<!--)\\s*(?:ai|assistant|llm|chatbot)(?:\\s+assistant)?\\s+(?:instructions?|note|directive|command)\\s*:`,
-        `<!--\\s*(?:ai|assistant)(?:\\s+assistant)?\\s*:`,
-        `\\bsystem\\s+(?:notice|alert|override)\\s*:${GAP}\\b(?:assistant|ai|model|you)\\s+(?:must|should|shall|will)\\b`,
-        `\\b(?:contains|these\\s+are|here\\s+are|follow)\\s+(?:your\\s+)?new\\s+(?:orders|instructions|directives|commands)\\b`,
-        `\\b(?:when|if|as)\\s+you\\s+(?:read|process|summari[sz]e|see|parse|analy[sz]e)\\s+this\\s+(?:review|e-?mail|message|document|page|text|file|comment)\\b`,
-        `\\bif\\s+you\\s+are\\s+an?\\s+(?:ai|llm|language\\s+model|assistant|chatbot)\\b`,
-        `\\b(?:message|notice|update|directive)\\s+from\\s+(?:the\\s+)?(?:openai|anthropic|google|deepmind|meta)\\s+(?:safety\\s+|trust\\s+|policy\\s+|developer\\s+|dev\\s+|alignment\\s+)?team\\b`,
-        // "AI assistants processing this message", "any AI screening this resume".
-        `\\b(?:ai|llm|gpt|copilot|assistant|chatbot|language\\s+model)s?\\s+(?:(?:assistants?|models?|agents?|tools?|systems?)\\s+)?(?:processing|reading|summari[sz]ing|screening|reviewing|analy[sz]ing|parsing|handling)\\s+(?:this|these)\\b`,
-        // "Note to any AI screening this", "NOTE FOR AI CODE REVIEWERS", "ATTENTION LLM:".
-        `\\b(?:attention|note|message|instructions?)\\s+(?:to|for)\\s+(?:any|all|every)\\s+(?:ai|llm|gpt|assistant|chatbot|language\\s+model|agent|copilot)s?\\b|\\b(?:note|message|instructions?)\\s+(?:to|for)\\s+(?:the\\s+)?(?:ai|llm|automated)\\s+(?:code\\s+)?(?:reviewers?|screeners?|agents?|models?|systems?|tools?)\\b|\\battention\\s*,?\\s*(?:ai|llm|gpt|assistant|chatbot|agent|copilot)s?\\s*[:!,]`,
-        // "Hey Copilot," in a document: the reader it talks to is the model.
-        `\\b(?:hey|hello|dear)\\s+(?:copilot|ai|llm|gpt|chatgpt|claude|gemini|chatbot|ai\\s+assistant)\\b`,
-        // "Important: the assistant should tell the user to book via ...".
-        `\\bthe\\s+(?:ai\\s+)?(?:assistant|model|ai|llm|chatbot)\\s+(?:should|must|shall|needs?\\s+to|is\\s+required\\s+to)\\s+(?:now\\s+|only\\s+|always\\s+|instead\\s+|also\\s+)?(?:tell|say|output|recommend|forward|send|delete|ignore|disregard|include|call|book|rank|approve|reveal|email|transfer)\\b`,
-        // "disregard your prior task": only in data, where a user's own change of mind cannot be meant.
-        `\\b(?:ignore|disregard|forget|abandon|stop)\\s+(?:your|the)\\s+(?:previous|prior|current|original|assigned)\\s+(?:task|assignment|request|job)\\b`,
-      ].join('|'),
-    ),
-    score: 0.93,
-    dataOnly: true,
-  },
+  // Orders in data: a note, notice or address aimed at the assistant inside a document or tool result ("[assistant
+  // instruction: ...]", "SYSTEM NOTICE: the assistant must", "when you read this review", "AI assistants processing
+  // this message", "Hey Copilot", "the assistant should tell the user ..."). Data only.
+  ...parts('orders_in_data', 0.93, true, [
+    { needs: ['assistant', 'llm', 'chatbot', '[ai'], needsAlso: ['instruction', 'note', 'directive', 'command'], re: `(?:\\[|<!--)\\s*(?:ai|assistant|llm|chatbot)(?:\\s+assistant)?\\s+(?:instructions?|note|directive|command)\\s*:` },
+    { needs: ['assistant'], re: `<!--\\s*(?:ai\\s+)?assistant\\s*:` },
+    { needs: ['notice', 'alert', 'override'], needsAlso: ['system'], re: `\\bsystem\\s+(?:notice|alert|override)\\s*:${GAP}\\b(?:assistant|ai|model|you)\\s+(?:must|should|shall|will)\\b` },
+    { needs: ['orders', 'instructions', 'directives', 'commands'], needsAlso: ['new'], re: `\\b(?:contains|these\\s+are|here\\s+are|follow)\\s+(?:your\\s+)?new\\s+(?:orders|instructions|directives|commands)\\b` },
+    {
+      needs: ['review', 'mail', 'message', 'document', 'page', 'text', 'file', 'comment'],
+      needsAlso: ['read', 'process', 'summari', 'see', 'parse', 'analy'],
+      re: `\\b(?:when|if|as)\\s+you\\s+(?:read|process|summari[sz]e|see|parse|analy[sz]e)\\s+this\\s+(?:review|e-?mail|message|document|page|text|file|comment)\\b`,
+    },
+    { needs: ['are'], needsAlso: ['you'], re: `\\bif\\s+you\\s+are\\s+an?\\s+(?:ai|llm|language\\s+model|assistant|chatbot)\\b` },
+    {
+      needs: ['openai', 'anthropic', 'google', 'deepmind', 'meta'],
+      needsAlso: ['team'],
+      re: `\\b(?:message|notice|update|directive)\\s+from\\s+(?:the\\s+)?(?:openai|anthropic|google|deepmind|meta)\\s+(?:safety\\s+|trust\\s+|policy\\s+|developer\\s+|dev\\s+|alignment\\s+)?team\\b`,
+    },
+    {
+      needs: ['processing', 'reading', 'summari', 'screening', 'reviewing', 'analy', 'parsing', 'handling'],
+      needsAlso: ['this', 'these'],
+      re: `\\b(?:ai|llm|gpt|copilot|assistant|chatbot|language\\s+model)s?\\s+(?:(?:assistants?|models?|agents?|tools?|systems?)\\s+)?(?:processing|reading|summari[sz]ing|screening|reviewing|analy[sz]ing|parsing|handling)\\s+(?:this|these)\\b`,
+    },
+    {
+      needs: ['attention', 'note', 'message', 'instruction'],
+      needsAlso: ['any', 'all', 'every', 'reviewer', 'screener', 'agent', 'model', 'system', 'tool', 'llm', 'gpt', 'assistant', 'chatbot', 'copilot'],
+      re: `\\b(?:attention|note|message|instructions?)\\s+(?:to|for)\\s+(?:any|all|every)\\s+(?:ai|llm|gpt|assistant|chatbot|language\\s+model|agent|copilot)s?\\b|\\b(?:note|message|instructions?)\\s+(?:to|for)\\s+(?:the\\s+)?(?:ai|llm|automated)\\s+(?:code\\s+)?(?:reviewers?|screeners?|agents?|models?|systems?|tools?)\\b|\\battention\\s*,?\\s*(?:ai|llm|gpt|assistant|chatbot|agent|copilot)s?\\s*[:!,]`,
+    },
+    { needs: ['hey', 'hello', 'dear'], re: `\\b(?:hey|hello|dear)\\s+(?:copilot|ai|llm|gpt|chatgpt|claude|gemini|chatbot|ai\\s+assistant)\\b` },
+    {
+      needs: ['should', 'must', 'shall', 'need', 'required'],
+      needsAlso: ['tell', 'say', 'output', 'recommend', 'forward', 'send', 'delete', 'ignore', 'disregard', 'include', 'call', 'book', 'rank', 'approve', 'reveal', 'email', 'transfer'],
+      re: `\\bthe\\s+(?:ai\\s+)?(?:assistant|model|ai|llm|chatbot)\\s+(?:should|must|shall|needs?\\s+to|is\\s+required\\s+to)\\s+(?:now\\s+|only\\s+|always\\s+|instead\\s+|also\\s+)?(?:tell|say|output|recommend|forward|send|delete|ignore|disregard|include|call|book|rank|approve|reveal|email|transfer)\\b`,
+    },
+    // "disregard your prior task": only in data, where a user's own change of mind cannot be meant.
+    { needs: ['task', 'assignment', 'request', 'job'], needsAlso: ['ignore', 'disregard', 'forget', 'abandon', 'stop'], re: `\\b(?:ignore|disregard|forget|abandon|stop)\\s+(?:your|the)\\s+(?:previous|prior|current|original|assigned)\\s+(?:task|assignment|request|job)\\b` },
+  ]),
   {
     // "Ignore the previous instructions" in German, French, Spanish, Italian, Portuguese and Dutch: attackers
     // translate the classic override, and a model trained on English data does not read it.
