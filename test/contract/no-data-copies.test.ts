@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { isCi } from '../support/services.js';
 
@@ -51,105 +52,20 @@ const PLAIN_PHRASE = /^[A-Za-z'-]+(?: [A-Za-z'-]+){0,3}[.?!]?$/;
 
 type Literal = { readonly value: string; readonly line: number };
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
-
 /**
- * The string literals of TypeScript source, decoded: quoted strings and the static parts of template literals.
- * Comments and regular-expression literals are skipped (a `/` after an operand is division). A rough lexer: good
- * enough for this repository's code, and a miss only makes the check weaker.
+ * The string literals of TypeScript source, decoded by the TypeScript parser: quoted strings and the static parts of
+ * template literals (regular expressions and comments are not string literals). Empty ones are left out.
  */
 export function stringLiterals(src: string): Literal[] {
+  const file = ts.createSourceFile('x.ts', src, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const out: Literal[] = [];
-  const n = src.length;
-  let line = 1;
-  let i = 0;
-  let prev = ''; // last significant character outside strings and comments
-  // Template nesting: for each open `${`, the brace depth at which it closes.
-  const templates: number[] = [];
-  let depth = 0;
-  const readString = (q: string): void => {
-    const startLine = line;
-    let v = '';
-    i++;
-    while (i < n) {
-      const c = src.charAt(i);
-      if (c === q) break;
-      if (q === '`' && c === '$' && src.charAt(i + 1) === '{') {
-        if (v !== '') out.push({ value: v, line: startLine });
-        templates.push(depth);
-        depth++;
-        i += 2;
-        prev = '{';
-        return;
-      }
-      if (c === '\n') {
-        line++;
-        if (q !== '`') break; // an unterminated quote: resynchronise at the line end
-      }
-      if (c === '\\') {
-        const d = src.charAt(i + 1);
-        if (d === 'u' && src.charAt(i + 2) === '{') {
-          const close = src.indexOf('}', i);
-          v += String.fromCodePoint(parseInt(src.slice(i + 3, close), 16) || 0);
-          i = close + 1;
-        } else if (d === 'u' || d === 'x') {
-          const len = d === 'u' ? 4 : 2;
-          v += String.fromCharCode(parseInt(src.slice(i + 2, i + 2 + len), 16) || 0);
-          i += 2 + len;
-        } else {
-          if (d === '\n') line++;
-          else v += ESCAPES[d] ?? d;
-          i += 2;
-        }
-        continue;
-      }
-      v += c;
-      i++;
+  const visit = (node: ts.Node): void => {
+    if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateLiteralToken(node)) && node.text !== '') {
+      out.push({ value: node.text, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1 });
     }
-    i++;
-    if (v !== '') out.push({ value: v, line: startLine });
-    prev = 'a';
+    ts.forEachChild(node, visit);
   };
-  while (i < n) {
-    const c = src.charAt(i);
-    if (c === '\n') {
-      line++;
-      i++;
-    } else if (c === ' ' || c === '\t' || c === '\r') i++;
-    else if (c === '/' && src.charAt(i + 1) === '/') {
-      const e = src.indexOf('\n', i);
-      i = e === -1 ? n : e;
-    } else if (c === '/' && src.charAt(i + 1) === '*') {
-      const e = src.indexOf('*/', i + 2);
-      const end = e === -1 ? n : e + 2;
-      for (let k = i; k < end; k++) if (src.charCodeAt(k) === 10) line++;
-      i = end;
-    } else if (c === '/' && (prev === '' || '(,=:[!&|?{};+-*%<>~^'.includes(prev) || /\b(?:return|typeof|case|of|in)$/.test(src.slice(Math.max(0, i - 8), i).trimEnd()))) {
-      // A regular-expression literal: to its closing slash, past escapes and character classes.
-      let inClass = false;
-      i++;
-      while (i < n && src.charAt(i) !== '\n') {
-        const d = src.charAt(i);
-        if (d === '\\') i++;
-        else if (d === '[') inClass = true;
-        else if (d === ']') inClass = false;
-        else if (d === '/' && !inClass) break;
-        i++;
-      }
-      i++;
-      prev = 'a';
-    } else if (c === "'" || c === '"' || c === '`') readString(c);
-    else if (c === '}' && templates.length > 0 && templates[templates.length - 1] === depth - 1) {
-      templates.pop();
-      depth--;
-      readString('`');
-    } else {
-      if (c === '{') depth++;
-      else if (c === '}') depth--;
-      prev = c;
-      i++;
-    }
-  }
+  visit(file);
   return out;
 }
 
