@@ -51,12 +51,13 @@ const CORPORATE_TAIL = /(?:^|\s)(?:corporation|corp\.?|inc\.?|incorporated|ltd\.
 const PARTICLE_HEAD = /^\p{L}{1,3}['\u2019-]\p{Lu}/u;
 
 /**
- * Merges, in place, tagged name parts the tagger split at an apostrophe or a hyphen ("Sarah O" + "Connor-Smith",
+ * Repairs, in place, what the tagger gets wrong about names: a PERSON ending in a legal form becomes an
+ * ORGANIZATION, and name parts it split at an apostrophe or a hyphen are merged ("Sarah O" + "Connor-Smith",
  * "Fatima" + "Sayed" around "Al-", "Samira" + "Al-Hakimi"): two PERSON or ORGANIZATION spans with such a joint
  * between them, or a PERSON and a particle surname a space apart, at least one a PERSON, are one PERSON. `tagged`
  * is in text order.
  */
-function joinNameParts(text: string, tagged: Entity[]): void {
+function repairNameSpans(text: string, tagged: Entity[]): void {
   let out = 0;
   for (let i = 0; i < tagged.length; i++) {
     let e = tagged[i] as Entity;
@@ -147,7 +148,7 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
   // text (chat style) keeps lower-case names.
   const capitalised = tagged.length > 0 && /[A-Z]/.test(text);
   let resolved = resolvedStructured;
-  if (tagged.length > 1) joinNameParts(text, tagged);
+  if (tagged.length > 1) repairNameSpans(text, tagged);
   if (tagged.length > 0) {
     let check = 0;
     for (let i = 0; i < tagged.length; i++) {

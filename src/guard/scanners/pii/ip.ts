@@ -118,6 +118,19 @@ function isRun(digits: string, step: number): boolean {
   return true;
 }
 
+/**
+ * The IPv6 addresses that point at no one, as `ipv4IsNonPersonal` for IPv4: unspecified and loopback, the
+ * documentation prefix 2001:db8::/32, link-local fe80::/10 and unique-local fc00::/7 (every site reuses them).
+ * `lower`: the address in lower case.
+ */
+export function ipv6IsNonPersonal(lower: string): boolean {
+  if (lower === '::' || lower === '::1' || lower.startsWith('2001:db8:') || lower.startsWith('2001:0db8:')) return true;
+  const colon = lower.indexOf(':');
+  if (colon < 3 || colon > 4) return false;
+  const first = parseInt(lower.slice(0, colon), 16);
+  return (first & 0xffc0) === 0xfe80 || (first & 0xfe00) === 0xfc00;
+}
+
 /** IPv6 text form: 8 groups, or fewer with one `::`; an embedded dotted quad counts as two groups. */
 export function ipv6Valid(s: string): boolean {
   if (s.length < 3 || s.length > 45) return false;

@@ -4,7 +4,7 @@ import { indexOfFrom } from '../../text/chunked-search.js';
 import { boundaryAfter, boundaryBefore, isAsciiAlnum, isAsciiLetter, isDigit, isHex } from './chars.js';
 import { BARE_TLDS, isBareTldAt, isPublicHostAt, validHostAt } from './domain.js';
 import { KIND, type SpanList } from './spans.js';
-import { ipv4At, ipv4IsNonPersonalAt, ipv6Valid } from './ip.js';
+import { ipv4At, ipv4IsNonPersonalAt, ipv6IsNonPersonal, ipv6Valid } from './ip.js';
 
 const MAX_TOKEN = 253;
 const MAX_BARE_TLD = Math.max(...[...BARE_TLDS].map((t) => t.length));
@@ -60,18 +60,6 @@ function isV6Char(c: number): boolean {
   return isHex(c) || c === 58 || c === 46;
 }
 
-/**
- * The IPv6 counterparts of the IPv4 ranges ip.ts leaves out: the documentation prefix 2001:db8::/32, link-local
- * fe80::/10 and unique-local fc00::/7 (every site reuses them; outside it they reach no one). `lower`: lower case.
- */
-function ipv6NonPersonal(lower: string): boolean {
-  if (lower.startsWith('2001:db8:') || lower.startsWith('2001:0db8:')) return true;
-  const colon = lower.indexOf(':');
-  if (colon < 3 || colon > 4) return false;
-  const first = parseInt(lower.slice(0, colon), 16);
-  return (first & 0xffc0) === 0xfe80 || (first & 0xfe00) === 0xfc00;
-}
-
 function findIpv6(text: string, out: SpanList, dl: DeadlineClock | undefined): void {
   const n = text.length;
   let floor = 0;
@@ -98,7 +86,7 @@ function findIpv6(text: string, out: SpanList, dl: DeadlineClock | undefined): v
     if (!double && colons < 6) continue;
     const token = text.slice(s, e);
     const lower = token.toLowerCase();
-    if (lower === '::1' || lower === '::' || ipv6NonPersonal(lower) || !ipv6Valid(token)) continue;
+    if (ipv6IsNonPersonal(lower) || !ipv6Valid(token)) continue;
     out.add(KIND.IP_ADDRESS, s, e, 0.9);
   }
 }
