@@ -82,6 +82,7 @@ describe('tagger', () => {
     expect(found(text, 'PERSON')).toEqual(['Imani Okafor']);
     expect(found(text, 'ORGANIZATION')).toContain('Vandelay Corporation');
     expect(found('The server rejected the login at 14:32 on 12 March 2024.', 'ADDRESS')).toEqual([]);
+    expect(found('She is applying to Vandelay Corporation next week.', 'PERSON')).toEqual([]);
     expect(found('Dear Mr. Pemberton, your appointment is confirmed for Monday.', 'ORGANIZATION')).toEqual([]);
   });
 

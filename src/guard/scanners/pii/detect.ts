@@ -148,7 +148,7 @@ function detectSpans(text: string, types: ReadonlySet<PiiType> | undefined, scra
   // text (chat style) keeps lower-case names.
   const capitalised = tagged.length > 0 && /[A-Z]/.test(text);
   let resolved = resolvedStructured;
-  if (tagged.length > 1) repairNameSpans(text, tagged);
+  if (tagged.length > 0) repairNameSpans(text, tagged);
   if (tagged.length > 0) {
     let check = 0;
     for (let i = 0; i < tagged.length; i++) {
