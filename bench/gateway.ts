@@ -134,10 +134,10 @@ async function main(): Promise<void> {
     for (const name of settings.targets) {
       if (name === 'direct') targets.push(directTarget(stub));
       else if (name === 'warden-1w' || name === 'warden-2w') targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: name === 'warden-1w' ? 1 : 2 }));
-      else if (name === 'warden-base') {
+      else if (name === 'warden-base' || name === 'warden-base-2w') {
         const baseRoot = env.BENCH_BASE_ROOT;
-        if (!baseRoot) throw new Error('warden-base needs BENCH_BASE_ROOT: a built checkout to compare against');
-        targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: 1, baseRoot }));
+        if (!baseRoot) throw new Error(`${name} needs BENCH_BASE_ROOT: a built checkout to compare against`);
+        targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: name === 'warden-base' ? 1 : 2, baseRoot }));
       } else if (name === 'warden-bare') targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: 1, variant: 'bare' }));
       else if (name === 'floor') targets.push(await startFloor(ROOT, logDir, stub.port));
       else if (name === 'portkey' && pk) targets.push(await startPortkey(ROOT, logDir, stub.port, pk));

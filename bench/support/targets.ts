@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childPids, firstJsonLine, startService, waitHealthy, type Service } from './processes.js';
 
-export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'warden-base' | 'floor' | 'portkey';
+export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'warden-base' | 'warden-base-2w' | 'floor' | 'portkey';
 
 export type Target = {
   readonly name: TargetName;
@@ -93,11 +93,11 @@ export async function startWarden(o: WardenOptions): Promise<Target> {
   const port = await freePort();
   const adminToken = `bench-admin-${process.pid}-${o.workers}`;
   const bare = o.variant === 'bare';
-  const name: TargetName = o.baseRoot !== undefined ? 'warden-base' : bare ? 'warden-bare' : o.workers === 1 ? 'warden-1w' : 'warden-2w';
+  const name: TargetName = o.baseRoot !== undefined ? (o.workers === 1 ? 'warden-base' : 'warden-base-2w') : bare ? 'warden-bare' : o.workers === 1 ? 'warden-1w' : 'warden-2w';
   const root = o.baseRoot ?? o.root;
   const args = bare
     ? [...(o.nodeFlags ?? []), '--import', 'tsx', join(o.root, 'bench/support/warden-bare-main.ts'), config, String(port), join(dir, 'data')]
-    : [...startFlags(root), ...(o.nodeFlags ?? []), join(root, 'bin/warden.js'), 'start', '--config', config, '--port', String(port), '--data', join(dir, 'data'), '--workers', String(o.workers)];
+    : [...startFlags(root), ...nodeFlagsFromEnv(), ...(o.nodeFlags ?? []), join(root, 'bin/warden.js'), 'start', '--config', config, '--port', String(port), '--data', join(dir, 'data'), '--workers', String(o.workers)];
   const service = startService({
     name, command: process.execPath, args,
     cwd: root, env: { WARDEN_ADMIN_TOKEN: adminToken, WARDEN_LOG_LEVEL: 'warn', ...o.env }, logFile: join(o.logDir, `${name}.log`),
@@ -187,4 +187,9 @@ async function waitServing(t: Target, model: string, n: number, timeoutMs = 20_0
     await new Promise((res) => setTimeout(res, 100));
   }
   if (streak < n) throw new Error(`${t.name} does not serve chat completions: ${last}`);
+}
+
+/** `BENCH_NODE_FLAGS`: extra node flags for every Warden process of the run (e.g. `--perf-basic-prof` for `perf`). */
+function nodeFlagsFromEnv(): string[] {
+  return (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 }
