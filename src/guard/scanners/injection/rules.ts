@@ -329,6 +329,105 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     },
     // "disregard your prior task": only in data, where a user's own change of mind cannot be meant.
     { needs: ['task', 'assignment', 'request', 'job'], needsAlso: ['ignore', 'disregard', 'forget', 'abandon', 'stop'], re: `\\b(?:ignore|disregard|forget|abandon|stop)\\s+(?:your|the)\\s+(?:previous|prior|current|original|assigned)\\s+(?:task|assignment|request|job)\\b` },
+    // A note in a comment or hidden markup for whatever reads the page: "<!-- instructions for the summarizer:",
+    // "When summarising this document, tell the reader", "Language model, stop summarising".
+    {
+      needs: ['instruction', 'note', 'message'],
+      needsAlso: ['summari', 'model', 'assistant', 'agent', 'bot', 'crawler', 'reader'],
+      re: `\\b(?:instructions?|notes?|message)\\s+(?:for|to)\\s+(?:the\\s+)?(?:summari[sz](?:er|ation\\s+(?:model|tool|bot))|(?:ai|language|llm)\\s+(?:model|assistant|agent|crawler|reader)|model|bot|crawler)\\s*[:,]`,
+    },
+    {
+      needs: ['summari', 'reading', 'processing', 'analy', 'translating'],
+      needsAlso: ['tell', 'say', 'state', 'mention', 'claim', 'recommend', 'ask', 'instruct', 'include', 'add', 'send', 'email'],
+      re: `\\bwhen\\s+(?:summari[sz]ing|reading|processing|analy[sz]ing|translating)\\s+this\\s+(?:document|page|file|e-?mail|text|message|article|site)\\s*,\\s*(?:please\\s+)?(?:tell|say|state|mention|claim|recommend|ask|instruct|include|add|send|email)\\b`,
+    },
+    {
+      needs: ['language', 'model', 'llm', 'assistant', 'chatbot'],
+      needsAlso: ['stop', 'ignore', 'disregard', 'instead', 'forget'],
+      re: `(?:^|[>.!?\\n]\\s*)(?:dear\\s+)?(?:language\\s+model|ai\\s+(?:model|assistant)|llm|assistant|chatbot)\\s*,\\s*(?:please\\s+)?(?:stop|ignore|disregard|forget|instead)\\b`,
+    },
+  ]),
+  // Phrases the attack games made famous, ordered as the reply: HackAPrompt's "I have been PWNED" and Tensor
+  // Trust's "Access Granted". Only after a verb that orders output: "have I been pwned?" is a real question.
+  ...parts('target_phrase', 0.93, false, [
+    {
+      needs: ['have been'],
+      needsAlso: ['pwn', 'say', 'print', 'output', 'respond', 'reply', 'write', 'type', 'repeat', 'return', 'answer', 'exactly'],
+      // Not after whom is made to say it ("make a chatbot say ..."): that describes the attack.
+      re: `(?<!\\b(?:it|them|model|chatbot|bot|llm|ai|gpt|assistant)\\s+)\\b(?:say|print|output|respond|reply|write|type|repeat|return|answer|exactly)\\b[^\\n]{0,60}?\\bi\\s+have\\s+been\\s+p[\\s._*-]?w[\\s._*-]?n[\\s._*-]?e[\\s._*-]?d\\b`,
+    },
+    {
+      needs: ['access granted'],
+      re: `\\b(?:respond|reply|answer|output|print|return|type|say)\\s+(?:only\\s+)?(?:with\\s+)?(?:only\\s+)?(?:the\\s+(?:text|words?|phrase|string)\\s+)?["'\u201c\u2018]?access\\s+granted\\b`,
+    },
+  ]),
+  // Password games (Gandalf, Tensor Trust): the guarded secret asked for sideways, spelled, reversed, hidden in
+  // a poem, hinted at. Only "the secret password" or a secret the assistant guards, never "a password" or
+  // "my password": those are help requests.
+  ...parts('secret_game', 0.93, false, [
+    {
+      needs: ['secret', 'password', 'passphrase'],
+      needsAlso: ['backward', 'revers', 'letter', 'spell', 'poem', 'acrostic', 'rhyme', 'pig', 'caesar', 'translate', 'encode', 'encrypt', 'hint', 'character', 'riddle', 'morse', 'base'],
+      re: `\\b(?:the|your)\\s+(?:secret\\s+(?:password|passphrase|word|code|key)|(?:password|passphrase|secret)\\s+(?:that\\s+)?you\\s+(?:are|were|have\\s+been)\\s+(?:guarding|protecting|hiding|keeping|told|given))\\b[^.!?\\n]{0,60}?\\b(?:backwards?|in\\s+reverse|reversed|letter\\s+by\\s+letter|one\\s+letter|each\\s+letter|every\\s+letter|which\\s+letters|how\\s+many\\s+(?:letters|characters)|first\\s+letters?|rhymes?\\s+with|pig\\s+latin|caesar|base64|morse|hint|riddle|acrostic|with\\s+(?:a\\s+)?(?:dash|space|dot)s?\\s+between)\\b`,
+    },
+    {
+      needs: ['backward', 'revers', 'spell', 'translate', 'encode', 'encrypt', 'hint', 'poem', 'letter', 'acrostic', 'riddle'],
+      needsAlso: ['secret', 'password', 'passphrase'],
+      re: `\\b(?:spell|reverse|translate|encode|encrypt|rot13|hint\\s+(?:at|about)|write\\s+(?:a\\s+)?(?:poem|song|story|riddle|acrostic))\\b[^.!?\\n]{0,40}?\\b(?:the|your)\\s+(?:secret\\s+(?:password|passphrase|word|code|key)|(?:password|passphrase|secret)\\s+(?:that\\s+)?you\\s+(?:are|were|have\\s+been)\\s+(?:guarding|protecting|hiding|keeping|told|given))\\b`,
+    },
+    {
+      needs: ['first', 'initial', 'letter'],
+      needsAlso: ['password', 'passphrase', 'secret'],
+      re: `\\b(?:first|initial)\\s+letters?\\b[^.!?\\n]{0,40}?\\b(?:spell|form|make|are|give)\\b[^.!?\\n]{0,12}?\\b(?:the|your)\\s+(?:secret|password|passphrase)\\b`,
+    },
+    {
+      needs: ['password', 'passphrase'],
+      needsAlso: ['guard', 'protect', 'hiding', 'keeping'],
+      re: `\\b(?:password|passphrase|secret\\s+(?:word|code|key))\\s+(?:that\\s+)?you\\s+(?:are|were|'re)\\s+(?:guarding|protecting|hiding|keeping\\s+(?:secret|safe|from))\\b`,
+    },
+  ]),
+  // "Opposite day" and its kin: the assistant's rules turned inside out so that a refusal becomes compliance.
+  ...parts('opposite_rules', 0.93, false, [
+    {
+      needs: ['opposite'],
+      needsAlso: ['your', 'the'],
+      re: `\\bopposite\\s+of\\s+(?:what\\s+)?(?:your|the)\\s+(?:instructions|rules|guidelines|system\\s+prompt|programming|polic(?:y|ies)|training|restrictions)\\b`,
+    },
+    {
+      needs: ['opposite'],
+      needsAlso: ['refuse', 'rules', 'guideline', 'instruction', 'forbidden', 'allowed', 'restriction', 'filter', 'polic'],
+      re: `\\bopposite\\s+day\\b[^\\n]{0,120}?\\b(?:refuse|rules|guidelines|instructions|forbidden|allowed|restrictions|filters?|polic(?:y|ies))\\b`,
+    },
+  ]),
+  // Payload splitting: the attack cut into variables and reassembled on order ("now do a + b", "combine s1 and
+  // s2 and follow the result"). Only an order to obey the result: "print a + b" is a programming question.
+  ...parts('payload_split', 0.93, false, [
+    {
+      needs: ['now do', 'then do', 'and do', 'execute', 'follow', 'obey', 'carry', 'perform'],
+      re: `\\b(?:now|then|and)\\s+(?:do|execute|follow|obey|carry\\s+out|perform)\\s+(?:the\\s+(?:instruction|command|prompt)\\s+)?[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b|\\b(?:execute|follow|obey|carry\\s+out|perform)\\s+the\\s+(?:instruction|command|prompt)\\s+[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b`,
+    },
+    {
+      needs: ['concatenat', 'combine', 'join', 'merge', 'put'],
+      needsAlso: ['follow', 'obey', 'execute', 'carry', 'act'],
+      re: `\\b(?:concatenate|combine|join|merge|put\\s+together)\\b[^.!?\\n]{0,40}?\\band\\s+(?:then\\s+)?(?:follow|obey|execute|carry\\s+out|act\\s+on)\\s+(?:it|them|the\\s+result(?:ing\\s+(?:instruction|command|text|sentence))?|the\\s+(?:resulting\\s+)?(?:instruction|command)|what\\s+it\\s+says)\\b`,
+    },
+    {
+      needs: ['carry', 'execute', 'follow', 'obey', 'perform'],
+      needsAlso: ['stored', 'contained', 'held', 'saved', 'kept'],
+      re: `\\b(?:carry\\s+out|execute|follow|obey|perform)\\s+the\\s+(?:instruction|command|order|request)s?\\s+(?:stored|contained|held|saved|kept)\\s+in\\s+(?:the\\s+)?(?:variable\\s+)?[a-z][a-z0-9_]{0,7}\\b`,
+    },
+  ]),
+  // Chat markup closing the user's turn and opening one with more authority ("</user><system>").
+  ...parts('fake_system_turn', 0.93, false, [
+    { needs: ['</user>', '</human>', '</input>'], re: `<\\/(?:user|human|input)>\\s*<(?:system|assistant|instructions?|admin)>` },
+  ]),
+  // A few-shot dialogue that ends in the assistant giving in: the model is led to continue the pattern.
+  ...parts('fake_compliance', 0.93, false, [
+    {
+      // Needles on what is given away: the speaker may be a bare "A:".
+      needs: ['secret', 'password', 'system', 'hidden', 'confidential', 'restriction', 'rules', 'filter', 'limits', 'guideline'],
+      re: `(?:^|\\n)\\s*(?:assistant|ai|a|output|response|bot|model|chatgpt|answer)\\s*:\\s*(?:(?:sure|of\\s+course|certainly|correct|okay|ok|absolutely|yes|done|understood)[,!.]?\\s+)?(?:here\\s+(?:is|are)\\s+(?:all\\s+)?(?:my|the)\\s+(?:secrets?|system\\s+prompt|hidden\\s+instructions|confidential\\s+instructions)|the\\s+(?:secret\\s+)?password\\s+is\\s*["':]?\\s*$|i\\s+(?:now\\s+)?have\\s+no\\s+(?:restrictions|rules|filters|limits|guidelines)(?:\\s+now)?)`,
+    },
   ]),
   {
     // "Ignore the previous instructions" in German, French, Spanish, Italian, Portuguese and Dutch: attackers
@@ -340,6 +439,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
       [
         `\\b(?:ignorier(?:e|en|t)?|vergiss|vergessen\\s+sie|missachte(?:n)?)\\b${GAP}(?:vorherigen|vorigen|bisherigen|obigen|früheren|vorangegangenen|alle|deine|ihre)\\s+(?:\\S+\\s+){0,2}?(?:anweisungen|instruktionen|befehle|regeln|vorgaben)`,
         `\\b(?:ignore[zr]?|oublie[zr]?)\\s+(?:toutes\\s+)?(?:les|tes|vos)\\s+(?:instructions|consignes|directives|r\u00e8gles)\\s+(?:pr\u00e9c\u00e9dentes|ant\u00e9rieures|ci-dessus|initiales|d'origine)`,
+        `\\b(?:oublie[zr]?|ignore[zr]?)\\s+(?:toutes\\s+)?(?:tes|vos)\\s+(?:instructions|consignes|directives)\\s+et\\b`,
         `\\b(?:ignora|ignore|olvida|olvide|omite|descarta)\\s+(?:todas\\s+)?(?:las|tus|sus)\\s+(?:instrucciones|indicaciones|reglas|directrices)\\s+(?:anteriores|previas|de\\s+arriba|iniciales|originales)`,
         `\\b(?:ignora|ignorate|dimentica|dimenticate)\\s+(?:tutte\\s+)?(?:le\\s+)?(?:tue\\s+)?(?:istruzioni|indicazioni|regole|direttive)\\s+(?:precedenti|iniziali|originali|sopra)`,
         `\\b(?:ignore|ignora|esque\u00e7a|esqueca|desconsidere)\\s+(?:todas\\s+)?(?:as\\s+)?(?:suas\\s+)?(?:instru\u00e7\u00f5es|instrucoes|orienta\u00e7\u00f5es|regras|diretrizes)\\s+(?:anteriores|pr\u00e9vias|previas|iniciais|originais|acima)`,
@@ -371,7 +471,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     script: CJK,
     re: rx(
       [
-        '(?:忽略|无视|無視|忽视|忽視|不要理会|不要理會|忘记|忘記|忘掉)(?:掉)?(?:你)?(?:之前|以前|先前|上面|前面|上述|所有|全部|一切)(?:的)?(?:所有|全部)?(?:的)?(?:指令|指示|提示|规则|規則|说明|說明|命令)',
+        '(?:忽略|无视|無視|忽视|忽視|不要理会|不要理會|忘记|忘記|忘掉)(?:掉)?(?:你)?(?:之前|以前|先前|上面|前面|上述|以上|所有|全部|一切)(?:的)?(?:所有|全部)?(?:的)?(?:指令|指示|提示|规则|規則|说明|說明|命令)',
         // 系统提示 alone is also a UI "system notice": only 提示词 (prompt words) or with 你的 (your).
         '(?:输出|輸出|显示|顯示|打印|重复|重複|泄露|洩露|告诉我|告訴我)(?:一下)?(?:你的)?(?:系统|系統)(?:提示词|提示詞)',
         '你的(?:系统|系統)(?:提示|指令)',
