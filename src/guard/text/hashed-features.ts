@@ -194,7 +194,7 @@ function wordGrams(
   let hasPrev = false;
   // The hints of decode.ts's `scanHints` on folded units, tracked until one fires: runs of base64 and of
   // hex units, % signs, `&#` and `\\u`/`\\x`, one-letter words in a row, leetspeak words (a word with `@`
-  // ended by `.` and a letter is an e-mail address), rot13 and reversed words. Folding only widens them: a newline, which ends a hex
+  // ended by `.` and a letter is an e-mail address), rot13 and reversed words, rows of Morse letters. Folding only widens them: a newline, which ends a hex
   // run there, is a space here; upper case is lower case, so every 16-unit run counts as base64.
   let mayDecode = !track;
   let b64 = 0;
@@ -206,6 +206,9 @@ function wordGrams(
   let wl = 0;
   let wLetters = 0;
   let wAt = false;
+  // Morse letters in a row and the dots and dashes of the current one (decode.ts's MORSE_RUN).
+  let morseSyms = 0;
+  let morseLetters = 0;
   for (let i = 0; i < n; i++) {
     let c = units[i] as number;
     if (c >= 97 && c <= 122) {
@@ -239,6 +242,8 @@ function wordGrams(
         hex = hx;
         wl += len;
         wLetters += len;
+        morseSyms = 0;
+        morseLetters = 0;
         if (b64 >= 16 || hexLong) mayDecode = true;
       }
       if (i !== n - 1) continue;
@@ -260,6 +265,17 @@ function wordGrams(
         if (++hex >= 24) mayDecode = true;
       } else if ((k & H_HEXSEP) === 0) hex = 0;
       if (c === 37 && ++pct >= 3) mayDecode = true;
+      if (c === 46 || c === 45) morseSyms++;
+      else if (c === 32 || c === 47) {
+        if (morseSyms > 0) {
+          if (morseSyms > 7) morseLetters = 0;
+          else if (++morseLetters >= 5) mayDecode = true;
+          morseSyms = 0;
+        }
+      } else {
+        morseSyms = 0;
+        morseLetters = 0;
+      }
       // `&#`, `\\u`, `\\x` (folded: `x` and `u` are lower case already).
       if ((c === 38 || c === 92) && i + 1 < n) {
         const next = units[i + 1] as number;
