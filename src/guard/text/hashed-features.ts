@@ -76,6 +76,8 @@ const H_HEXSEP = 4;
 /** Letters, digits, `@` and `$`: the units of a (leetspeak) word. */
 const H_WORD = 8;
 const H_LETTER = 16;
+/** `.` and `-`: Morse symbols. */
+const H_MORSE = 32;
 const HINT_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
   const lower = c >= 97 && c <= 122;
   return (
@@ -83,7 +85,8 @@ const HINT_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
     ((c >= 97 && c <= 102) || c === 48 ? H_HEX : 0) |
     (c === 32 || c === 58 || c === 44 ? H_HEXSEP : 0) |
     (lower || c === 48 || c === 64 || c === 36 ? H_WORD : 0) |
-    (lower ? H_LETTER : 0)
+    (lower ? H_LETTER : 0) |
+    (c === 46 || c === 45 ? H_MORSE : 0)
   );
 });
 
@@ -206,9 +209,10 @@ function wordGrams(
   let wl = 0;
   let wLetters = 0;
   let wAt = false;
-  // Morse letters in a row and the dots and dashes of the current one (decode.ts's MORSE_RUN).
+  // Morse letters in a row, the dots and dashes of the current one and where its last one is (decode.ts's MORSE_RUN).
   let morseSyms = 0;
   let morseLetters = 0;
+  let morseEnd = -2;
   for (let i = 0; i < n; i++) {
     let c = units[i] as number;
     if (c >= 97 && c <= 122) {
@@ -242,8 +246,6 @@ function wordGrams(
         hex = hx;
         wl += len;
         wLetters += len;
-        morseSyms = 0;
-        morseLetters = 0;
         if (b64 >= 16 || hexLong) mayDecode = true;
       }
       if (i !== n - 1) continue;
@@ -265,16 +267,19 @@ function wordGrams(
         if (++hex >= 24) mayDecode = true;
       } else if ((k & H_HEXSEP) === 0) hex = 0;
       if (c === 37 && ++pct >= 3) mayDecode = true;
-      if (c === 46 || c === 45) morseSyms++;
-      else if (c === 32 || c === 47) {
-        if (morseSyms > 0) {
-          if (morseSyms > 7) morseLetters = 0;
-          else if (++morseLetters >= 5) mayDecode = true;
-          morseSyms = 0;
+      // Morse, looked at only on a dot or dash (rare in prose): a letter goes on, or, after a gap of spaces and
+      // slashes only, a new one starts and the last one counts. The gap is read until its first other unit.
+      if ((k & H_MORSE) !== 0) {
+        if (i === morseEnd + 1) morseSyms++;
+        else {
+          let j = morseEnd + 1;
+          while (j < i && (units[j] === 32 || units[j] === 47)) j++;
+          if (morseEnd >= 0 && j === i && morseSyms <= 7) {
+            if (++morseLetters >= 5) mayDecode = true;
+          } else morseLetters = 0;
+          morseSyms = 1;
         }
-      } else {
-        morseSyms = 0;
-        morseLetters = 0;
+        morseEnd = i;
       }
       // `&#`, `\\u`, `\\x` (folded: `x` and `u` are lower case already).
       if ((c === 38 || c === 92) && i + 1 < n) {

@@ -351,8 +351,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   // Trust's "Access Granted". Only after a verb that orders output: "have I been pwned?" is a real question.
   ...parts('target_phrase', 0.93, false, [
     {
-      needs: ['have been'],
-      needsAlso: ['pwn', 'say', 'print', 'output', 'respond', 'reply', 'write', 'type', 'repeat', 'return', 'answer', 'exactly'],
+      needs: ['pwn', 'been p'],
       // Not after whom is made to say it ("make a chatbot say ..."): that describes the attack.
       re: `(?<!\\b(?:it|them|model|chatbot|bot|llm|ai|gpt|assistant)\\s+)\\b(?:say|print|output|respond|reply|write|type|repeat|return|answer|exactly)\\b[^\\n]{0,60}?\\bi\\s+have\\s+been\\s+p[\\s._*-]?w[\\s._*-]?n[\\s._*-]?e[\\s._*-]?d\\b`,
     },
@@ -390,7 +389,6 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...parts('opposite_rules', 0.93, false, [
     {
       needs: ['opposite'],
-      needsAlso: ['your', 'the'],
       re: `\\bopposite\\s+of\\s+(?:what\\s+)?(?:your|the)\\s+(?:instructions|rules|guidelines|system\\s+prompt|programming|polic(?:y|ies)|training|restrictions)\\b`,
     },
     {
@@ -403,12 +401,13 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   // s2 and follow the result"). Only an order to obey the result: "print a + b" is a programming question.
   ...parts('payload_split', 0.93, false, [
     {
-      needs: ['now do', 'then do', 'and do', 'execute', 'follow', 'obey', 'carry', 'perform'],
+      // Not "follow" ("the following ...") nor "then do"/"and do": needles that common run the regex on most prose.
+      needs: ['now do', 'execute', 'obey', 'carry', 'perform'],
       re: `\\b(?:now|then|and)\\s+(?:do|execute|follow|obey|carry\\s+out|perform)\\s+(?:the\\s+(?:instruction|command|prompt)\\s+)?[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b|\\b(?:execute|follow|obey|carry\\s+out|perform)\\s+the\\s+(?:instruction|command|prompt)\\s+[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b`,
     },
     {
-      needs: ['concatenat', 'combine', 'join', 'merge', 'put'],
-      needsAlso: ['follow', 'obey', 'execute', 'carry', 'act'],
+      needs: ['concatenat', 'combine', 'join', 'merge', 'put together'],
+      needsAlso: ['follow', 'obey', 'execute', 'carry', 'act on'],
       re: `\\b(?:concatenate|combine|join|merge|put\\s+together)\\b[^.!?\\n]{0,40}?\\band\\s+(?:then\\s+)?(?:follow|obey|execute|carry\\s+out|act\\s+on)\\s+(?:it|them|the\\s+result(?:ing\\s+(?:instruction|command|text|sentence))?|the\\s+(?:resulting\\s+)?(?:instruction|command)|what\\s+it\\s+says)\\b`,
     },
     {
