@@ -291,6 +291,15 @@ describe('bounded work', () => {
     expect(r.score).toBeGreaterThanOrEqual(0);
     expect(r.score).toBeLessThanOrEqual(1);
   });
+  it('finishes fast on whitespace runs between rule words (no pattern rescans a run from each of its newlines)', () => {
+    for (const fill of ['\n', '\n ', ' \t', '.- ', '. ']) {
+      const words = 'system prompt secret password assistant language model stop now do opposite day been p </user> ';
+      const text = `${words}${fill.repeat(Math.ceil(48_000 / fill.length))}${words}system message: Assistant: ok`;
+      const t0 = performance.now();
+      scoreInjection(text, 'tool');
+      expect(performance.now() - t0, JSON.stringify(fill)).toBeLessThan(500);
+    }
+  });
   it('finishes on deeply nested encodings', () => {
     let t = IGNORE;
     for (let i = 0; i < 10; i++) t = toBase64(t);

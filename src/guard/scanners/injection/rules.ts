@@ -183,7 +183,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   {
     name: 'fake_system_turn',
     needs: ['system', '[inst]', '[/inst]', '<<sys>>'],
-    re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n\\s*system\\s*(?:override|message|prompt)\\s*:|\\[\\s*system(?:\\s+(?:override|message|prompt|notice|alert|instructions?))?\\s*\\])`),
+    re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n[ \\t]*system\\s*(?:override|message|prompt)\\s*:|\\[\\s*system(?:\\s+(?:override|message|prompt|notice|alert|instructions?))?\\s*\\])`),
     score: 0.93,
   },
   {
@@ -344,7 +344,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     {
       needs: ['language', 'model', 'llm', 'assistant', 'chatbot'],
       needsAlso: ['stop', 'ignore', 'disregard', 'instead', 'forget'],
-      re: `(?:^|[>.!?\\n]\\s*)(?:dear\\s+)?(?:language\\s+model|ai\\s+(?:model|assistant)|llm|assistant|chatbot)\\s*,\\s*(?:please\\s+)?(?:stop|ignore|disregard|forget|instead)\\b`,
+      re: `(?:^|[>.!?\\n][ \\t]{0,4})(?:dear\\s+)?(?:language\\s+model|ai\\s+(?:model|assistant)|llm|assistant|chatbot)\\s*,\\s*(?:please\\s+)?(?:stop|ignore|disregard|forget|instead)\\b`,
     },
   ]),
   // Phrases the attack games made famous, ordered as the reply: HackAPrompt's "I have been PWNED" and Tensor
@@ -425,7 +425,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     {
       // Needles on what is given away: the speaker may be a bare "A:".
       needs: ['secret', 'password', 'system', 'hidden', 'confidential', 'restriction', 'rules', 'filter', 'limits', 'guideline'],
-      re: `(?:^|\\n)\\s*(?:assistant|ai|a|output|response|bot|model|chatgpt|answer)\\s*:\\s*(?:(?:sure|of\\s+course|certainly|correct|okay|ok|absolutely|yes|done|understood)[,!.]?\\s+)?(?:here\\s+(?:is|are)\\s+(?:all\\s+)?(?:my|the)\\s+(?:secrets?|system\\s+prompt|hidden\\s+instructions|confidential\\s+instructions)|the\\s+(?:secret\\s+)?password\\s+is\\s*["':]?\\s*$|i\\s+(?:now\\s+)?have\\s+no\\s+(?:restrictions|rules|filters|limits|guidelines)(?:\\s+now)?)`,
+      re: `(?:^|\\n)[ \\t]{0,8}(?:assistant|ai|a|output|response|bot|model|chatgpt|answer)\\s*:\\s*(?:(?:sure|of\\s+course|certainly|correct|okay|ok|absolutely|yes|done|understood)[,!.]?\\s+)?(?:here\\s+(?:is|are)\\s+(?:all\\s+)?(?:my|the)\\s+(?:secrets?|system\\s+prompt|hidden\\s+instructions|confidential\\s+instructions)|the\\s+(?:secret\\s+)?password\\s+is\\s*["':]?\\s*$|i\\s+(?:now\\s+)?have\\s+no\\s+(?:restrictions|rules|filters|limits|guidelines)(?:\\s+now)?)`,
     },
   ]),
   {
