@@ -333,16 +333,16 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     // "When summarising this document, tell the reader", "Language model, stop summarising".
     {
       needs: ['instruction', 'note', 'message'],
-      needsAlso: ['summari', 'model', 'assistant', 'agent', 'bot', 'crawler', 'reader'],
-      re: `\\b(?:instructions?|notes?|message)\\s+(?:for|to)\\s+(?:the\\s+)?(?:summari[sz](?:er|ation\\s+(?:model|tool|bot))|(?:ai|language|llm)\\s+(?:model|assistant|agent|crawler|reader)|model|bot|crawler)\\s*[:,]`,
+      needsAlso: ['summari', 'model', 'assistant', 'agent', 'llm'],
+      re: `\\b(?:instructions?|notes?|message)\\s+(?:for|to)\\s+(?:the\\s+)?(?:summari[sz](?:er|ation\\s+(?:model|tool|bot))|(?:ai|language|llm)\\s+(?:model|assistant|agent)|model|llm)\\s*[:,]`,
     },
     {
-      needs: ['summari', 'reading', 'processing', 'analy', 'translating'],
-      needsAlso: ['tell', 'say', 'state', 'mention', 'claim', 'recommend', 'ask', 'instruct', 'include', 'add', 'send', 'email'],
-      re: `\\bwhen\\s+(?:summari[sz]ing|reading|processing|analy[sz]ing|translating)\\s+this\\s+(?:document|page|file|e-?mail|text|message|article|site)\\s*,\\s*(?:please\\s+)?(?:tell|say|state|mention|claim|recommend|ask|instruct|include|add|send|email)\\b`,
+      needs: ['summari', 'reading', 'processing', 'analy'],
+      needsAlso: ['tell', 'say', 'recommend', 'include', 'send', 'email'],
+      re: `\\bwhen\\s+(?:summari[sz]ing|reading|processing|analy[sz]ing)\\s+this\\s+(?:document|page|file|e-?mail|text|message|article|site)\\s*,\\s*(?:please\\s+)?(?:tell|say|recommend|include|send|email)\\b`,
     },
     {
-      needs: ['language', 'model', 'llm', 'assistant', 'chatbot'],
+      needs: ['model', 'llm', 'assistant', 'chatbot'],
       needsAlso: ['stop', 'ignore', 'disregard', 'instead', 'forget'],
       re: `(?:^|[>.!?\\n][ \\t]{0,4})(?:dear\\s+)?(?:language\\s+model|ai\\s+(?:model|assistant)|llm|assistant|chatbot)\\s*,\\s*(?:please\\s+)?(?:stop|ignore|disregard|forget|instead)\\b`,
     },
@@ -362,26 +362,23 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ]),
   // Password games (Gandalf, Tensor Trust): the guarded secret asked for sideways, spelled, reversed, hidden in
   // a poem, hinted at. Only "the secret password" or a secret the assistant guards, never "a password" or
-  // "my password": those are help requests.
+  // "my password": those are help requests. All behind the secret's own words: the verbs as needles ("first",
+  // "letter", "keeping") cost a lookup on every text for rules that only run where a secret is named.
   ...parts('secret_game', 0.93, false, [
     {
       needs: ['secret', 'password', 'passphrase'],
-      needsAlso: ['backward', 'revers', 'letter', 'spell', 'poem', 'acrostic', 'rhyme', 'pig', 'caesar', 'translate', 'encode', 'encrypt', 'hint', 'character', 'riddle', 'morse', 'base'],
       re: `\\b(?:the|your)\\s+(?:secret\\s+(?:password|passphrase|word|code|key)|(?:password|passphrase|secret)\\s+(?:that\\s+)?you\\s+(?:are|were|have\\s+been)\\s+(?:guarding|protecting|hiding|keeping|told|given))\\b[^.!?\\n]{0,60}?\\b(?:backwards?|in\\s+reverse|reversed|letter\\s+by\\s+letter|one\\s+letter|each\\s+letter|every\\s+letter|which\\s+letters|how\\s+many\\s+(?:letters|characters)|first\\s+letters?|rhymes?\\s+with|pig\\s+latin|caesar|base64|morse|hint|riddle|acrostic|with\\s+(?:a\\s+)?(?:dash|space|dot)s?\\s+between)\\b`,
     },
     {
-      needs: ['backward', 'revers', 'spell', 'translate', 'encode', 'encrypt', 'hint', 'poem', 'letter', 'acrostic', 'riddle'],
-      needsAlso: ['secret', 'password', 'passphrase'],
+      needs: ['secret', 'password', 'passphrase'],
       re: `\\b(?:spell|reverse|translate|encode|encrypt|rot13|hint\\s+(?:at|about)|write\\s+(?:a\\s+)?(?:poem|song|story|riddle|acrostic))\\b[^.!?\\n]{0,40}?\\b(?:the|your)\\s+(?:secret\\s+(?:password|passphrase|word|code|key)|(?:password|passphrase|secret)\\s+(?:that\\s+)?you\\s+(?:are|were|have\\s+been)\\s+(?:guarding|protecting|hiding|keeping|told|given))\\b`,
     },
     {
-      needs: ['first', 'initial', 'letter'],
-      needsAlso: ['password', 'passphrase', 'secret'],
+      needs: ['secret', 'password', 'passphrase'],
       re: `\\b(?:first|initial)\\s+letters?\\b[^.!?\\n]{0,40}?\\b(?:spell|form|make|are|give)\\b[^.!?\\n]{0,12}?\\b(?:the|your)\\s+(?:secret|password|passphrase)\\b`,
     },
     {
-      needs: ['password', 'passphrase'],
-      needsAlso: ['guard', 'protect', 'hiding', 'keeping'],
+      needs: ['secret', 'password', 'passphrase'],
       re: `\\b(?:password|passphrase|secret\\s+(?:word|code|key))\\s+(?:that\\s+)?you\\s+(?:are|were|'re)\\s+(?:guarding|protecting|hiding|keeping\\s+(?:secret|safe|from))\\b`,
     },
   ]),
@@ -402,17 +399,16 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...parts('payload_split', 0.93, false, [
     {
       // Not "follow" ("the following ...") nor "then do"/"and do": needles that common run the regex on most prose.
-      needs: ['now do', 'execute', 'obey', 'carry', 'perform'],
-      re: `\\b(?:now|then|and)\\s+(?:do|execute|follow|obey|carry\\s+out|perform)\\s+(?:the\\s+(?:instruction|command|prompt)\\s+)?[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b|\\b(?:execute|follow|obey|carry\\s+out|perform)\\s+the\\s+(?:instruction|command|prompt)\\s+[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b`,
+      needs: ['now do', 'execute', 'obey'],
+      re: `\\b(?:now\\s+do|(?:now|then|and)\\s+(?:execute|obey))\\s+(?:the\\s+(?:instruction|command|prompt)\\s+)?[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b|\\b(?:execute|obey)\\s+the\\s+(?:instruction|command|prompt)\\s+[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b`,
     },
     {
       needs: ['concatenat', 'combine', 'join', 'merge', 'put together'],
-      needsAlso: ['follow', 'obey', 'execute', 'carry', 'act on'],
-      re: `\\b(?:concatenate|combine|join|merge|put\\s+together)\\b[^.!?\\n]{0,40}?\\band\\s+(?:then\\s+)?(?:follow|obey|execute|carry\\s+out|act\\s+on)\\s+(?:it|them|the\\s+result(?:ing\\s+(?:instruction|command|text|sentence))?|the\\s+(?:resulting\\s+)?(?:instruction|command)|what\\s+it\\s+says)\\b`,
+      needsAlso: ['follow', 'obey', 'execute'],
+      re: `\\b(?:concatenate|combine|join|merge|put\\s+together)\\b[^.!?\\n]{0,40}?\\band\\s+(?:then\\s+)?(?:follow|obey|execute)\\s+(?:it|them|the\\s+result(?:ing\\s+(?:instruction|command|text|sentence))?|the\\s+(?:resulting\\s+)?(?:instruction|command)|what\\s+it\\s+says)\\b`,
     },
     {
-      needs: ['carry', 'execute', 'follow', 'obey', 'perform'],
-      needsAlso: ['stored', 'contained', 'held', 'saved', 'kept'],
+      needs: ['stored in', 'contained in', 'held in', 'saved in', 'kept in'],
       re: `\\b(?:carry\\s+out|execute|follow|obey|perform)\\s+the\\s+(?:instruction|command|order|request)s?\\s+(?:stored|contained|held|saved|kept)\\s+in\\s+(?:the\\s+)?(?:variable\\s+)?[a-z][a-z0-9_]{0,7}\\b`,
     },
   ]),
@@ -424,8 +420,8 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...parts('fake_compliance', 0.93, false, [
     {
       // Needles on what is given away: the speaker may be a bare "A:".
-      needs: ['secret', 'password', 'system', 'hidden', 'confidential', 'restriction', 'rules', 'filter', 'limits', 'guideline'],
-      re: `(?:^|\\n)[ \\t]{0,8}(?:assistant|ai|a|output|response|bot|model|chatgpt|answer)\\s*:\\s*(?:(?:sure|of\\s+course|certainly|correct|okay|ok|absolutely|yes|done|understood)[,!.]?\\s+)?(?:here\\s+(?:is|are)\\s+(?:all\\s+)?(?:my|the)\\s+(?:secrets?|system\\s+prompt|hidden\\s+instructions|confidential\\s+instructions)|the\\s+(?:secret\\s+)?password\\s+is\\s*["':]?\\s*$|i\\s+(?:now\\s+)?have\\s+no\\s+(?:restrictions|rules|filters|limits|guidelines)(?:\\s+now)?)`,
+      needs: ['secret', 'password', 'system', 'hidden', 'confidential', 'restriction', 'rules', 'filter', 'guideline'],
+      re: `(?:^|\\n)[ \\t]{0,8}(?:assistant|ai|a|output|response|bot|model|chatgpt|answer)\\s*:\\s*(?:(?:sure|of\\s+course|certainly|correct|okay|ok|absolutely|yes|done|understood)[,!.]?\\s+)?(?:here\\s+(?:is|are)\\s+(?:all\\s+)?(?:my|the)\\s+(?:secrets?|system\\s+prompt|hidden\\s+instructions|confidential\\s+instructions)|the\\s+(?:secret\\s+)?password\\s+is\\s*["':]?\\s*$|i\\s+(?:now\\s+)?have\\s+no\\s+(?:restrictions|rules|filters|guidelines)(?:\\s+now)?)`,
     },
   ]),
   {
