@@ -180,6 +180,32 @@ function foldAscii(text: string, scratch: HashScratch, units: Uint16Array, break
   return { units, length: n, breaks, breakCount: nb, ascii: true };
 }
 
+/** Morse state of the `wordGrams` call running (it is synchronous): dots and dashes of the letter being read, letters in a row, last symbol's offset. */
+const MORSE_STATE = new Int32Array(3);
+
+/**
+ * One Morse symbol (`.` or `-`) at `i`, looked at only there (they are rare in prose), out of line so the hot loop
+ * stays small: a letter goes on, or, after a gap of spaces and slashes only, a new one starts and the last one
+ * counts (the gap is read until its first other unit). True once five letters in a row are read: decode.ts's
+ * MORSE_RUN needs six.
+ */
+function morseStep(units: Uint16Array, i: number, st: Int32Array): boolean {
+  const end = st[2] as number;
+  let hit = false;
+  if (i === end + 1) st[0] = (st[0] as number) + 1;
+  else {
+    let j = end + 1;
+    while (j < i && (units[j] === 32 || units[j] === 47)) j++;
+    if (end >= 0 && j === i && (st[0] as number) <= 7) {
+      st[1] = (st[1] as number) + 1;
+      hit = (st[1] as number) >= 5;
+    } else st[1] = 0;
+    st[0] = 1;
+  }
+  st[2] = i;
+  return hit;
+}
+
 /**
  * Word unigrams and bigrams of folded units, each at the position where its last word ends; and, in the
  * same loop, the offsets where a run of ASCII letters starts or a `[` or `<` stands (into `starts`), and
@@ -209,10 +235,10 @@ function wordGrams(
   let wl = 0;
   let wLetters = 0;
   let wAt = false;
-  // Morse letters in a row, the dots and dashes of the current one and where its last one is (decode.ts's MORSE_RUN).
-  let morseSyms = 0;
-  let morseLetters = 0;
-  let morseEnd = -2;
+  const morse = MORSE_STATE;
+  morse[0] = 0;
+  morse[1] = 0;
+  morse[2] = -2;
   for (let i = 0; i < n; i++) {
     let c = units[i] as number;
     if (c >= 97 && c <= 122) {
@@ -267,20 +293,7 @@ function wordGrams(
         if (++hex >= 24) mayDecode = true;
       } else if ((k & H_HEXSEP) === 0) hex = 0;
       if (c === 37 && ++pct >= 3) mayDecode = true;
-      // Morse, looked at only on a dot or dash (rare in prose): a letter goes on, or, after a gap of spaces and
-      // slashes only, a new one starts and the last one counts. The gap is read until its first other unit.
-      if ((k & H_MORSE) !== 0) {
-        if (i === morseEnd + 1) morseSyms++;
-        else {
-          let j = morseEnd + 1;
-          while (j < i && (units[j] === 32 || units[j] === 47)) j++;
-          if (morseEnd >= 0 && j === i && morseSyms <= 7) {
-            if (++morseLetters >= 5) mayDecode = true;
-          } else morseLetters = 0;
-          morseSyms = 1;
-        }
-        morseEnd = i;
-      }
+      if ((k & H_MORSE) !== 0 && morseStep(units, i, morse)) mayDecode = true;
       // `&#`, `\\u`, `\\x` (folded: `x` and `u` are lower case already).
       if ((c === 38 || c === 92) && i + 1 < n) {
         const next = units[i + 1] as number;
