@@ -495,6 +495,11 @@ const NEEDLES = [...new Set(INJECTION_RULES.flatMap((r) => [...r.needs, ...(r.ne
 const RULE_NEEDLES: readonly (readonly number[])[] = INJECTION_RULES.map((r) => r.needs.map((w) => NEEDLES.indexOf(w)));
 const RULE_NEEDLES_ALSO: readonly (readonly number[] | undefined)[] = INJECTION_RULES.map((r) => r.needsAlso?.map((w) => NEEDLES.indexOf(w)));
 
+/** For each needle, the rules that need it (`needs`, not `needsAlso`): a text's rules are found from its needles. */
+const RULES_BY_NEEDLE: readonly (readonly number[])[] = NEEDLES.map((_, w) => RULE_NEEDLES.flatMap((ws, r) => (ws.includes(w) ? [r] : [])));
+/** The rules for scripts other than Latin, which have no needles. */
+const SCRIPT_RULES: readonly number[] = INJECTION_RULES.flatMap((r, i) => (r.script !== undefined ? [i] : []));
+
 const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
 /** Lower-cased first two code units of every needle (first * 128 + second): most word starts stop at one lookup. */
@@ -615,20 +620,32 @@ export function matchRules(text: string, dataContext: boolean, maxPerRule = 4, f
   const out: Finding[] = [];
   const present = folded === undefined ? needlesIn(text) : needlesInFolded(folded);
   if (present === undefined && folded !== undefined) return out;
-  let nonLatin: boolean | undefined;
-  INJECTION_RULES.forEach((rule, r) => {
-    if (rule.dataOnly === true && !dataContext) return;
-    if (rule.script !== undefined) {
-      if (folded !== undefined || !(nonLatin ??= NON_LATIN.test(text)) || !rule.script.test(text)) return;
-    } else {
-      if (present === undefined || !(RULE_NEEDLES[r] as readonly number[]).some((w) => present[w] === 1)) return;
-      if (RULE_NEEDLES_ALSO[r]?.some((w) => present[w] === 1) === false) return;
+  // The rules to try, marked from the needles found (and the script rules on non-Latin text), then run in
+  // rule order: testing every rule's needles cost more than the lookups, and grew with each rule.
+  const marked = new Uint8Array(INJECTION_RULES.length);
+  let any = false;
+  if (present !== undefined) {
+    for (let w = 0; w < present.length; w++) {
+      if (present[w] !== 1) continue;
+      for (const r of RULES_BY_NEEDLE[w] as readonly number[]) marked[r] = 1;
+      any = true;
     }
+  }
+  if (folded === undefined && NON_LATIN.test(text)) {
+    for (const r of SCRIPT_RULES) if ((INJECTION_RULES[r] as InjectionRule).script?.test(text) === true) marked[r] = 1;
+    any = true;
+  }
+  if (!any) return out;
+  for (let r = 0; r < marked.length; r++) {
+    if (marked[r] !== 1) continue;
+    const rule = INJECTION_RULES[r] as InjectionRule;
+    if (rule.dataOnly === true && !dataContext) continue;
+    if (present !== undefined && RULE_NEEDLES_ALSO[r]?.some((w) => present[w] === 1) === false) continue;
     let n = 0;
     for (const m of text.matchAll(rule.re)) {
       out.push({ type: `injection.rule.${rule.name}`, score: rule.score, start: m.index, end: m.index + m[0].length });
       if (++n >= maxPerRule) break;
     }
-  });
+  }
   return out;
 }
