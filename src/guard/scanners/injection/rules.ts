@@ -526,6 +526,14 @@ NEEDLES.forEach((w, i) => {
   (NEEDLES_BY_PREFIX3[h] as number[]).push(i);
 });
 
+/** The needles found in a text: 1 at a needle's index in `has`, and their indices in `list`, in the order found. */
+type Found = { readonly has: Uint8Array; readonly list: number[] };
+const newFound = (): Found => ({ has: new Uint8Array(NEEDLES.length), list: [] });
+function found(f: Found, w: number): void {
+  f.has[w] = 1;
+  f.list.push(w);
+}
+
 /** `needle` at `i`, ASCII case-insensitively; a space in it stands for any run of whitespace. */
 function needleAt(text: string, i: number, needle: string): boolean {
   let p = i;
@@ -542,13 +550,13 @@ function needleAt(text: string, i: number, needle: string): boolean {
 }
 
 /**
- * Which needles are in `text` (1 at a needle's index), looked for only where a word starts (or at `[`/`<`,
+ * Which needles are in `text` (see `Found`), looked for only where a word starts (or at `[`/`<`,
  * for the chat markup needles): every rule pattern opens its needle words with `\b` or a separator, so this
  * is a superset of what the rules can match, at a fraction of the cost of one regex scan of the lower-cased
  * text. Returns undefined when there are none.
  */
-function needlesIn(text: string): Uint8Array | undefined {
-  let present: Uint8Array | undefined;
+function needlesIn(text: string): Found | undefined {
+  let present: Found | undefined;
   let prevLetter = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -567,7 +575,7 @@ function needlesIn(text: string): Uint8Array | undefined {
       const cands = NEEDLES_BY_PREFIX3[h] as readonly number[];
       for (let j = 0; j < cands.length; j++) {
         const w = cands[j] as number;
-        if (present?.[w] !== 1 && needleAt(text, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
+        if (present?.has[w] !== 1 && needleAt(text, i, NEEDLES[w] as string)) found(present ??= newFound(), w);
       }
     }
     prevLetter = letter;
@@ -591,8 +599,8 @@ function needleAtFolded(units: Uint16Array, length: number, i: number, needle: s
  * word starts stay word starts), leaves the needles' punctuation alone and turns a whitespace run into one
  * space. Only for ASCII: `toLowerCase` can turn other characters into ASCII letters (the Kelvin sign).
  */
-function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
-  let present: Uint8Array | undefined;
+function needlesInFolded(f: FoldedAscii): Found | undefined {
+  let present: Found | undefined;
   const { units, length } = f;
   for (let s = 0; s < f.startCount; s++) {
     const i = f.starts[s] as number;
@@ -606,7 +614,7 @@ function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
     const cands = NEEDLES_BY_PREFIX3[h] as readonly number[];
     for (let j = 0; j < cands.length; j++) {
       const w = cands[j] as number;
-      if (present?.[w] !== 1 && needleAtFolded(units, length, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
+      if (present?.has[w] !== 1 && needleAtFolded(units, length, i, NEEDLES[w] as string)) found(present ??= newFound(), w);
     }
   }
   return present;
@@ -625,11 +633,8 @@ export function matchRules(text: string, dataContext: boolean, maxPerRule = 4, f
   const marked = new Uint8Array(INJECTION_RULES.length);
   let any = false;
   if (present !== undefined) {
-    for (let w = 0; w < present.length; w++) {
-      if (present[w] !== 1) continue;
-      for (const r of RULES_BY_NEEDLE[w] as readonly number[]) marked[r] = 1;
-      any = true;
-    }
+    for (const w of present.list) for (const r of RULES_BY_NEEDLE[w] as readonly number[]) marked[r] = 1;
+    any = true;
   }
   if (folded === undefined && NON_LATIN.test(text)) {
     for (const r of SCRIPT_RULES) if ((INJECTION_RULES[r] as InjectionRule).script?.test(text) === true) marked[r] = 1;
@@ -640,7 +645,7 @@ export function matchRules(text: string, dataContext: boolean, maxPerRule = 4, f
     if (marked[r] !== 1) continue;
     const rule = INJECTION_RULES[r] as InjectionRule;
     if (rule.dataOnly === true && !dataContext) continue;
-    if (present !== undefined && RULE_NEEDLES_ALSO[r]?.some((w) => present[w] === 1) === false) continue;
+    if (present !== undefined && RULE_NEEDLES_ALSO[r]?.some((w) => present.has[w] === 1) === false) continue;
     let n = 0;
     for (const m of text.matchAll(rule.re)) {
       out.push({ type: `injection.rule.${rule.name}`, score: rule.score, start: m.index, end: m.index + m[0].length });
