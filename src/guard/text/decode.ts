@@ -1,6 +1,6 @@
 /**
- * @module Decoded views of obfuscated text: base64, hex, URL-encoding, HTML entities and \\u/\\x escapes, rot13,
- * reversed text, leetspeak and spaced-out letters, bounded depth.
+ * @module Decoded views of obfuscated text: base64, base32, hex, URL-encoding, HTML entities and \\u/\\x escapes,
+ * rot13, Morse code, reversed text, leetspeak and spaced-out letters, bounded depth.
  */
 import { checkDeadline, type DeadlineClock } from '../deadline.js';
 
@@ -20,6 +20,14 @@ const HEX_RUN = /(?<![0-9a-zA-Z])(?:[0-9a-fA-F]{2}[\s:,]?){12,}/g;
 const PCT_SEQ = /(?:%[0-9a-fA-F]{2})+/g;
 const PCT_HINT = /%[0-9a-fA-F]{2}/g;
 const SPACED = /(?:\b[a-zA-Z][ ._*-]){5,}[a-zA-Z]\b/g;
+/**
+ * Six or more Morse letters of one to seven dots and dashes, apart by spaces, newlines or `/`. Symbols and
+ * separators are disjoint classes, so a run splits one way only: a failed start costs at most seven steps, and
+ * a run of six or more letters always matches (no trailing test to make it give back), so the scan is linear.
+ */
+const MORSE_RUN = /(?<![.\-\w])(?:[.-]{1,7}[ \t\r\n/]+){5,}[.-]{1,7}/g;
+/** Upper-case base32 (RFC 4648), as a base64-looking run may be: its alphabet is a subset of base64's. */
+const BASE32_RUN = /^[A-Z2-7]{16,}=*$/;
 // rot13 of words that carry most attacks: ignore, instructions, previous, system, prompt, disregard, jailbreak,
 // pretend, run. A whole ASCII word (a maximal run of [A-Za-z0-9_]) must equal one, in any case.
 const ROT13_WORDS: readonly string[] = ['vtaber', 'vafgehpgvba', 'vafgehpgvbaf', 'cerivbhf', 'flfgrz', 'cebzcg', 'qvfertneq', 'wnvyoernx', 'cergraq', 'eha'];
@@ -109,6 +117,66 @@ function decodeBase64(run: string): string {
   }
 }
 
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function decodeBase32(run: string): string {
+  const bytes: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < run.length; i++) {
+    const v = BASE32_ALPHABET.indexOf(run.charAt(i));
+    if (v < 0) break;
+    acc = ((acc << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((acc >> bits) & 0xff);
+    }
+  }
+  return bytesToText(Uint8Array.from(bytes));
+}
+
+/** A base64-looking run that is upper-case base32 of text is read as base32, else as base64. */
+function decodeBase32Or64(run: string): string {
+  if (BASE32_RUN.test(run)) {
+    const t = decodeBase32(run);
+    if (looksLikeText(t)) return t;
+  }
+  return decodeBase64(run);
+}
+
+/** International Morse: letters and digits. */
+const MORSE: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    a: '.-', b: '-...', c: '-.-.', d: '-..', e: '.', f: '..-.', g: '--.', h: '....', i: '..', j: '.---', k: '-.-', l: '.-..', m: '--',
+    n: '-.', o: '---', p: '.--.', q: '--.-', r: '.-.', s: '...', t: '-', u: '..-', v: '...-', w: '.--', x: '-..-', y: '-.--', z: '--..',
+    '0': '-----', '1': '.----', '2': '..---', '3': '...--', '4': '....-', '5': '.....', '6': '-....', '7': '--...', '8': '---..', '9': '----.',
+  }).map(([ch, code]) => [code, ch]),
+);
+
+/**
+ * A Morse run as text: letters apart by one space, words by `/`, a newline or a wider gap. Empty unless it has
+ * both dots and dashes (a row of dots is an ellipsis) and nearly every letter is a Morse letter.
+ */
+function decodeMorse(run: string): string {
+  if (run.indexOf('.') < 0 || run.indexOf('-') < 0) return '';
+  let out = '';
+  let bad = 0;
+  let letters = 0;
+  for (const word of run.split(/\s*\/\s*|[ \t]*[\r\n]+[ \t]*|[ \t]{2,}/)) {
+    if (word.length === 0) continue;
+    if (out.length > 0) out += ' ';
+    for (const code of word.split(/[ \t]+/)) {
+      if (code.length === 0) continue;
+      letters++;
+      const ch = MORSE.get(code);
+      if (ch === undefined) bad++;
+      out += ch ?? '?';
+    }
+  }
+  return bad * 10 <= letters ? out : '';
+}
+
 function decodeHex(run: string): string {
   const h = run.replace(/[\s:,]/g, '');
   const bytes = new Uint8Array(h.length >> 1);
@@ -174,7 +242,7 @@ function looksLikeText(s: string): boolean {
   return letters / s.length > 0.5 && spaces > 0;
 }
 
-type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean; rot13: boolean; reversed: boolean; escapes: boolean };
+type Hints = { base64: boolean; hex: boolean; pct: boolean; spaced: boolean; leet: boolean; rot13: boolean; reversed: boolean; escapes: boolean; morse: boolean };
 
 const C_B64 = 1;
 /** Digit, upper case, `+` or `/`: a base64 run needs two of these to be more than a long word. */
@@ -229,7 +297,11 @@ function scanHints(text: string): Hints {
   let leetWords = 0;
   let wStart = 0;
   let esc = 0;
-  const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false, rot13: false, reversed: false, escapes: false };
+  // Morse: dots and dashes in the letter being read, and letters read in a row (see MORSE_RUN). Lower-case
+  // letters, on the fast path, do not end the row: a superset of the runs, which is all a hint must be.
+  let morseSyms = 0;
+  let morseLetters = 0;
+  const h: Hints = { base64: false, hex: false, pct: false, spaced: false, leet: false, rot13: false, reversed: false, escapes: false, morse: false };
   const n = text.length;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 32;
@@ -269,6 +341,17 @@ function scanHints(text: string): Hints {
       if (++hexRun >= 24) h.hex = true;
     } else if ((k & C_HEXSEP) === 0) hexRun = 0;
     if (c === 37 && ++pct >= 3) h.pct = true;
+    if (c === 46 || c === 45) morseSyms++;
+    else if (c === 32 || c === 47 || c === 10 || c === 9 || c === 13) {
+      if (morseSyms > 0) {
+        if (morseSyms > 7) morseLetters = 0;
+        else if (++morseLetters >= 5) h.morse = true;
+        morseSyms = 0;
+      }
+    } else {
+      morseSyms = 0;
+      morseLetters = 0;
+    }
     // `&#` of an HTML entity, `\\u` or `\\x` of an escape.
     if (c === 38 ? text.charCodeAt(i + 1) === 35 : c === 92 && (text.charCodeAt(i + 1) | 0x20) === 117) {
       if (++esc >= 3) h.escapes = true;
@@ -319,7 +402,9 @@ function decodeOnce(text: string, budget: { chars: number }, dl: DeadlineClock |
     if (pieces.length > 0) take(pieces.join('\n'));
   };
   // A clock read after each step: each is a pass over the text (up to maxChars), a millisecond or two at most.
-  if (hints.base64) collect(BASE64_RUN, decodeBase64);
+  if (hints.base64) collect(BASE64_RUN, decodeBase32Or64);
+  checkDeadline(dl);
+  if (hints.morse) collect(MORSE_RUN, decodeMorse);
   checkDeadline(dl);
   if (hints.hex) collect(HEX_RUN, decodeHex);
   checkDeadline(dl);

@@ -76,6 +76,8 @@ const H_HEXSEP = 4;
 /** Letters, digits, `@` and `$`: the units of a (leetspeak) word. */
 const H_WORD = 8;
 const H_LETTER = 16;
+/** `.` and `-`: Morse symbols. */
+const H_MORSE = 32;
 const HINT_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
   const lower = c >= 97 && c <= 122;
   return (
@@ -83,7 +85,8 @@ const HINT_CLASS = Uint8Array.from({ length: 128 }, (_, c) => {
     ((c >= 97 && c <= 102) || c === 48 ? H_HEX : 0) |
     (c === 32 || c === 58 || c === 44 ? H_HEXSEP : 0) |
     (lower || c === 48 || c === 64 || c === 36 ? H_WORD : 0) |
-    (lower ? H_LETTER : 0)
+    (lower ? H_LETTER : 0) |
+    (c === 46 || c === 45 ? H_MORSE : 0)
   );
 });
 
@@ -177,6 +180,32 @@ function foldAscii(text: string, scratch: HashScratch, units: Uint16Array, break
   return { units, length: n, breaks, breakCount: nb, ascii: true };
 }
 
+/** Morse state of the `wordGrams` call running (it is synchronous): dots and dashes of the letter being read, letters in a row, last symbol's offset. */
+const MORSE_STATE = new Int32Array(3);
+
+/**
+ * One Morse symbol (`.` or `-`) at `i`, looked at only there (they are rare in prose), out of line so the hot loop
+ * stays small: a letter goes on, or, after a gap of spaces and slashes only, a new one starts and the last one
+ * counts (the gap is read until its first other unit). True once five letters in a row are read: decode.ts's
+ * MORSE_RUN needs six.
+ */
+function morseStep(units: Uint16Array, i: number, st: Int32Array): boolean {
+  const end = st[2] as number;
+  let hit = false;
+  if (i === end + 1) st[0] = (st[0] as number) + 1;
+  else {
+    let j = end + 1;
+    while (j < i && (units[j] === 32 || units[j] === 47)) j++;
+    if (end >= 0 && j === i && (st[0] as number) <= 7) {
+      st[1] = (st[1] as number) + 1;
+      hit = (st[1] as number) >= 5;
+    } else st[1] = 0;
+    st[0] = 1;
+  }
+  st[2] = i;
+  return hit;
+}
+
 /**
  * Word unigrams and bigrams of folded units, each at the position where its last word ends; and, in the
  * same loop, the offsets where a run of ASCII letters starts or a `[` or `<` stands (into `starts`), and
@@ -194,7 +223,7 @@ function wordGrams(
   let hasPrev = false;
   // The hints of decode.ts's `scanHints` on folded units, tracked until one fires: runs of base64 and of
   // hex units, % signs, `&#` and `\\u`/`\\x`, one-letter words in a row, leetspeak words (a word with `@`
-  // ended by `.` and a letter is an e-mail address), rot13 and reversed words. Folding only widens them: a newline, which ends a hex
+  // ended by `.` and a letter is an e-mail address), rot13 and reversed words, rows of Morse letters. Folding only widens them: a newline, which ends a hex
   // run there, is a space here; upper case is lower case, so every 16-unit run counts as base64.
   let mayDecode = !track;
   let b64 = 0;
@@ -206,6 +235,10 @@ function wordGrams(
   let wl = 0;
   let wLetters = 0;
   let wAt = false;
+  const morse = MORSE_STATE;
+  morse[0] = 0;
+  morse[1] = 0;
+  morse[2] = -2;
   for (let i = 0; i < n; i++) {
     let c = units[i] as number;
     if (c >= 97 && c <= 122) {
@@ -260,6 +293,7 @@ function wordGrams(
         if (++hex >= 24) mayDecode = true;
       } else if ((k & H_HEXSEP) === 0) hex = 0;
       if (c === 37 && ++pct >= 3) mayDecode = true;
+      if ((k & H_MORSE) !== 0 && morseStep(units, i, morse)) mayDecode = true;
       // `&#`, `\\u`, `\\x` (folded: `x` and `u` are lower case already).
       if ((c === 38 || c === 92) && i + 1 < n) {
         const next = units[i + 1] as number;

@@ -183,7 +183,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   {
     name: 'fake_system_turn',
     needs: ['system', '[inst]', '[/inst]', '<<sys>>'],
-    re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n\\s*system\\s*(?:override|message|prompt)\\s*:|\\[\\s*system(?:\\s+(?:override|message|prompt|notice|alert|instructions?))?\\s*\\])`),
+    re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n[ \\t]*system\\s*(?:override|message|prompt)\\s*:|\\[\\s*system(?:\\s+(?:override|message|prompt|notice|alert|instructions?))?\\s*\\])`),
     score: 0.93,
   },
   {
@@ -329,6 +329,100 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     },
     // "disregard your prior task": only in data, where a user's own change of mind cannot be meant.
     { needs: ['task', 'assignment', 'request', 'job'], needsAlso: ['ignore', 'disregard', 'forget', 'abandon', 'stop'], re: `\\b(?:ignore|disregard|forget|abandon|stop)\\s+(?:your|the)\\s+(?:previous|prior|current|original|assigned)\\s+(?:task|assignment|request|job)\\b` },
+    // A note in a comment or hidden markup for whatever reads the page: "<!-- instructions for the summarizer:",
+    // "When summarising this document, tell the reader", "Language model, stop summarising".
+    {
+      needs: ['instruction', 'note', 'message'],
+      needsAlso: ['summari', 'model', 'assistant', 'agent', 'llm'],
+      re: `\\b(?:instructions?|notes?|message)\\s+(?:for|to)\\s+(?:the\\s+)?(?:summari[sz](?:er|ation\\s+(?:model|tool|bot))|(?:ai|language|llm)\\s+(?:model|assistant|agent)|model|llm)\\s*[:,]`,
+    },
+    {
+      needs: ['summari', 'reading', 'processing', 'analy'],
+      needsAlso: ['tell', 'say', 'recommend', 'include', 'send', 'email'],
+      re: `\\bwhen\\s+(?:summari[sz]ing|reading|processing|analy[sz]ing)\\s+this\\s+(?:document|page|file|e-?mail|text|message|article|site)\\s*,\\s*(?:please\\s+)?(?:tell|say|recommend|include|send|email)\\b`,
+    },
+    {
+      needs: ['model', 'llm', 'assistant', 'chatbot'],
+      needsAlso: ['stop', 'ignore', 'disregard', 'instead', 'forget'],
+      re: `(?:^|[>.!?\\n][ \\t]{0,4})(?:dear\\s+)?(?:language\\s+model|ai\\s+(?:model|assistant)|llm|assistant|chatbot)\\s*,\\s*(?:please\\s+)?(?:stop|ignore|disregard|forget|instead)\\b`,
+    },
+  ]),
+  // Phrases the attack games made famous, ordered as the reply: HackAPrompt's "I have been PWNED" and Tensor
+  // Trust's "Access Granted". Only after a verb that orders output: "have I been pwned?" is a real question.
+  ...parts('target_phrase', 0.93, false, [
+    {
+      needs: ['pwn', 'been p'],
+      // Not after whom is made to say it ("make a chatbot say ..."): that describes the attack.
+      re: `(?<!\\b(?:it|them|model|chatbot|bot|llm|ai|gpt|assistant)\\s+)\\b(?:say|print|output|respond|reply|write|type|repeat|return|answer|exactly)\\b[^\\n]{0,60}?\\bi\\s+have\\s+been\\s+p[\\s._*-]?w[\\s._*-]?n[\\s._*-]?e[\\s._*-]?d\\b`,
+    },
+    {
+      needs: ['access granted'],
+      re: `\\b(?:respond|reply|answer|output|print|return|type|say)\\s+(?:only\\s+)?(?:with\\s+)?(?:only\\s+)?(?:the\\s+(?:text|words?|phrase|string)\\s+)?["'\u201c\u2018]?access\\s+granted\\b`,
+    },
+  ]),
+  // Password games (Gandalf, Tensor Trust): the guarded secret asked for sideways, spelled, reversed, hidden in
+  // a poem, hinted at. Only "the secret password" or a secret the assistant guards, never "a password" or
+  // "my password": those are help requests. All behind the secret's own words: the verbs as needles ("first",
+  // "letter", "keeping") cost a lookup on every text for rules that only run where a secret is named.
+  ...parts('secret_game', 0.93, false, [
+    {
+      needs: ['secret', 'password', 'passphrase'],
+      re: `\\b(?:the|your)\\s+(?:secret\\s+(?:password|passphrase|word|code|key)|(?:password|passphrase|secret)\\s+(?:that\\s+)?you\\s+(?:are|were|have\\s+been)\\s+(?:guarding|protecting|hiding|keeping|told|given))\\b[^.!?\\n]{0,60}?\\b(?:backwards?|in\\s+reverse|reversed|letter\\s+by\\s+letter|one\\s+letter|each\\s+letter|every\\s+letter|which\\s+letters|how\\s+many\\s+(?:letters|characters)|first\\s+letters?|rhymes?\\s+with|pig\\s+latin|caesar|base64|morse|hint|riddle|acrostic|with\\s+(?:a\\s+)?(?:dash|space|dot)s?\\s+between)\\b`,
+    },
+    {
+      needs: ['secret', 'password', 'passphrase'],
+      re: `\\b(?:spell|reverse|translate|encode|encrypt|rot13|hint\\s+(?:at|about)|write\\s+(?:a\\s+)?(?:poem|song|story|riddle|acrostic))\\b[^.!?\\n]{0,40}?\\b(?:the|your)\\s+(?:secret\\s+(?:password|passphrase|word|code|key)|(?:password|passphrase|secret)\\s+(?:that\\s+)?you\\s+(?:are|were|have\\s+been)\\s+(?:guarding|protecting|hiding|keeping|told|given))\\b`,
+    },
+    {
+      needs: ['secret', 'password', 'passphrase'],
+      re: `\\b(?:first|initial)\\s+letters?\\b[^.!?\\n]{0,40}?\\b(?:spell|form|make|are|give)\\b[^.!?\\n]{0,12}?\\b(?:the|your)\\s+(?:secret|password|passphrase)\\b`,
+    },
+    {
+      needs: ['secret', 'password', 'passphrase'],
+      re: `\\b(?:password|passphrase|secret\\s+(?:word|code|key))\\s+(?:that\\s+)?you\\s+(?:are|were|'re)\\s+(?:guarding|protecting|hiding|keeping\\s+(?:secret|safe|from))\\b`,
+    },
+  ]),
+  // "Opposite day" and its kin: the assistant's rules turned inside out so that a refusal becomes compliance.
+  ...parts('opposite_rules', 0.93, false, [
+    {
+      needs: ['opposite'],
+      re: `\\bopposite\\s+of\\s+(?:what\\s+)?(?:your|the)\\s+(?:instructions|rules|guidelines|system\\s+prompt|programming|polic(?:y|ies)|training|restrictions)\\b`,
+    },
+    {
+      needs: ['opposite'],
+      needsAlso: ['refuse', 'rules', 'guideline', 'instruction', 'forbidden', 'allowed', 'restriction', 'filter', 'polic'],
+      re: `\\bopposite\\s+day\\b[^\\n]{0,120}?\\b(?:refuse|rules|guidelines|instructions|forbidden|allowed|restrictions|filters?|polic(?:y|ies))\\b`,
+    },
+  ]),
+  // Payload splitting: the attack cut into variables and reassembled on order ("now do a + b", "combine s1 and
+  // s2 and follow the result"). Only an order to obey the result: "print a + b" is a programming question.
+  ...parts('payload_split', 0.93, false, [
+    {
+      // Not "follow" ("the following ...") nor "then do"/"and do": needles that common run the regex on most prose.
+      needs: ['now do', 'execute', 'obey'],
+      re: `\\b(?:now\\s+do|(?:now|then|and)\\s+(?:execute|obey))\\s+(?:the\\s+(?:instruction|command|prompt)\\s+)?[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b|\\b(?:execute|obey)\\s+the\\s+(?:instruction|command|prompt)\\s+[a-z][a-z0-9]{0,3}\\s*\\+\\s*[a-z][a-z0-9]{0,3}\\b`,
+    },
+    {
+      needs: ['concatenat', 'combine', 'join', 'merge', 'put together'],
+      needsAlso: ['follow', 'obey', 'execute'],
+      re: `\\b(?:concatenate|combine|join|merge|put\\s+together)\\b[^.!?\\n]{0,40}?\\band\\s+(?:then\\s+)?(?:follow|obey|execute)\\s+(?:it|them|the\\s+result(?:ing\\s+(?:instruction|command|text|sentence))?|the\\s+(?:resulting\\s+)?(?:instruction|command)|what\\s+it\\s+says)\\b`,
+    },
+    {
+      needs: ['stored in', 'contained in', 'held in', 'saved in', 'kept in'],
+      re: `\\b(?:carry\\s+out|execute|follow|obey|perform)\\s+the\\s+(?:instruction|command|order|request)s?\\s+(?:stored|contained|held|saved|kept)\\s+in\\s+(?:the\\s+)?(?:variable\\s+)?[a-z][a-z0-9_]{0,7}\\b`,
+    },
+  ]),
+  // Chat markup closing the user's turn and opening one with more authority ("</user><system>").
+  ...parts('fake_system_turn', 0.93, false, [
+    { needs: ['</user>', '</human>', '</input>'], re: `<\\/(?:user|human|input)>\\s*<(?:system|assistant|instructions?|admin)>` },
+  ]),
+  // A few-shot dialogue that ends in the assistant giving in: the model is led to continue the pattern.
+  ...parts('fake_compliance', 0.93, false, [
+    {
+      // Needles on what is given away: the speaker may be a bare "A:".
+      needs: ['secret', 'password', 'system', 'hidden', 'confidential', 'restriction', 'rules', 'filter', 'guideline'],
+      re: `(?:^|\\n)[ \\t]{0,8}(?:assistant|ai|a|output|response|bot|model|chatgpt|answer)\\s*:\\s*(?:(?:sure|of\\s+course|certainly|correct|okay|ok|absolutely|yes|done|understood)[,!.]?\\s+)?(?:here\\s+(?:is|are)\\s+(?:all\\s+)?(?:my|the)\\s+(?:secrets?|system\\s+prompt|hidden\\s+instructions|confidential\\s+instructions)|the\\s+(?:secret\\s+)?password\\s+is\\s*["':]?\\s*$|i\\s+(?:now\\s+)?have\\s+no\\s+(?:restrictions|rules|filters|guidelines)(?:\\s+now)?)`,
+    },
   ]),
   {
     // "Ignore the previous instructions" in German, French, Spanish, Italian, Portuguese and Dutch: attackers
@@ -340,6 +434,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
       [
         `\\b(?:ignorier(?:e|en|t)?|vergiss|vergessen\\s+sie|missachte(?:n)?)\\b${GAP}(?:vorherigen|vorigen|bisherigen|obigen|früheren|vorangegangenen|alle|deine|ihre)\\s+(?:\\S+\\s+){0,2}?(?:anweisungen|instruktionen|befehle|regeln|vorgaben)`,
         `\\b(?:ignore[zr]?|oublie[zr]?)\\s+(?:toutes\\s+)?(?:les|tes|vos)\\s+(?:instructions|consignes|directives|r\u00e8gles)\\s+(?:pr\u00e9c\u00e9dentes|ant\u00e9rieures|ci-dessus|initiales|d'origine)`,
+        `\\b(?:oublie[zr]?|ignore[zr]?)\\s+(?:toutes\\s+)?(?:tes|vos)\\s+(?:instructions|consignes|directives)\\s+et\\b`,
         `\\b(?:ignora|ignore|olvida|olvide|omite|descarta)\\s+(?:todas\\s+)?(?:las|tus|sus)\\s+(?:instrucciones|indicaciones|reglas|directrices)\\s+(?:anteriores|previas|de\\s+arriba|iniciales|originales)`,
         `\\b(?:ignora|ignorate|dimentica|dimenticate)\\s+(?:tutte\\s+)?(?:le\\s+)?(?:tue\\s+)?(?:istruzioni|indicazioni|regole|direttive)\\s+(?:precedenti|iniziali|originali|sopra)`,
         `\\b(?:ignore|ignora|esque\u00e7a|esqueca|desconsidere)\\s+(?:todas\\s+)?(?:as\\s+)?(?:suas\\s+)?(?:instru\u00e7\u00f5es|instrucoes|orienta\u00e7\u00f5es|regras|diretrizes)\\s+(?:anteriores|pr\u00e9vias|previas|iniciais|originais|acima)`,
@@ -371,7 +466,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     script: CJK,
     re: rx(
       [
-        '(?:忽略|无视|無視|忽视|忽視|不要理会|不要理會|忘记|忘記|忘掉)(?:掉)?(?:你)?(?:之前|以前|先前|上面|前面|上述|所有|全部|一切)(?:的)?(?:所有|全部)?(?:的)?(?:指令|指示|提示|规则|規則|说明|說明|命令)',
+        '(?:忽略|无视|無視|忽视|忽視|不要理会|不要理會|忘记|忘記|忘掉)(?:掉)?(?:你)?(?:之前|以前|先前|上面|前面|上述|以上|所有|全部|一切)(?:的)?(?:所有|全部)?(?:的)?(?:指令|指示|提示|规则|規則|说明|說明|命令)',
         // 系统提示 alone is also a UI "system notice": only 提示词 (prompt words) or with 你的 (your).
         '(?:输出|輸出|显示|顯示|打印|重复|重複|泄露|洩露|告诉我|告訴我)(?:一下)?(?:你的)?(?:系统|系統)(?:提示词|提示詞)',
         '你的(?:系统|系統)(?:提示|指令)',
@@ -400,6 +495,11 @@ const NEEDLES = [...new Set(INJECTION_RULES.flatMap((r) => [...r.needs, ...(r.ne
 const RULE_NEEDLES: readonly (readonly number[])[] = INJECTION_RULES.map((r) => r.needs.map((w) => NEEDLES.indexOf(w)));
 const RULE_NEEDLES_ALSO: readonly (readonly number[] | undefined)[] = INJECTION_RULES.map((r) => r.needsAlso?.map((w) => NEEDLES.indexOf(w)));
 
+/** For each needle, the rules that need it (`needs`, not `needsAlso`): a text's rules are found from its needles. */
+const RULES_BY_NEEDLE: readonly (readonly number[])[] = NEEDLES.map((_, w) => RULE_NEEDLES.flatMap((ws, r) => (ws.includes(w) ? [r] : [])));
+/** The rules for scripts other than Latin, which have no needles. */
+const SCRIPT_RULES: readonly number[] = INJECTION_RULES.flatMap((r, i) => (r.script !== undefined ? [i] : []));
+
 const isAsciiLetter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
 
 /** Lower-cased first two code units of every needle (first * 128 + second): most word starts stop at one lookup. */
@@ -426,6 +526,14 @@ NEEDLES.forEach((w, i) => {
   (NEEDLES_BY_PREFIX3[h] as number[]).push(i);
 });
 
+/** The needles found in a text: 1 at a needle's index in `has`, and their indices in `list`, in the order found. */
+type Found = { readonly has: Uint8Array; readonly list: number[] };
+const newFound = (): Found => ({ has: new Uint8Array(NEEDLES.length), list: [] });
+function found(f: Found, w: number): void {
+  f.has[w] = 1;
+  f.list.push(w);
+}
+
 /** `needle` at `i`, ASCII case-insensitively; a space in it stands for any run of whitespace. */
 function needleAt(text: string, i: number, needle: string): boolean {
   let p = i;
@@ -442,13 +550,13 @@ function needleAt(text: string, i: number, needle: string): boolean {
 }
 
 /**
- * Which needles are in `text` (1 at a needle's index), looked for only where a word starts (or at `[`/`<`,
+ * Which needles are in `text` (see `Found`), looked for only where a word starts (or at `[`/`<`,
  * for the chat markup needles): every rule pattern opens its needle words with `\b` or a separator, so this
  * is a superset of what the rules can match, at a fraction of the cost of one regex scan of the lower-cased
  * text. Returns undefined when there are none.
  */
-function needlesIn(text: string): Uint8Array | undefined {
-  let present: Uint8Array | undefined;
+function needlesIn(text: string): Found | undefined {
+  let present: Found | undefined;
   let prevLetter = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -467,7 +575,7 @@ function needlesIn(text: string): Uint8Array | undefined {
       const cands = NEEDLES_BY_PREFIX3[h] as readonly number[];
       for (let j = 0; j < cands.length; j++) {
         const w = cands[j] as number;
-        if (present?.[w] !== 1 && needleAt(text, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
+        if (present?.has[w] !== 1 && needleAt(text, i, NEEDLES[w] as string)) found(present ??= newFound(), w);
       }
     }
     prevLetter = letter;
@@ -491,8 +599,8 @@ function needleAtFolded(units: Uint16Array, length: number, i: number, needle: s
  * word starts stay word starts), leaves the needles' punctuation alone and turns a whitespace run into one
  * space. Only for ASCII: `toLowerCase` can turn other characters into ASCII letters (the Kelvin sign).
  */
-function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
-  let present: Uint8Array | undefined;
+function needlesInFolded(f: FoldedAscii): Found | undefined {
+  let present: Found | undefined;
   const { units, length } = f;
   for (let s = 0; s < f.startCount; s++) {
     const i = f.starts[s] as number;
@@ -506,7 +614,7 @@ function needlesInFolded(f: FoldedAscii): Uint8Array | undefined {
     const cands = NEEDLES_BY_PREFIX3[h] as readonly number[];
     for (let j = 0; j < cands.length; j++) {
       const w = cands[j] as number;
-      if (present?.[w] !== 1 && needleAtFolded(units, length, i, NEEDLES[w] as string)) (present ??= new Uint8Array(NEEDLES.length))[w] = 1;
+      if (present?.has[w] !== 1 && needleAtFolded(units, length, i, NEEDLES[w] as string)) found(present ??= newFound(), w);
     }
   }
   return present;
@@ -520,20 +628,29 @@ export function matchRules(text: string, dataContext: boolean, maxPerRule = 4, f
   const out: Finding[] = [];
   const present = folded === undefined ? needlesIn(text) : needlesInFolded(folded);
   if (present === undefined && folded !== undefined) return out;
-  let nonLatin: boolean | undefined;
-  INJECTION_RULES.forEach((rule, r) => {
-    if (rule.dataOnly === true && !dataContext) return;
-    if (rule.script !== undefined) {
-      if (folded !== undefined || !(nonLatin ??= NON_LATIN.test(text)) || !rule.script.test(text)) return;
-    } else {
-      if (present === undefined || !(RULE_NEEDLES[r] as readonly number[]).some((w) => present[w] === 1)) return;
-      if (RULE_NEEDLES_ALSO[r]?.some((w) => present[w] === 1) === false) return;
-    }
+  // The rules to try, marked from the needles found (and the script rules on non-Latin text), then run in
+  // rule order: testing every rule's needles cost more than the lookups, and grew with each rule.
+  const marked = new Uint8Array(INJECTION_RULES.length);
+  let any = false;
+  if (present !== undefined) {
+    for (const w of present.list) for (const r of RULES_BY_NEEDLE[w] as readonly number[]) marked[r] = 1;
+    any = true;
+  }
+  if (folded === undefined && NON_LATIN.test(text)) {
+    for (const r of SCRIPT_RULES) if ((INJECTION_RULES[r] as InjectionRule).script?.test(text) === true) marked[r] = 1;
+    any = true;
+  }
+  if (!any) return out;
+  for (let r = 0; r < marked.length; r++) {
+    if (marked[r] !== 1) continue;
+    const rule = INJECTION_RULES[r] as InjectionRule;
+    if (rule.dataOnly === true && !dataContext) continue;
+    if (present !== undefined && RULE_NEEDLES_ALSO[r]?.some((w) => present.has[w] === 1) === false) continue;
     let n = 0;
     for (const m of text.matchAll(rule.re)) {
       out.push({ type: `injection.rule.${rule.name}`, score: rule.score, start: m.index, end: m.index + m[0].length });
       if (++n >= maxPerRule) break;
     }
-  });
+  }
   return out;
 }
