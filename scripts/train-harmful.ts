@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createFeatureScratch, harmfulVector, type ExtraWeights } from '../src/guard/scanners/harmful/features.js';
 import { encodeModel } from '../src/guard/text/model-codec.js';
-import { normalizeForScan } from '../src/guard/text/normalize.js';
 import { createTfScratch } from '../src/guard/text/tf-vector.js';
+import { harmfulView } from '../src/guard/scanners/harmful/senses.js';
 import { compileMlp, denseMlpLogit, encodeMlp, type DenseMlp, type EncodedEmbedding } from '../src/guard/scanners/harmful/embedding.js';
 import { flagNumber, flagString, parseFlags, readClassRows, REPO_ROOT, type ClassRow } from './eval/dataset.js';
 import { foldOf, groupByLongLines } from './eval/groups.js';
@@ -70,7 +70,7 @@ const mlpsLogit = (ms: readonly DenseMlp[], x: Float32Array): number => {
 function featurize(rows: readonly BinaryRow[]): RowVecs[] {
   const tf = createTfScratch(cfg.dim);
   const fs = createFeatureScratch();
-  return rows.map((r) => ({ whole: harmfulVector(normalizeForScan(r.text), cfg.dim, cfg.wordWeight, EXTRA_W, tf, fs), windows: [] }));
+  return rows.map((r) => ({ whole: harmfulVector(harmfulView(r.text), cfg.dim, cfg.wordWeight, EXTRA_W, tf, fs), windows: [] }));
 }
 
 const trainRows = read('train');
@@ -83,8 +83,8 @@ if (EMB_W > 0) {
   const pre = loadPretrained(path);
   const cfgT = { top: flagNumber(flags, 'emb-top', 10000), maxRank: flagNumber(flags, 'emb-max-rank', 200000), dims: flagNumber(flags, 'emb-dims', 64) };
   // The vocabulary comes from the training split only, so dev keeps words the table has never been chosen for.
-  const { encoded, table } = distilTable(pre, train.map((r) => normalizeForScan(r.text)), cfgT, log);
-  embedded = { encoded, dense: (rows) => denseFeatures(rows.map((r) => normalizeForScan(r.text)), table) };
+  const { encoded, table } = distilTable(pre, train.map((r) => harmfulView(r.text)), cfgT, log);
+  embedded = { encoded, dense: (rows) => denseFeatures(rows.map((r) => harmfulView(r.text)), table) };
 }
 let threshold = 0;
 let embWeight = 0;

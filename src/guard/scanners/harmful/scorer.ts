@@ -1,10 +1,10 @@
 /** @module Harmful-request scoring: the trained windowed model for "is this harmful" plus category heads. */
+import { harmfulView } from './senses.js';
 import type { Finding } from '../../types.js';
 import { decodedViews } from '../../text/decode.js';
 import { hashFeatures } from '../../text/hashed-features.js';
 import { createScratch, maxWindowScore, sigmoid, type LinearModel } from '../../text/linear-model.js';
 import { decodeModel } from '../../text/model-codec.js';
-import { normalizeForScan } from '../../text/normalize.js';
 import { tfDot, wholeRange } from '../../text/tf-vector.js';
 import { compileMlp, createSemanticScratch, decodeEmbedding, decodeMlp, semanticLogit, type SemanticModel } from './embedding.js';
 import { harmfulEmbedding } from './embedding-table.js';
@@ -81,7 +81,7 @@ export function createHarmfulScorer(
       let z = -Infinity;
       let bestView = '';
       for (const part of parts) {
-        const norm = normalizeForScan(part);
+        const norm = harmfulView(part);
         for (const view of [norm, ...decodedViews(norm)]) {
           const s = harmfulLogit(view, model, extra, scratch, fs) - threshold;
           if (s > z) {
