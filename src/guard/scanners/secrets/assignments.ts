@@ -9,12 +9,15 @@ import { charClasses, hasSequence, isPlaceholder, isUuid, type SecretEntity, typ
 
 const MAX_VALUE = 256;
 const EMPTY = new Int32Array(0);
-/** Stems searched in the text; each hit is widened to its identifier and checked segment by segment. */
-const STEMS = ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'auth', 'cred', 'api', '비번', '암호'];
+/**
+ * Stems searched in the text; each hit is widened to its identifier and checked segment by segment. English key
+ * names only: credential listings leave a value after a Korean one (비번, 암호) unlabelled, and so does this.
+ */
+const STEMS = ['pass', 'pwd', 'pw', 'secret', 'token', 'key', 'auth', 'cred', 'api'];
 /** Segments that name a secret on their own. */
 const EXACT_SEGMENTS: ReadonlyMap<string, SecretType> = new Map([
   ['pass', 'PASSWORD'], ['pw', 'PASSWORD'], ['pwd', 'PASSWORD'], ['passwd', 'PASSWORD'], ['password', 'PASSWORD'],
-  ['passphrase', 'PASSWORD'], ['passcode', 'PASSWORD'], ['pword', 'PASSWORD'], ['비번', 'PASSWORD'], ['암호', 'PASSWORD'],
+  ['passphrase', 'PASSWORD'], ['passcode', 'PASSWORD'], ['pword', 'PASSWORD'],
   ['secret', 'API_KEY'], ['token', 'API_KEY'], ['key', 'API_KEY'], ['apikey', 'API_KEY'], ['api', 'API_KEY'],
   ['auth', 'API_KEY'], ['credential', 'API_KEY'], ['credentials', 'API_KEY'], ['creds', 'API_KEY'],
 ]);
@@ -110,6 +113,9 @@ function readValue(text: string, p: number, lineEnd: number, inQuery = false): V
   return e > s ? { start: s, end: e, quoted: false } : undefined;
 }
 
+/** `login/secret` or `login:secret`: a word of letters, then a slash or colon, then more. */
+const PAIR = /^[A-Za-z]{2,32}[/:][^/:]/;
+
 /** Whether `v` can be a literal credential of `type` rather than a variable, call, path or placeholder. */
 function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   if (v.length > MAX_VALUE || isPlaceholder(v) || isUuid(v) || hasSequence(v, 5)) return false;
@@ -130,11 +136,19 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   if (!quoted && /^[A-Za-z_.]+$/.test(v)) return false;
   // Dotted paths and subscripts are code: os.environ[, settings.DB_PASSWORD, config.get
   if (v.includes('[') || (!quoted && /^[A-Za-z_]\w*\.[A-Za-z_]/.test(v))) return false;
+  // A login and its password written as one value (`ID/PW: ops/…`, `pw(default:…)`) is a listing's pair, which
+  // credential listings leave unlabelled; the password alone after its own key is reported.
+  if (type === 'PASSWORD' && !quoted && PAIR.test(v)) return false;
   if (type === 'PASSWORD') return v.length >= (quoted ? 4 : 6) && (classes >= 2 || v.length >= 10);
   // An identifier in snake or kebab case (`"key": "upload_slot_0"`, `release-notes-v2`) names a thing; a key has no
   // words. (A password may be words.)
   if (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/.test(v) && v.split(/[_-]/).filter((w) => /^[a-z]{3,}$/.test(w)).length >= 2) return false;
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
+}
+
+/** SQL's `… LOGIN PASSWORD value;`: the key in capitals and the bare value ending the statement. */
+function sqlBare(text: string, s: number, e: number, valueEnd: number): boolean {
+  return e - s === 8 && text.startsWith('PASSWORD', s) && text.charCodeAt(valueEnd) === 59;
 }
 
 /** True when text[from, to) is blanks only: the key and its value are separated by nothing but spaces. */
@@ -153,7 +167,6 @@ function operatorEnd(text: string, p: number, lineEnd: number, spaceOk: boolean,
   if (c === 58 && text.charCodeAt(q + 1) === 61) return q + 2; // :=
   if (c === 61 && text.charCodeAt(q + 1) !== 61 && text.charCodeAt(q + 1) !== 126) return q + 1;
   if (c === 58 && text.charCodeAt(q + 1) !== 58) return q + 1;
-  if (c === 40 && q === p) return q + 1; // pwd(value)
   if (c === 62 && inTag) return q + 1; // <PW>value
   if (q > p && text.startsWith('is ', q)) return q + 3;
   if (spaceOk && q > p && q - p <= 2) return q;
@@ -228,7 +241,7 @@ function fold(b: number | undefined): number {
 
 /**
  * Whether the stem regex of `findAssignments` matches at `p` in ASCII `bytes`: a stem's first letter in either case
- * followed by the rest that regex looks ahead for (the Kelvin sign, 'İ' and the Korean stems are not ASCII). Reads
+ * followed by the rest that regex looks ahead for (the Kelvin sign and 'İ' are not ASCII). Reads
  * up to `p + 5`.
  */
 export function asciiStemAt(bytes: Uint8Array, p: number): boolean {
@@ -307,7 +320,7 @@ export function findAssignments(text: string, out: SecretEntity[], dl?: Deadline
     // non-Latin texts. The only other character whose lower case is ASCII is the Kelvin sign, allowed here. Each
     // match is one character (lookahead) so that overlapping stems ("passecret", "pwd" and "pw") are all found;
     // `stemsAt` tells them apart.
-    const re = /[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])|비(?=번)|암(?=호)/g;
+    const re = /[pP](?=[aA][sS][sS]|[wW])|[sS](?=[eE][cC][rR][eE][tT])|[tT](?=[oO][kK\u212a][eE][nN])|[kK\u212a](?=[eE][yY])|[aA](?=[pP][iI\u0130]|[uU][tT][hH])|[cC](?=[rR][eE][dD])/g;
     for (let p = stemFrom(re, text, 0, dl); p !== -1; p = stemFrom(re, text, p + 1, dl)) {
       if (p >= check) check = deadlineAt(dl, p);
       if (count === hits.length) {
@@ -379,7 +392,6 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // The identifier's run takes in its leading dashes (`--token`), so a command-line flag starts with one; the
   // character before it was tested before, which is never a dash, and `--passphrase value` went unreported.
   const flag = text.charCodeAt(s) === 45 || (s >= 1 && text.charCodeAt(s - 1) === 45);
-  const bare = type === 'PASSWORD' && (id === 'password' || id === 'pwd' || id === 'pw' || id === '비번');
   const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
   const op = operatorEnd(text, e, lineEnd, true, inTag);
   if (op === -1) return;
@@ -392,7 +404,10 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // A bare space after a key name is an assignment only for a long random value (`%define token 4b9a…`). This
   // compared `op === e`, which a space-only operator never gives (op is past the spaces), so it never applied and
   // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
-  if (spacesOnly(text, e, op) && !flag && !bare && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
+  // For a password, a space separates a key from its value only after a command-line flag spelled in full
+  // (`--password …`, `-Passphrase …`; not `--pass`, `-pw`) or before a quoted value (SQL `PASSWORD '…'`): listings
+  // leave `PW …` and `user x password …` unlabelled.
+  if (spacesOnly(text, e, op) && !(flag && (type !== 'PASSWORD' || id.includes('password') || id.includes('passphrase'))) && !(type === 'PASSWORD' && (v.quoted || sqlBare(text, s, e, v.end))) && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
   // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
   const kind = (type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0);
   const memo = plausibleMemo[kind] ?? (plausibleMemo[kind] = new Map<string, boolean>());
@@ -497,17 +512,39 @@ export function findSqlPasswords(text: string, out: SecretEntity[], dl?: Deadlin
     let check = 0;
     for (let at = indexOfFrom(text, marker, 0, dl); at !== -1; at = indexOfFrom(text, marker, at + marker.length, dl)) {
       if (at >= check) check = deadlineAt(dl, at);
+      sqlValueAt(text, at + marker.length, out);
+    }
+  }
+  // MySQL with an authentication plugin: `IDENTIFIED WITH mysql_native_password BY '…'` (the password) or `AS '…'`
+  // (its stored hash, a credential as well).
+  for (const marker of ['IDENTIFIED WITH ', 'identified with ']) {
+    let check = 0;
+    for (let at = indexOfFrom(text, marker, 0, dl); at !== -1; at = indexOfFrom(text, marker, at + marker.length, dl)) {
+      if (at >= check) check = deadlineAt(dl, at);
       let p = at + marker.length;
-      while (text.charCodeAt(p) === 32) p++;
       const q = text.charCodeAt(p);
       if (q === 39 || q === 34 || q === 96) p++;
       const s = p;
-      while (p - s <= 128 && !isSqlValueEnd(text.charCodeAt(p))) p++;
-      const v = text.slice(s, p);
-      const first = v.charCodeAt(0);
-      if (v.length < 4 || p - s > 128 || first === 58 || first === 63 || first === 64 || first === 36 || isPlaceholder(v)) continue;
-      if (v.toUpperCase() === 'PASSWORD' || v.toUpperCase() === 'VALUES') continue;
-      out.push({ type: 'PASSWORD', start: s, end: p, score: 0.9 });
+      while (p - s <= 64 && isIdentChar(lowerAt(text, p))) p++;
+      if (p === s || p - s > 64) continue;
+      if (text.charCodeAt(p) === q && (q === 39 || q === 34 || q === 96)) p++;
+      if (text.charCodeAt(p) !== 32) continue;
+      const kw = text.slice(p + 1, p + 4).toUpperCase();
+      if (kw === 'BY ' || kw === 'AS ') sqlValueAt(text, p + 4, out);
     }
   }
+}
+
+/** The SQL password value (quoted or bare) starting at `p`, after blanks, when it is not a bind variable or placeholder. */
+function sqlValueAt(text: string, p: number, out: SecretEntity[]): void {
+  while (text.charCodeAt(p) === 32) p++;
+  const q = text.charCodeAt(p);
+  if (q === 39 || q === 34 || q === 96) p++;
+  const s = p;
+  while (p - s <= 128 && !isSqlValueEnd(text.charCodeAt(p))) p++;
+  const v = text.slice(s, p);
+  const first = v.charCodeAt(0);
+  if (v.length < 4 || p - s > 128 || first === 58 || first === 63 || first === 64 || first === 36 || isPlaceholder(v)) return;
+  if (v.toUpperCase() === 'PASSWORD' || v.toUpperCase() === 'VALUES') return;
+  out.push({ type: 'PASSWORD', start: s, end: p, score: 0.9 });
 }

@@ -80,6 +80,8 @@ export const FORMATS: readonly Format[] = [
   F('A3T', 17, 'upper', 'API_KEY', 20),
   // Amazon Bedrock long-term API keys.
   F('ABSK', 80, 'b64'),
+  // Bitbucket app passwords (a password by name and use).
+  F('ATBB', 32, 'alnum', 'PASSWORD', 36),
   // Grafana API keys: base64 of `{"k":"`.
   F('eyJrIjoi', 40, 'b64'),
   // GitLab runner registration tokens.

@@ -10,7 +10,7 @@ import { asciiStemAt, type StemHits } from './assignments.js';
 export const CUE_PEM = 1;
 /** Some `bearer ` or `basic ` in any case, or `://` (findHeaderAndUrlCredentials). */
 export const CUE_HEADER = 2;
-/** Some `identified by ` in any case (findSqlPasswords). */
+/** Some `identified by ` or `identified with ` in any case (findSqlPasswords). */
 export const CUE_SQL = 4;
 
 export type Prepass = StemHits & {
@@ -66,6 +66,7 @@ const PAIRS = (() => {
   set('ba', PAIR_HEADER);
   set(':/', PAIR_URL);
   set('by', PAIR_SQL);
+  set('wi', PAIR_SQL);
   return t;
 })();
 
@@ -131,7 +132,7 @@ function pairAt(bytes: Uint8Array, q: number, pair: number): number {
   if ((pair & PAIR_DASHES) !== 0 && bytes[q] === 45 && bytes[q + 1] === 45) cues |= CUE_PEM;
   if ((pair & PAIR_HEADER) !== 0 && (foldedAt(bytes, q, 'bearer ') || foldedAt(bytes, q, 'basic '))) cues |= CUE_HEADER;
   if ((pair & PAIR_URL) !== 0 && bytes[q] === 58 && bytes[q + 1] === 47 && bytes[q + 2] === 47) cues |= CUE_HEADER;
-  if ((pair & PAIR_SQL) !== 0 && foldedAt(bytes, q - 11, 'identified by ')) cues |= CUE_SQL;
+  if ((pair & PAIR_SQL) !== 0 && (foldedAt(bytes, q - 11, 'identified by ') || foldedAt(bytes, q - 11, 'identified with '))) cues |= CUE_SQL;
   return cues;
 }
 
