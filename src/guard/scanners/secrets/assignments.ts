@@ -22,7 +22,7 @@ const EXACT_SEGMENTS: ReadonlyMap<string, SecretType> = new Map([
   ['auth', 'API_KEY'], ['credential', 'API_KEY'], ['credentials', 'API_KEY'], ['creds', 'API_KEY'],
 ]);
 /** Stems that may be glued to other words inside one segment (userpassword, secretaccesskey, accesstoken). */
-const GLUED: readonly [string, SecretType][] = [['password', 'PASSWORD'], ['passwd', 'PASSWORD'], ['secret', 'API_KEY'], ['token', 'API_KEY'], ['apikey', 'API_KEY'], ['accesskey', 'API_KEY'], ['secretkey', 'API_KEY'], ['privatekey', 'API_KEY']];
+const GLUED: readonly [string, SecretType][] = [['password', 'PASSWORD'], ['passwd', 'PASSWORD'], ['secret', 'API_KEY'], ['token', 'API_KEY'], ['apikey', 'API_KEY'], ['accesskey', 'API_KEY'], ['secretkey', 'API_KEY'], ['privatekey', 'API_KEY'], ['aeskey', 'API_KEY'], ['hmackey', 'API_KEY']];
 /** Glued words that contain a stem but name no secret. */
 const NOT_SECRET = new Set(['secretary', 'tokenizer', 'tokenize', 'tokens', 'keyboard', 'keys', 'keyword', 'passenger', 'passengers', 'passport', 'password_confirmation_label']);
 
@@ -113,13 +113,22 @@ function readValue(text: string, p: number, lineEnd: number, inQuery = false): V
   return e > s ? { start: s, end: e, quoted: false } : undefined;
 }
 
+/**
+ * A quoted base64 value that happens to start with `/` (`"/Vq3…"`): one segment of 20+ characters mixing upper and
+ * lower case and digits, with no dot or dash, where a path has words, a second slash or an extension.
+ */
+function randomAfterSlash(v: string): boolean {
+  if (v.length < 21 || v.indexOf('/', 1) !== -1 || /[.\-\s]/.test(v) || charClasses(v.slice(1)) < 3) return false;
+  return shannonEntropy(v) >= 4;
+}
+
 /** `login/secret` or `login:secret`: a word of letters, then a slash or colon, then more. */
 const PAIR = /^[A-Za-z]{2,32}[/:][^/:]/;
 
 /** Whether `v` can be a literal credential of `type` rather than a variable, call, path or placeholder. */
-function plausible(v: string, type: SecretType, quoted: boolean): boolean {
-  if (v.length > MAX_VALUE || isPlaceholder(v) || isUuid(v) || hasSequence(v, 5)) return false;
-  if (v.includes('://') || v.startsWith('/') || v.startsWith('./') || v.startsWith('0x') || v.includes('(')) return false;
+function plausible(v: string, type: SecretType, quoted: boolean, uuidOk = false): boolean {
+  if (v.length > MAX_VALUE || isPlaceholder(v) || (isUuid(v) && !uuidOk) || hasSequence(v, 5)) return false;
+  if (v.includes('://') || (v.startsWith('/') && !(quoted && type === 'API_KEY' && randomAfterSlash(v))) || v.startsWith('./') || v.startsWith('0x') || v.includes('(')) return false;
   const first = v.charCodeAt(0);
   if (first === 36 || first === 37 || first === 64 || first === 38 || first === 42 || first === 61 || first === 58 || first === 126) return false;
   if (/^[0-9]+$/.test(v)) return false;
@@ -144,6 +153,76 @@ function plausible(v: string, type: SecretType, quoted: boolean): boolean {
   // words. (A password may be words.)
   if (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+$/.test(v) && v.split(/[_-]/).filter((w) => /^[a-z]{3,}$/.test(w)).length >= 2) return false;
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
+}
+
+/** A decimal, hex or octal integer literal's end at `p`, or `p` when there is none. */
+function intEnd(text: string, p: number): number {
+  let q = p;
+  if (text.charCodeAt(q) === 48 && (text.charCodeAt(q + 1) | 32) === 120) {
+    q += 2;
+    while (q - p < 6 && isHexDigit(text.charCodeAt(q))) q++;
+    return q > p + 2 ? q : p;
+  }
+  while (q - p < 4 && text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 57) q++;
+  return q;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
+/**
+ * Key material written as a list of byte values after a key name (`aes_key = {0x3f, 0x91, …}`, `Secret: []byte{12, …}`,
+ * `key = bytes([…])`): 8 or more integers, not all the same and not a run, in the braces or brackets that open within
+ * a few characters (a type or call name may precede them). Pushes the line's part of the list; true when it did.
+ */
+function byteArrayAt(text: string, op: number, lineEnd: number, out: SecretEntity[]): boolean {
+  let p = op;
+  const limit = Math.min(lineEnd, op + 24);
+  while (p < limit) {
+    const c = text.charCodeAt(p);
+    if (c === 91 && text.charCodeAt(p + 1) === 93) {
+      p += 2; // Go's `[]byte{…}`
+      continue;
+    }
+    if (c === 123 || c === 91) break;
+    // blanks, letters, digits (`Uint8Array`), `(`, `]`: a type or a call before the list
+    if (!(c === 32 || c === 9 || c === 40 || c === 93 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return false;
+    p++;
+  }
+  if (p >= limit) return false;
+  p++;
+  let count = 0;
+  let first = -1;
+  let last = -1;
+  let prev = -1;
+  let varied = false;
+  let stepped = true;
+  const end = Math.min(text.length, p + 4 * MAX_VALUE);
+  while (p < end) {
+    while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    const q = intEnd(text, p);
+    if (q === p) break;
+    const n = Number.parseInt(text.slice(p, q), text.charCodeAt(p + 1) === 120 || text.charCodeAt(p + 1) === 88 ? 16 : 10);
+    if (first === -1) first = p;
+    else {
+      if (n !== prev) varied = true;
+      if (n !== prev + 1) stepped = false;
+    }
+    prev = n;
+    last = q;
+    count++;
+    p = q;
+    while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    if (text.charCodeAt(p) !== 44) break;
+    p++;
+    // A list continued on the next line: this line's part is reported.
+    while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9 || text.charCodeAt(p) === 92)) p++;
+    if (text.charCodeAt(p) === 10 || text.charCodeAt(p) === 13) break;
+  }
+  if (count < 8 || !varied || stepped) return false;
+  out.push({ type: 'API_KEY', start: first, end: last, score: 0.8 });
+  return true;
 }
 
 /** SQL's `… LOGIN PASSWORD value;`: the key in capitals and the bare value ending the statement. */
@@ -393,8 +472,16 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // character before it was tested before, which is never a dash, and `--passphrase value` went unreported.
   const flag = text.charCodeAt(s) === 45 || (s >= 1 && text.charCodeAt(s - 1) === 45);
   const inTag = s >= 1 && text.charCodeAt(s - 1) === 60;
+  // PayPal Braintree access tokens: `access_token$production$…$…`.
+  if (text.charCodeAt(e) === 36 && id === 'access_token' && text.startsWith('$production$', e)) {
+    let p = e + 12;
+    while (p < lineEnd && p - e < 80 && (isIdentChar(text.charCodeAt(p)) || text.charCodeAt(p) === 36)) p++;
+    if (p - e >= 40) out.push({ type: 'API_KEY', start: s, end: p, score: 0.95 });
+    return;
+  }
   const op = operatorEnd(text, e, lineEnd, true, inTag);
   if (op === -1) return;
+  if (type === 'API_KEY' && byteArrayAt(text, op, lineEnd, out)) return;
   const inQuery = s >= 1 && (text.charCodeAt(s - 1) === 63 || text.charCodeAt(s - 1) === 38);
   const v = readValue(text, op, lineEnd, inQuery);
   if (v === undefined) return;
@@ -409,11 +496,14 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // leave `PW …` and `user x password …` unlabelled.
   if (spacesOnly(text, e, op) && !(flag && (type !== 'PASSWORD' || id.includes('password') || id.includes('passphrase'))) && !(type === 'PASSWORD' && (v.quoted || sqlBare(text, s, e, v.end))) && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
   // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
-  const kind = (type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0);
+  // A UUID is an id, except after a key that names it a token or a secret (`--deploy-token 1f0e…`: Heroku's API keys
+  // and many others are UUIDs).
+  const uuidOk = type === 'API_KEY' && (id.includes('token') || id.includes('secret'));
+  const kind = (type === 'PASSWORD' ? 2 : 0) + (v.quoted ? 1 : 0) + (uuidOk ? 4 : 0);
   const memo = plausibleMemo[kind] ?? (plausibleMemo[kind] = new Map<string, boolean>());
   let ok = memo.get(value);
   if (ok === undefined) {
-    ok = plausible(value, type, v.quoted);
+    ok = plausible(value, type, v.quoted, uuidOk);
     if (memo.size < 4096) memo.set(value, ok);
   }
   if (!ok) return;
@@ -515,8 +605,8 @@ export function findSqlPasswords(text: string, out: SecretEntity[], dl?: Deadlin
       sqlValueAt(text, at + marker.length, out);
     }
   }
-  // MySQL with an authentication plugin: `IDENTIFIED WITH mysql_native_password BY '…'` (the password) or `AS '…'`
-  // (its stored hash, a credential as well).
+  // MySQL with an authentication plugin: `IDENTIFIED WITH mysql_native_password BY '…'`. (`AS '…'`, the stored hash,
+  // is left alone: the pre-pass would need a cue on `as`, a third of its time on prose.)
   for (const marker of ['IDENTIFIED WITH ', 'identified with ']) {
     let check = 0;
     for (let at = indexOfFrom(text, marker, 0, dl); at !== -1; at = indexOfFrom(text, marker, at + marker.length, dl)) {
@@ -530,7 +620,7 @@ export function findSqlPasswords(text: string, out: SecretEntity[], dl?: Deadlin
       if (text.charCodeAt(p) === q && (q === 39 || q === 34 || q === 96)) p++;
       if (text.charCodeAt(p) !== 32) continue;
       const kw = text.slice(p + 1, p + 4).toUpperCase();
-      if (kw === 'BY ' || kw === 'AS ') sqlValueAt(text, p + 4, out);
+      if (kw === 'BY ') sqlValueAt(text, p + 4, out);
     }
   }
 }
