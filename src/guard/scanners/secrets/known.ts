@@ -172,6 +172,11 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
     // A terminal colour code (`ESC[94m`) glued to a token in a log line is markup, not part of the token.
     const s = s0 >= 2 && text.charCodeAt(s0 - 1) === 91 && text.charCodeAt(s0 - 2) === 27 ? sgrEnd(text, s0, e) : s0;
     if (e - s < MIN_RUN) continue;
+    const bot = telegramStart(text, s, e);
+    if (bot !== -1) {
+      out.push({ type: 'API_KEY', start: bot, end: e, score: 0.95 });
+      continue;
+    }
     const jwt = jwtEnd(text, s, e);
     if (jwt === -2) continue;
     if (jwt !== -1) {
@@ -194,6 +199,20 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
       from = segEnd + 1;
     }
   }
+}
+
+/**
+ * A Telegram bot token, `<bot id>:<35 characters>`: the colon ends the run of token characters, so the run after it
+ * is the token's secret half and the 8-10 digits before the colon its id. Returns the id's start or -1.
+ */
+function telegramStart(text: string, s: number, e: number): number {
+  if (e - s !== 35 || text.charCodeAt(s - 1) !== 58 || text.charCodeAt(s) !== 65 || text.charCodeAt(s + 1) !== 65) return -1;
+  let d = s - 1;
+  while (d > 0 && s - 1 - d < 11 && isDigit(text.charCodeAt(d - 1))) d--;
+  const digits = s - 1 - d;
+  if (digits < 8 || digits > 10 || (d > 0 && isTokenChar(text.charCodeAt(d - 1)))) return -1;
+  for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return -1;
+  return d;
 }
 
 /** Path segments after which a URL carries a credential. */
@@ -387,6 +406,9 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
     if (words === 4) break;
   }
   if (words === 0 || NOT_CREDENTIAL_PREFIX.has(text.slice(s, firstWordEnd).toLowerCase())) return -1;
+  // Providers' prefixes are words in one case (`glpat`, `HRKU`, `Sk`); one mixing cases inside (`AAEuLPKs`) is the
+  // head of a random string that happens to hold a dash.
+  if (mixedCaseInside(text, s + 1, firstWordEnd)) return -1;
   const b = p;
   while (p < e && isBodyChar(text.charCodeAt(p))) p++;
   if (hostNameFollows(text, p)) return -1;
@@ -397,6 +419,18 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
   const hex = /^[0-9a-f]+$/i.test(body);
   if (hex ? body.length < 32 || shannonEntropy(body) < 3.2 : shannonEntropy(body) < 3.6) return -1;
   return p;
+}
+
+/** An upper-case and a lower-case letter both in text[s, e). */
+function mixedCaseInside(text: string, s: number, e: number): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+  }
+  return upper && lower;
 }
 
 /**
