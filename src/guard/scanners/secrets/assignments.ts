@@ -225,6 +225,12 @@ function byteArrayAt(text: string, op: number, lineEnd: number, out: SecretEntit
   return true;
 }
 
+/** Whether value `v` is in single or double quotes (not backticks, which mark code in prose). */
+function quotedPlain(text: string, v: Value): boolean {
+  const q = text.charCodeAt(v.start - 1);
+  return v.quoted && (q === 39 || q === 34);
+}
+
 /** SQL's `… LOGIN PASSWORD value;`: the key in capitals and the bare value ending the statement. */
 function sqlBare(text: string, s: number, e: number, valueEnd: number): boolean {
   return e - s === 8 && text.startsWith('PASSWORD', s) && text.charCodeAt(valueEnd) === 59;
@@ -492,9 +498,9 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // compared `op === e`, which a space-only operator never gives (op is past the spaces), so it never applied and
   // `a/x_api.zip b/x_api.zip` in a diff header was an API key. Tested before the value checks: it is cheaper.
   // For a password, a space separates a key from its value only after a command-line flag spelled in full
-  // (`--password …`, `-Passphrase …`; not `--pass`, `-pw`) or before a quoted value (SQL `PASSWORD '…'`): listings
-  // leave `PW …` and `user x password …` unlabelled.
-  if (spacesOnly(text, e, op) && !(flag && (type !== 'PASSWORD' || id.includes('password') || id.includes('passphrase'))) && !(type === 'PASSWORD' && (v.quoted || sqlBare(text, s, e, v.end))) && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
+  // (`--password …`, `-Passphrase …`; not `--pass`, `-pw`) or between `password` and a value in ' or " quotes (SQL
+  // `PASSWORD '…'`; not prose's "pass `option`"): listings leave `PW …` and `user x password …` unlabelled.
+  if (spacesOnly(text, e, op) && !(flag && (type !== 'PASSWORD' || id.includes('password') || id.includes('passphrase'))) && !(type === 'PASSWORD' && id.includes('password') && (quotedPlain(text, v) || sqlBare(text, s, e, v.end))) && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
   // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
   // A UUID is an id, except after a key that names it a token or a secret (`--deploy-token 1f0e…`: Heroku's API keys
   // and many others are UUIDs).

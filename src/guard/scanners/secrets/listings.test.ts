@@ -30,6 +30,8 @@ describe('secrets: credential listing conventions', () => {
     ['an abbreviated flag and a space', 'svc --user ops --pass Wq7#nLz4'],
     ['a short flag and a space', 'tool -pw Wq7#nLz4'],
     ['a key followed by a parenthesis (a call)', "SET PASSWORD FOR 'ops'@'%' = PASSWORD('Wq7#nLz4');"],
+    ['prose that says to pass an option in code quotes', 'To keep the stream open, pass `keepAlive: true` to the client.'],
+    ['a short key name and a quoted value after a space', "login ops pw 'Wq7#nLz4'"],
     ['a Korean key name', '계정: ops 비번: Wq7#nLz4'],
     ['another Korean key name', '암호: Wq7#nLz4'],
     ['a SQL value that is a key word', "CREATE USER 'x'@'%' IDENTIFIED WITH ed25519 BY 'pass';"],
