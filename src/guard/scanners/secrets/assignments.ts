@@ -487,7 +487,9 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   }
   const op = operatorEnd(text, e, lineEnd, true, inTag);
   if (op === -1) return;
-  if (type === 'API_KEY' && byteArrayAt(text, op, lineEnd, out)) return;
+  // After a bare space only a list itself (`#define AES_KEY {…}`): prose's "the API returned …" is not searched.
+  const opener = text.charCodeAt(op);
+  if (type === 'API_KEY' && (opener === 123 || opener === 91 || !spacesOnly(text, e, op)) && byteArrayAt(text, op, lineEnd, out)) return;
   const inQuery = s >= 1 && (text.charCodeAt(s - 1) === 63 || text.charCodeAt(s - 1) === 38);
   const v = readValue(text, op, lineEnd, inQuery);
   if (v === undefined) return;
