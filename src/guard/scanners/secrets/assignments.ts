@@ -155,20 +155,29 @@ function plausible(v: string, type: SecretType, quoted: boolean, uuidOk = false)
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
 }
 
-/** A decimal, hex or octal integer literal's end at `p`, or `p` when there is none. */
+/** The value of the literal `intEnd` read last. */
+let intValue = 0;
+
+/**
+ * A decimal or hex integer literal's end at `p` (at most 4 digits), or `p` when there is none; its value in intValue.
+ * (An octal `023` reads as decimal: only whether values differ and step is looked at.)
+ */
 function intEnd(text: string, p: number): number {
   let q = p;
+  let v = 0;
   if (text.charCodeAt(q) === 48 && (text.charCodeAt(q + 1) | 32) === 120) {
     q += 2;
-    while (q - p < 6 && isHexDigit(text.charCodeAt(q))) q++;
+    for (let c = text.charCodeAt(q); q - p < 6; c = text.charCodeAt(++q)) {
+      const d = c >= 48 && c <= 57 ? c - 48 : (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1;
+      if (d === -1) break;
+      v = v * 16 + d;
+    }
+    intValue = v;
     return q > p + 2 ? q : p;
   }
-  while (q - p < 4 && text.charCodeAt(q) >= 48 && text.charCodeAt(q) <= 57) q++;
+  for (let c = text.charCodeAt(q); q - p < 4 && c >= 48 && c <= 57; c = text.charCodeAt(++q)) v = v * 10 + c - 48;
+  intValue = v;
   return q;
-}
-
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
 }
 
 /**
@@ -203,7 +212,7 @@ function byteArrayAt(text: string, op: number, lineEnd: number, out: SecretEntit
     while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
     const q = intEnd(text, p);
     if (q === p) break;
-    const n = Number.parseInt(text.slice(p, q), text.charCodeAt(p + 1) === 120 || text.charCodeAt(p + 1) === 88 ? 16 : 10);
+    const n = intValue;
     if (first === -1) first = p;
     else {
       if (n !== prev) varied = true;

@@ -184,12 +184,18 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
       continue;
     }
     if (matchToken(text, s, e, out)) continue;
+    if (jwkBase64(text, s, e)) {
+      out.push({ type: 'API_KEY', start: s, end: e, score: 0.9 });
+      continue;
+    }
     // A token may sit inside a longer run as a path segment (`…/token/hf_…/part`): each later segment is tried; one
     // after a segment that names a token or key is taken when it is random (`/api/token/Zq8…`).
     let named = false;
-    for (let from = text.indexOf('/', s) + 1; from > 0 && from < e; ) {
-      const slash = text.indexOf('/', from);
-      const segEnd = slash === -1 || slash >= e ? e : slash;
+    // The slashes are searched within the run: indexOf over the rest of the text made a text of many slash-free runs
+    // quadratic (4 MiB of 72-character runs: seconds without a deadline).
+    for (let from = slashWithin(text, s, e) + 1; from > 0 && from < e; ) {
+      const slash = slashWithin(text, from, e);
+      const segEnd = slash === -1 ? e : slash;
       if (segEnd - from >= MIN_RUN && matchToken(text, from, segEnd, out, false)) break;
       if (named && segEnd - from >= 24 && randomSegment(text, from, segEnd)) {
         out.push({ type: 'API_KEY', start: from, end: segEnd, score: 0.85 });
@@ -213,6 +219,25 @@ function telegramStart(text: string, s: number, e: number): number {
   if (digits < 8 || digits > 10 || (d > 0 && isTokenChar(text.charCodeAt(d - 1)))) return -1;
   for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return -1;
   return d;
+}
+
+/** The first '/' in text[from, e), or -1. */
+function slashWithin(text: string, from: number, e: number): number {
+  for (let i = from; i < e; i++) if (text.charCodeAt(i) === 47) return i;
+  return -1;
+}
+
+/** Base64 of `{"`, `{` and a line break, `[` and a line break: the first characters of encoded JSON. */
+const JSON_B64_HEADS: readonly string[] = ['eyI', 'ewo', 'ew0', 'Wwo', 'Ww0'];
+
+/**
+ * A JSON Web Key (or a set of them) in base64 holding a private or secret member: `"kty"` with `"d"` (EC, RSA,
+ * OKP private keys) or `"k"` (a symmetric key). Only runs of 64-4096 characters that start as encoded JSON are decoded.
+ */
+function jwkBase64(text: string, s: number, e: number): boolean {
+  if (e - s < 64 || e - s >= MAX_TOKEN || !JSON_B64_HEADS.some((h) => text.startsWith(h, s))) return false;
+  const json = Buffer.from(text.slice(s, e), 'base64').toString('latin1');
+  return json.includes('"kty"') && (/"d"\s*:/.test(json) || /"k"\s*:/.test(json));
 }
 
 /** Path segments after which a URL carries a credential. */

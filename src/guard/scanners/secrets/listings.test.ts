@@ -56,6 +56,7 @@ describe('secrets: key formats and shapes that credential listings label', () =>
     ['a two-factor seed on its own line', 'scan the code or type:\nKR4WQZ3TMF2GKMLV\n', 'KR4WQZ3TMF2GKMLV'],
     ['a SendGrid key, however regular', 'SG.plumtreeplumtree.plumtreeplumtree', 'SG.plumtreeplumtree.plumtreeplumtree'],
     ['a Telegram bot token (id, colon, secret)', 'BOT_TOKEN: 7310284956:AAGq8Zr3Kx7Lm2Nv5Pw9Ty4Bc6Df1Gh0Jk3', '7310284956:AAGq8Zr3Kx7Lm2Nv5Pw9Ty4Bc6Df1Gh0Jk3'],
+    ['a private JSON Web Key in base64', `jwk: ${Buffer.from('{\n  "kty": "OKP",\n  "crv": "Ed25519",\n  "d": "q8Zr3Kx7Lm2Nv5Pw9Ty4Bc6Df1Gh0Jk3Rt8Yu2Io6P",\n  "x": "Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa2Lm9Np4Q"\n}').toString('base64')}`, Buffer.from('{\n  "kty": "OKP",\n  "crv": "Ed25519",\n  "d": "q8Zr3Kx7Lm2Nv5Pw9Ty4Bc6Df1Gh0Jk3Rt8Yu2Io6P",\n  "x": "Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa2Lm9Np4Q"\n}').toString('base64')],
     ['a client secret a few lines after its Google client id', '724818391234-k3v9q2m7x8z1w4r6t5y0u2i8o4p6a1s3.apps.googleusercontent.com\n\nRt7kQ2mZ9xW4vL8nB3cF6hJ1\n', 'Rt7kQ2mZ9xW4vL8nB3cF6hJ1'],
   ];
   it.each(reported)('reports %s', (_what, text, value) => {
@@ -64,6 +65,7 @@ describe('secrets: key formats and shapes that credential listings label', () =>
 
   const unreported: [string, string][] = [
     ['a random string whose head before a dash mixes cases (no provider prefix)', '<b>AAGq8Zr3-Kx7Lm2Nv5Pw9Ty4Bc6Df1Gh0Jk3</b>'],
+    ['a public JSON Web Key in base64', Buffer.from('{\n  "kty": "OKP",\n  "crv": "Ed25519",\n  "x": "Zq8vW2mN4kL7pR1tY6uB3cX9dF0gH5jKa2Lm9Np4Q",\n  "use": "sig"\n}').toString('base64')],
     ['a provider prefix before digits only', 'hf_5102938475610293847561029384756102'],
     ['a JWT whose signature spells a placeholder', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.Qm9-SAMPLE-SIGNATURE'],
     ['a base32-looking segment inside a base64 line', 'Zq8vW2mN4kL7pR1tY6uB/MZXW6YTBOI4DCNRXGQ2TGMZUGE3Q5A7Y/Kc7Hf1Js5Dg0Wa'],
