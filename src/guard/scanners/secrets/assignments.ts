@@ -335,7 +335,7 @@ function fold(b: number | undefined): number {
 
 /**
  * Whether the stem regex of `findAssignments` matches at `p` in ASCII `bytes`: a stem's first letter in either case
- * followed by the rest that regex looks ahead for (the Kelvin sign and 'İ' are not ASCII). Reads
+ * followed by the rest that regex looks ahead for (the Kelvin sign, 'İ' and the Korean words are not ASCII). Reads
  * up to `p + 5`.
  */
 export function asciiStemAt(bytes: Uint8Array, p: number): boolean {
