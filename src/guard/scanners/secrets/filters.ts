@@ -7,7 +7,7 @@ const PLACEHOLDER_WORDS = [
   'insert', 'todo', 'fixme', 'secret_here', 'key_here', 'token_here', 'password_here', 'sample', 'mypassword',
   '***', '...', '${', '{{', '%(', '<', '>', '$(', '#{',
 ];
-const PLACEHOLDER_EXACT = new Set(['password', 'passwd', 'secret', 'token', 'none', 'null', 'nil', 'true', 'false', 'undefined', 'empty', 'test', 'admin', 'string', 'value', 'required', 'optional']);
+const PLACEHOLDER_EXACT = new Set(['password', 'passwd', 'pass', 'pwd', 'secret', 'token', 'none', 'null', 'nil', 'true', 'false', 'undefined', 'empty', 'test', 'admin', 'string', 'value', 'required', 'optional']);
 
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(s: string): number {

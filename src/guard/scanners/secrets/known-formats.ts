@@ -80,6 +80,10 @@ export const FORMATS: readonly Format[] = [
   F('A3T', 17, 'upper', 'API_KEY', 20),
   // Amazon Bedrock long-term API keys.
   F('ABSK', 80, 'b64'),
+  // Salesforce connected-app consumer keys.
+  F('3MVG', 60, 'b64url'),
+  // Bitbucket app passwords (a password by name and use).
+  F('ATBB', 32, 'alnum', 'PASSWORD', 36),
   // Grafana API keys: base64 of `{"k":"`.
   F('eyJrIjoi', 40, 'b64'),
   // GitLab runner registration tokens.
@@ -90,7 +94,6 @@ export const FORMATS: readonly Format[] = [
   F('SO', 56, 'upper', 'API_KEY', 58),
   F('ASIA', 16, 'upper', 'API_KEY', 20),
   F('sk-', 32, 'b64url'),
-  F('SG.', 60, 'b64url'),
   F('AGE-SECRET-KEY-1', 58, 'upper', 'PRIVATE_KEY'),
   F('dt0c01.', 80, 'b64url'),
   F('dp.pt.', 40, 'alnum'),

@@ -1,7 +1,7 @@
 /** @module Token pass for provider formats and JWTs: one scan over token-character runs, first-character dispatch. */
 import { deadlineAt, type DeadlineClock } from '../../types.js';
 import { indexOfFrom, testFrom } from '../../text/chunked-search.js';
-import { hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from './filters.js';
+import { charClasses, hasSequence, isPlaceholder, type SecretEntity, shannonEntropy } from './filters.js';
 import { githubChecksumValid } from './github-checksum.js';
 import { type Format, FORMATS, inCharset } from './known-formats.js';
 
@@ -99,6 +99,9 @@ function jwtEnd(text: string, s: number, e: number): number {
   if (!(parts[1] ?? '').startsWith('eyJ')) return -1;
   let p = e;
   while (p > s && text.charCodeAt(p - 1) === 46) p--;
+  // A signature that spells a placeholder (`…EXAMPLE…`, `…FAKE…`) marks a documentation sample.
+  const sig = parts[2] ?? '';
+  if (isPlaceholder(sig) || /fake/i.test(sig)) return -2;
   return p;
 }
 
@@ -108,6 +111,7 @@ function jwtEnd(text: string, s: number, e: number): number {
  */
 export function findKnownFormats(text: string, out: SecretEntity[], dl?: DeadlineClock, bytes?: Uint8Array): void {
   const n = text.length;
+  clientIdEnd = -1;
   // The next run of MIN_RUN token characters; a literal per call, as it keeps a lastIndex.
   const run = /[0-9A-Za-z+/._-]{16}/g;
   let i = 0;
@@ -168,31 +172,157 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
     // A terminal colour code (`ESC[94m`) glued to a token in a log line is markup, not part of the token.
     const s = s0 >= 2 && text.charCodeAt(s0 - 1) === 91 && text.charCodeAt(s0 - 2) === 27 ? sgrEnd(text, s0, e) : s0;
     if (e - s < MIN_RUN) continue;
+    const bot = telegramStart(text, s, e);
+    if (bot !== -1) {
+      out.push({ type: 'API_KEY', start: bot, end: e, score: 0.95 });
+      continue;
+    }
     const jwt = jwtEnd(text, s, e);
+    if (jwt === -2) continue;
     if (jwt !== -1) {
       out.push({ type: 'API_KEY', start: s, end: jwt, score: 0.95 });
       continue;
     }
     if (matchToken(text, s, e, out)) continue;
-    // A token may sit inside a longer run as a path segment (`…/token/hf_…/part`): each later segment is tried.
-    for (let from = text.indexOf('/', s) + 1; from > 0 && from < e; ) {
-      const slash = text.indexOf('/', from);
-      const segEnd = slash === -1 || slash >= e ? e : slash;
-      if (segEnd - from >= MIN_RUN && matchToken(text, from, segEnd, out)) break;
+    if (jwkBase64(text, s, e)) {
+      out.push({ type: 'API_KEY', start: s, end: e, score: 0.9 });
+      continue;
+    }
+    // A token may sit inside a longer run as a path segment (`…/token/hf_…/part`): each later segment is tried; one
+    // after a segment that names a token or key is taken when it is random (`/api/token/Zq8…`).
+    let named = false;
+    // The slashes are searched within the run: indexOf over the rest of the text made a text of many slash-free runs
+    // quadratic (4 MiB of 72-character runs: seconds without a deadline).
+    for (let from = slashWithin(text, s, e) + 1; from > 0 && from < e; ) {
+      const slash = slashWithin(text, from, e);
+      const segEnd = slash === -1 ? e : slash;
+      if (segEnd - from >= MIN_RUN && matchToken(text, from, segEnd, out, false)) break;
+      if (named && segEnd - from >= 24 && randomSegment(text, from, segEnd)) {
+        out.push({ type: 'API_KEY', start: from, end: segEnd, score: 0.85 });
+        break;
+      }
+      named = segEnd - from <= 12 && NAMES_TOKEN.has(text.slice(from, segEnd).toLowerCase());
       from = segEnd + 1;
     }
   }
 }
 
-/** A provider format, else the generic `word_` / `word-` prefixed shape, at `s`; pushes the finding. */
-function matchToken(text: string, s: number, e: number, out: SecretEntity[]): boolean {
+/**
+ * A Telegram bot token, `<bot id>:<35 characters>`: the colon ends the run of token characters, so the run after it
+ * is the token's secret half and the 8-10 digits before the colon its id. Returns the id's start or -1.
+ */
+function telegramStart(text: string, s: number, e: number): number {
+  if (e - s !== 35 || text.charCodeAt(s - 1) !== 58 || text.charCodeAt(s) !== 65 || text.charCodeAt(s + 1) !== 65) return -1;
+  let d = s - 1;
+  while (d > 0 && s - 1 - d < 11 && isDigit(text.charCodeAt(d - 1))) d--;
+  const digits = s - 1 - d;
+  if (digits < 8 || digits > 10 || (d > 0 && isTokenChar(text.charCodeAt(d - 1)))) return -1;
+  for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return -1;
+  return d;
+}
+
+/** The first '/' in text[from, e), or -1. */
+function slashWithin(text: string, from: number, e: number): number {
+  for (let i = from; i < e; i++) if (text.charCodeAt(i) === 47) return i;
+  return -1;
+}
+
+/** Base64 of `{"`, `{` and a line break, `[` and a line break: the first characters of encoded JSON. */
+const JSON_B64_HEADS: readonly string[] = ['eyI', 'ewo', 'ew0', 'Wwo', 'Ww0'];
+
+/**
+ * A JSON Web Key (or a set of them) in base64 holding a private or secret member: `"kty"` with `"d"` (EC, RSA,
+ * OKP private keys) or `"k"` (a symmetric key). Only runs of 64-4096 characters that start as encoded JSON are decoded.
+ */
+function jwkBase64(text: string, s: number, e: number): boolean {
+  if (e - s < 64 || e - s >= MAX_TOKEN || !JSON_B64_HEADS.some((h) => text.startsWith(h, s))) return false;
+  const json = Buffer.from(text.slice(s, e), 'base64').toString('latin1');
+  return json.includes('"kty"') && (/"d"\s*:/.test(json) || /"k"\s*:/.test(json));
+}
+
+/** Path segments after which a URL carries a credential. */
+const NAMES_TOKEN: ReadonlySet<string> = new Set(['token', 'tokens', 'apikey', 'api_key', 'api-key', 'secret', 'access_token']);
+
+/** Letters (both cases) and digits only, mixed, with the entropy of random text. */
+function randomSegment(text: string, s: number, e: number): boolean {
+  if (!allAlnum(text, s, e)) return false;
+  const v = text.slice(s, e);
+  return charClasses(v) === 3 && !isPlaceholder(v) && shannonEntropy(v) >= 4;
+}
+
+/**
+ * A Salesforce organisation id as credential listings give it beside the org's tokens: `00D`, then 12 to 15 letters
+ * and digits mixing both (upper-case hex alone is a digest's shape), the whole run.
+ */
+function salesforceOrgEnd(text: string, s: number, e: number): number {
+  if (e - s < 15 || e - s > 18 || !text.startsWith('00D', s) || !allAlnum(text, s, e)) return -1;
+  const body = text.slice(s + 3, e);
+  if (/^[0-9A-F]+$/.test(body) || !/[0-9]/.test(body) || !/[G-Zg-z]/.test(body)) return -1;
+  return shannonEntropy(body) >= 3 ? e : -1;
+}
+
+/**
+ * A two-factor (TOTP) seed standing alone: exactly 16 or 32 base32 characters (`A-Z`, `2-7`) with 2+ digits and the
+ * entropy of random text, as authenticator set-up pages show it.
+ */
+function base32Secret(text: string, s: number, e: number): boolean {
+  if (e - s !== 16 && e - s !== 32) return false;
+  let digits = 0;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 50 && c <= 55) digits++;
+    else if (c < 65 || c > 90) return false;
+  }
+  const v = text.slice(s, e);
+  return digits >= 2 && digits <= (e - s) / 2 && !isPlaceholder(v) && shannonEntropy(v) >= (e - s === 16 ? 3.3 : 3.8);
+}
+
+/** SendGrid keys: `SG.`, 16-32 characters, a dot, 16-64 characters (word characters and `-`). */
+function sendgridEnd(text: string, s: number, e: number): number {
+  if (!text.startsWith('SG.', s)) return -1;
+  const dot = text.indexOf('.', s + 3);
+  if (dot === -1 || dot >= e || dot - s - 3 < 16 || dot - s - 3 > 32) return -1;
+  let p = dot + 1;
+  while (p < e && p - dot - 1 < 64 && isBodyChar(text.charCodeAt(p))) p++;
+  if (p - dot - 1 < 16 || (p < e && isTokenChar(text.charCodeAt(p)))) return -1;
+  for (let i = s + 3; i < dot; i++) if (!isBodyChar(text.charCodeAt(i))) return -1;
+  return isPlaceholder(text.slice(s + 3, p)) ? -1 : p;
+}
+
+/**
+ * A Discord bot token: the bot's numeric id in base64 (17-20 digits: `M`, `N` or `O` then 23-27 characters), a dot, a
+ * 6-character timestamp, a dot and an HMAC of 27 or more characters. Returns its end or -1.
+ */
+function discordEnd(text: string, s: number, e: number): number {
+  const c = text.charCodeAt(s);
+  if ((c !== 77 && c !== 78 && c !== 79) || e - s < 59) return -1;
+  const d1 = text.indexOf('.', s);
+  if (d1 === -1 || d1 - s < 23 || d1 - s > 28 || text.charCodeAt(d1 + 7) !== 46) return -1;
+  let p = d1 + 8;
+  while (p < e && p - d1 - 8 < 48 && isBodyChar(text.charCodeAt(p))) p++;
+  if (p - d1 - 8 < 27) return -1;
+  let id: string;
+  try {
+    id = Buffer.from(text.slice(s, d1), 'base64').toString('latin1');
+  } catch {
+    return -1;
+  }
+  return /^[0-9]{17,20}$/.test(id) ? p : -1;
+}
+
+/**
+ * A provider format, else the generic `word_` / `word-` prefixed shape, at `s`; pushes the finding. `whole`: text[s, e)
+ * is a whole run of token characters, not one segment of a path.
+ */
+function matchToken(text: string, s: number, e: number, out: SecretEntity[], whole = true): boolean {
   for (const f of BY_FIRST.get(text.charCodeAt(s)) ?? []) {
     const end = matchFormat(text, s, e, f);
     if (end === -1) continue;
     const value = text.slice(s, end);
     const body = value.slice(f.prefix.length);
     const checked = GITHUB_CHECKSUMMED.has(f.prefix) && githubChecksumValid(text, s + f.prefix.length, end);
-    if (!checked && (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5)) return true;
+    // A random part of digits only (`hf_` and 30 digits) is a made-up example: providers draw from letters as well.
+    if (!checked && (isPlaceholder(body) || hasSequence(body, 6) || shannonEntropy(body) < 2.5 || allDigits(body))) return true;
     if (f.prefix === 'AGE-SECRET-KEY-1' && !bech32Valid(value)) return true;
     out.push({ type: f.type, start: s, end, score: 0.97 });
     return true;
@@ -214,15 +344,50 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[]): bo
     out.push({ type: 'API_KEY', start: s, end: e, score: 0.97 });
     return true;
   }
+  // Shapes this loose are taken only as a whole run, not as a segment of a path or of base64 text.
+  const org = whole ? salesforceOrgEnd(text, s, e) : -1;
+  if (org !== -1) {
+    out.push({ type: 'API_KEY', start: s, end: org, score: 0.85 });
+    return true;
+  }
+  if (whole && base32Secret(text, s, e)) {
+    out.push({ type: 'API_KEY', start: s, end: e, score: 0.85 });
+    return true;
+  }
+  const sendgrid = sendgridEnd(text, s, e);
+  if (sendgrid !== -1) {
+    out.push({ type: 'API_KEY', start: s, end: sendgrid, score: 0.95 });
+    return true;
+  }
+  const discord = discordEnd(text, s, e);
+  if (discord !== -1) {
+    out.push({ type: 'API_KEY', start: s, end: discord, score: 0.95 });
+    return true;
+  }
   const oauth = googleClientIdEnd(text, s, e);
   if (oauth !== -1) {
     out.push({ type: 'API_KEY', start: s, end: oauth, score: 0.95 });
+    clientIdEnd = oauth;
+    return true;
+  }
+  // The client secret given after its client id: 24 random characters standing alone, a few lines on.
+  if (whole && e - s === 24 && clientIdEnd !== -1 && s > clientIdEnd && s - clientIdEnd <= 512 && clientSecretShape(text, s, e)) {
+    out.push({ type: 'API_KEY', start: s, end: e, score: 0.85 });
     return true;
   }
   const end = prefixedTokenEnd(text, s, e);
   if (end === -1) return false;
   out.push({ type: 'API_KEY', start: s, end, score: 0.9 });
   return true;
+}
+
+/** End of the last Google OAuth client id found in the text being scanned, or -1 (set per scan). */
+let clientIdEnd = -1;
+
+function clientSecretShape(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return false;
+  const v = text.slice(s, e);
+  return charClasses(v) >= 3 && !isPlaceholder(v) && shannonEntropy(v) >= 3.8;
 }
 
 const GOOGLE_CLIENT_ID = /^[0-9]{12}-[a-z0-9]{32}\.apps\.googleusercontent\.com/;
@@ -266,6 +431,9 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
     if (words === 4) break;
   }
   if (words === 0 || NOT_CREDENTIAL_PREFIX.has(text.slice(s, firstWordEnd).toLowerCase())) return -1;
+  // Providers' prefixes are words in one case (`glpat`, `HRKU`, `Sk`); one mixing cases inside (`AAEuLPKs`) is the
+  // head of a random string that happens to hold a dash.
+  if (mixedCaseInside(text, s + 1, firstWordEnd)) return -1;
   const b = p;
   while (p < e && isBodyChar(text.charCodeAt(p))) p++;
   if (hostNameFollows(text, p)) return -1;
@@ -276,6 +444,18 @@ function prefixedTokenEnd(text: string, s: number, e: number): number {
   const hex = /^[0-9a-f]+$/i.test(body);
   if (hex ? body.length < 32 || shannonEntropy(body) < 3.2 : shannonEntropy(body) < 3.6) return -1;
   return p;
+}
+
+/** An upper-case and a lower-case letter both in text[s, e). */
+function mixedCaseInside(text: string, s: number, e: number): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+  }
+  return upper && lower;
 }
 
 /**
@@ -297,6 +477,11 @@ function hexKeyEnd(text: string, s: number, e: number): number {
   const m = MAILGUN.exec(head) ?? MAILCHIMP.exec(head);
   if (m === null || shannonEntropy(m[0].slice(0, 32)) < 3) return -1;
   return s + m[0].length;
+}
+
+function allDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
 }
 
 function allAlnum(text: string, s: number, e: number): boolean {

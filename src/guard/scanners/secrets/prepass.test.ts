@@ -13,7 +13,7 @@ function encode(text: string): [Uint8Array, Uint32Array] {
 
 describe('secrets pre-pass', () => {
   it('finds the stems the regex finds, and never misses a run or a cue a recogniser needs', () => {
-    const pieces = ['password', 'PassWord', 'pw', 'pwd', 'secret', 'TOKEN', 'key', 'api', 'AUTH', 'cred', 'Bearer ', 'basic ', 'BEARER ', '://', ':/', '-----BEGIN ', '--', 'IDENTIFIED BY ', 'identified by', 'by ', ' ', '\n', '@', ',', '=', '~', '"', 'x', '0', 'Q', '.', '/', 'aB3', 'zz9Y', 'q'.repeat(15), 'Q'.repeat(16), 'k'.repeat(21), 'w'.repeat(23), 'v'.repeat(62)];
+    const pieces = ['password', 'PassWord', 'pw', 'pwd', 'secret', 'TOKEN', 'key', 'api', 'AUTH', 'cred', 'Bearer ', 'basic ', 'BEARER ', '://', ':/', '-----BEGIN ', '--', 'IDENTIFIED BY ', 'identified by', 'by ', 'IDENTIFIED WITH ', 'with ', 'sha2_plugin', "'p'", ' BY ', ' ', '\n', '@', ',', '=', '~', '"', 'x', '0', 'Q', '.', '/', 'aB3', 'zz9Y', 'q'.repeat(15), 'Q'.repeat(16), 'k'.repeat(21), 'w'.repeat(23), 'v'.repeat(62)];
     let seed = 11;
     const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8;
     for (let r = 0; r < 5000; r++) {
@@ -30,7 +30,7 @@ describe('secrets pre-pass', () => {
       if (longest >= 64) expect(pre.cleanWords, why).toBeGreaterThanOrEqual(15);
       if (text.includes('-----BEGIN ')) expect(pre.cues & CUE_PEM, why).toBe(CUE_PEM);
       if (/bearer |Basic |:\/\//i.test(text)) expect(pre.cues & CUE_HEADER, why).toBe(CUE_HEADER);
-      if (/identified by /i.test(text)) expect(pre.cues & CUE_SQL, why).toBe(CUE_SQL);
+      if (/identified by |identified with ['"`\w.-]{1,64} by /i.test(text)) expect(pre.cues & CUE_SQL, why).toBe(CUE_SQL);
     }
   });
 
