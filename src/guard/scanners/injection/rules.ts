@@ -298,6 +298,13 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
   ...parts('orders_in_data', 0.93, true, [
     { needs: ['assistant', 'llm', 'chatbot', '[ai'], needsAlso: ['instruction', 'note', 'directive', 'command'], re: `(?:\\[|<!--)\\s*(?:ai|assistant|llm|chatbot)(?:\\s+assistant)?\\s+(?:instructions?|note|directive|command)\\s*:` },
     { needs: ['assistant'], re: `<!--\\s*(?:ai\\s+)?assistant\\s*:` },
+    // The assistant addressed by name and told to drop what it was given ("<!-- Assistant, please ignore prior guidance").
+    {
+      // A comma, not a colon: "Agent: forget it" and "Assistant: ignore that error" are speaker labels in transcripts.
+      needs: ['assistant', 'llm', 'chatbot', 'copilot'],
+      needsAlso: ['ignore', 'disregard', 'forget', 'override'],
+      re: `\\b(?:ai\\s+)?(?:assistant|llm|chatbot|copilot)s?\\s*,\\s*(?:please\\s+)?(?:now\\s+)?(?:ignore|disregard|forget|override)\\b`,
+    },
     { needs: ['notice', 'alert', 'override'], needsAlso: ['system'], re: `\\bsystem\\s+(?:notice|alert|override)\\s*:${GAP}\\b(?:assistant|ai|model|you)\\s+(?:must|should|shall|will)\\b` },
     { needs: ['orders', 'instructions', 'directives', 'commands'], needsAlso: ['new'], re: `\\b(?:contains|these\\s+are|here\\s+are|follow)\\s+(?:your\\s+)?new\\s+(?:orders|instructions|directives|commands)\\b` },
     {
