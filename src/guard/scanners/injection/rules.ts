@@ -181,9 +181,11 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     score: 0.93,
   },
   {
+    // A bare `[SYSTEM]` is a log line's level in tool output: it counts with an order after it on its line, or as a
+    // markdown link (`[system](#instructions)`).
     name: 'fake_system_turn',
     needs: ['system', '[inst]', '[/inst]', '<<sys>>'],
-    re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n[ \\t]*system\\s*(?:override|message|prompt)\\s*:|\\[\\s*system(?:\\s+(?:override|message|prompt|notice|alert|instructions?))?\\s*\\])`),
+    re: rx(`(?:<\\|im_start\\|>\\s*system|<\\|system\\|>|\\[/?inst\\]|<<sys>>|###\\s*\\(?system[_ ]?(?:message|prompt)|\\n[ \\t]*system\\s*(?:override|message|prompt)\\s*:|\\[\\s*system\\s+(?:override|message|prompt|notice|alert|instructions?)\\s*\\]|\\[\\s*system\\s*\\](?:\\s*\\(#|[^\\n]{0,80}?\\b(?:you\\s+(?:are|must|will|should|now)|your\\s+(?:new|previous|prior|original|instructions|rules|task)|assistant|ignore|disregard|forget|override|from\\s+now\\s+on|new\\s+(?:rules|instructions)|developer\\s+mode|jailbr[eo]ak)))`),
     score: 0.93,
   },
   {
