@@ -116,3 +116,49 @@ export function ownChunks(seed: number, root = REPO_ROOT): string[] {
   for (const d of ['src', 'docs', 'bench']) if (existsSync(resolve(root, d))) walk(resolve(root, d));
   return out.filter((t) => matchRules(t, false).length === 0);
 }
+
+/**
+ * The SDKs of the model APIs, whose doc comments are the prose of LLM developers ("Developer-provided
+ * instructions that the model should follow, regardless of messages sent by the user"): the vocabulary of
+ * roles, system prompts and instructions, which the data's benign rows lack. Train-part packages only.
+ */
+const LLM_SDKS = ['openai', '@anthropic-ai/sdk'];
+
+/** The doc comments of the `.d.ts` files under `resources/` of the model SDKs, in runs of one to three comments. */
+export function llmDocChunks(max: number, seed: number, root = REPO_ROOT): string[] {
+  const rnd = mulberry32(seed ^ 0x11d0);
+  const comments: string[] = [];
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.d.ts')) {
+        for (const m of readFileSync(p, 'utf8').slice(0, 4 * MAX_FILE_CHARS).matchAll(/\/\*\*([^*]*(?:\*(?!\/)[^*]*)*)\*\//g)) {
+          const text = (m[1] ?? '')
+            .split('\n')
+            .map((l) => l.trim().replace(/^\*\s?/, ''))
+            .filter((l) => !l.startsWith('@'))
+            .join(' ')
+            .replace(/\s+/g, ' ')
+            .trim();
+          if (text.length >= 60 && !text.includes('```')) comments.push(text);
+        }
+      }
+    }
+  };
+  for (const pkg of LLM_SDKS) if (!EXCLUDED.test(pkg) && fnv1a(pkg) % 5 !== 0) walk(resolve(root, 'node_modules', pkg, 'resources'));
+  const uniq = [...new Set(comments)];
+  const out: string[] = [];
+  for (let i = 0; i < uniq.length; ) {
+    const k = 1 + Math.floor(rnd() * 3);
+    out.push(uniq.slice(i, i + k).join(' '));
+    i += k;
+  }
+  const n = Math.min(max, out.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rnd() * (out.length - i));
+    [out[i], out[j]] = [out[j] as string, out[i] as string];
+  }
+  return out.slice(0, n).filter((t) => matchRules(t, false).length === 0);
+}
