@@ -1,4 +1,5 @@
 /** @module Harmful-request scoring: the trained windowed model for "is this harmful" plus category heads. */
+import { matchIntent, type HarmfulIntent } from './intents.js';
 import { harmfulView } from './senses.js';
 import type { Finding } from '../../types.js';
 import { decodedViews } from '../../text/decode.js';
@@ -36,6 +37,8 @@ export type HarmfulScorer = { score(text: string): HarmfulResult };
  * 64 + 16 KiB keeps a 4 MiB body near 25 ms of CPU with the stem and lexicon blocks (96 + 32 KiB: ~40 ms).
  */
 const HEAD = 64 * 1024;
+/** The score of a text that states a harmful intent (intents.ts). */
+const INTENT_SCORE = 0.95;
 const TAIL = 16 * 1024;
 
 /**
@@ -80,9 +83,11 @@ export function createHarmfulScorer(
       const parts = partial ? [text.slice(0, HEAD), text.slice(text.length - TAIL)] : [text];
       let z = -Infinity;
       let bestView = '';
+      let intent: HarmfulIntent | undefined;
       for (const part of parts) {
         const norm = harmfulView(part);
         for (const view of [norm, ...decodedViews(norm)]) {
+          intent ??= matchIntent(view);
           const s = harmfulLogit(view, model, extra, scratch, fs) - threshold;
           if (s > z) {
             z = s;
@@ -92,16 +97,21 @@ export function createHarmfulScorer(
       }
       // The semantic block reads the view the n-grams rated highest (once per text: it is the costlier part per word).
       if (semantic.weight > 0) z += semantic.weight * semanticLogit(bestView, semantic.model, semScratch);
-      const score = sigmoid(z);
+      // A stated intent (intents.ts) is harmful whatever the model says; the model's categories still follow it.
+      const score = intent === undefined ? sigmoid(z) : Math.max(sigmoid(z), INTENT_SCORE);
       const findings: Finding[] = [];
       const categories: HarmfulCategory[] = [];
+      if (intent !== undefined) {
+        categories.push(intent.category);
+        findings.push({ type: `harmful.rule.${intent.name}`, score });
+      }
       if (score >= 0.5) {
         const f = hashFeatures(bestView, categoryModel.dim - 1);
         const probs = HARMFUL_CATEGORIES.map((c, k) => {
           const p = k < categoryModel.heads.length ? sigmoid(maxWindowScore(f, categoryModel, catScratch, k).logit) : 0;
           return { c, p };
         }).sort((a, b) => b.p - a.p);
-        for (const { c, p } of probs) if (p >= 0.5 || categories.length === 0) categories.push(c);
+        for (const { c, p } of probs) if ((p >= 0.5 || categories.length === 0) && !categories.includes(c)) categories.push(c);
         for (const c of categories) findings.push({ type: `harmful.${c}`, score });
       }
       if (partial) findings.push({ type: 'harmful.partial', score: 0 });
