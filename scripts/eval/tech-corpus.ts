@@ -93,28 +93,41 @@ export function techChunks(part: TechPart, max: number, seed: number, root = REP
     if (EXCLUDED.test(pkg) || (fnv1a(pkg) % 5 === 0) !== (part === 'heldout')) continue;
     for (const f of packageFiles(resolve(root, 'node_modules', pkg))) all.push(...chunksOf(readFileSync(f, 'utf8').slice(0, MAX_FILE_CHARS), rnd));
   }
-  // Partial Fisher-Yates: the first `max` of a seeded shuffle.
+  // chunksOf has dropped the chunks a rule fires on.
+  return sampleFirst(all, max, rnd);
+}
+
+/** The first `max` of a seeded shuffle of `all` (partial Fisher-Yates, in place). */
+function sampleFirst(all: string[], max: number, rnd: () => number): string[] {
   const n = Math.min(max, all.length);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(rnd() * (all.length - i));
     [all[i], all[j]] = [all[j] as string, all[i] as string];
   }
-  return all.slice(0, n).filter((t) => matchRules(t, false).length === 0);
+  return all.slice(0, n);
 }
 
-/** This repository's sources and docs in chunks: never trained on. */
-export function ownChunks(seed: number, root = REPO_ROOT): string[] {
-  const rnd = mulberry32(seed ^ 0x0a5e);
+/** Files under `dir` whose name `keep` accepts, depth first in name order. */
+function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const f of readdirSync(d).sort()) {
       const p = join(d, f);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(?:ts|md)$/.test(f) && !/(?:weights|embedding-table|lexicon-data|lexicon|rules)\.ts$|\.test\.ts$/.test(f)) out.push(...chunksOf(readFileSync(p, 'utf8'), rnd));
+      else if (keep(f)) out.push(p);
     }
   };
-  for (const d of ['src', 'docs', 'bench']) if (existsSync(resolve(root, d))) walk(resolve(root, d));
-  return out.filter((t) => matchRules(t, false).length === 0);
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** This repository's sources and docs in chunks: never trained on. */
+export function ownChunks(seed: number, root = REPO_ROOT): string[] {
+  const rnd = mulberry32(seed ^ 0x0a5e);
+  const keep = (f: string): boolean => /\.(?:ts|md)$/.test(f) && !/(?:weights|embedding-table|lexicon-data|lexicon|rules)\.ts$|\.test\.ts$/.test(f);
+  const out: string[] = [];
+  for (const d of ['src', 'docs', 'bench']) for (const p of filesUnder(resolve(root, d), keep)) out.push(...chunksOf(readFileSync(p, 'utf8'), rnd));
+  return out;
 }
 
 /**
@@ -128,26 +141,21 @@ const LLM_SDKS = ['openai', '@anthropic-ai/sdk'];
 export function llmDocChunks(max: number, seed: number, root = REPO_ROOT): string[] {
   const rnd = mulberry32(seed ^ 0x11d0);
   const comments: string[] = [];
-  const walk = (d: string): void => {
-    if (!existsSync(d)) return;
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (f.endsWith('.d.ts')) {
-        for (const m of readFileSync(p, 'utf8').slice(0, 4 * MAX_FILE_CHARS).matchAll(/\/\*\*([^*]*(?:\*(?!\/)[^*]*)*)\*\//g)) {
-          const text = (m[1] ?? '')
-            .split('\n')
-            .map((l) => l.trim().replace(/^\*\s?/, ''))
-            .filter((l) => !l.startsWith('@'))
-            .join(' ')
-            .replace(/\s+/g, ' ')
-            .trim();
-          if (text.length >= 60 && !text.includes('```')) comments.push(text);
-        }
+  for (const pkg of LLM_SDKS) {
+    if (EXCLUDED.test(pkg) || fnv1a(pkg) % 5 === 0) continue;
+    for (const p of filesUnder(resolve(root, 'node_modules', pkg, 'resources'), (f) => f.endsWith('.d.ts'))) {
+      for (const m of readFileSync(p, 'utf8').slice(0, 4 * MAX_FILE_CHARS).matchAll(/\/\*\*([^*]*(?:\*(?!\/)[^*]*)*)\*\//g)) {
+        const text = (m[1] ?? '')
+          .split('\n')
+          .map((l) => l.trim().replace(/^\*\s?/, ''))
+          .filter((l) => !l.startsWith('@'))
+          .join(' ')
+          .replace(/\s+/g, ' ')
+          .trim();
+        if (text.length >= 60 && !text.includes('```')) comments.push(text);
       }
     }
-  };
-  for (const pkg of LLM_SDKS) if (!EXCLUDED.test(pkg) && fnv1a(pkg) % 5 !== 0) walk(resolve(root, 'node_modules', pkg, 'resources'));
+  }
   const uniq = [...new Set(comments)];
   const out: string[] = [];
   for (let i = 0; i < uniq.length; ) {
@@ -155,10 +163,5 @@ export function llmDocChunks(max: number, seed: number, root = REPO_ROOT): strin
     out.push(uniq.slice(i, i + k).join(' '));
     i += k;
   }
-  const n = Math.min(max, out.length);
-  for (let i = 0; i < n; i++) {
-    const j = i + Math.floor(rnd() * (out.length - i));
-    [out[i], out[j]] = [out[j] as string, out[i] as string];
-  }
-  return out.slice(0, n).filter((t) => matchRules(t, false).length === 0);
+  return sampleFirst(out, max, rnd).filter((t) => matchRules(t, false).length === 0);
 }

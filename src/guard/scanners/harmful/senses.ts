@@ -59,28 +59,29 @@ export function harmfulView(text: string): string {
  * Linear in the length: one pass over the words, a bounded look-ahead from each verb.
  */
 export function neutraliseSenses(text: string): string {
-  const found: { start: number; end: number; lower: string }[] = [];
-  for (const m of text.matchAll(WORD)) found.push({ start: m.index, end: m.index + m[0].length, lower: m[0].toLowerCase() });
   let out = '';
   let from = 0;
-  for (let i = 0; i < found.length; i++) {
-    const w = found[i] as (typeof found)[number];
-    const senses = VERBS.get(w.lower);
+  for (const m of text.matchAll(WORD)) {
+    const senses = VERBS.get(m[0].toLowerCase());
     if (senses === undefined) continue;
-    const to = senseOf(found, i, senses);
+    const to = senseAfter(text, m.index + m[0].length, senses);
     if (to === undefined) continue;
-    out += text.slice(from, w.start) + to;
-    from = w.end;
+    out += text.slice(from, m.index) + to;
+    from = m.index + m[0].length;
   }
   return from === 0 ? text : out + text.slice(from);
 }
 
-function senseOf(found: readonly { lower: string }[], i: number, senses: readonly Sense[]): string | undefined {
-  for (let j = i + 1, between = 0; j < found.length && between <= MAX_BETWEEN; j++) {
-    const next = (found[j] as { lower: string }).lower;
-    for (const s of senses) if (s.objects.has(next)) return s.to;
-    if (!BETWEEN.has(next)) return undefined;
-    between++;
+/** The neutral verb for the sense the words after `at` select, reading at most MAX_BETWEEN modifiers and the object. */
+function senseAfter(text: string, at: number, senses: readonly Sense[]): string | undefined {
+  const next = new RegExp(WORD.source, 'g');
+  next.lastIndex = at;
+  for (let between = 0; between <= MAX_BETWEEN; between++) {
+    const m = next.exec(text);
+    if (m === null) return undefined;
+    const word = m[0].toLowerCase();
+    for (const s of senses) if (s.objects.has(word)) return s.to;
+    if (!BETWEEN.has(word)) return undefined;
   }
   return undefined;
 }

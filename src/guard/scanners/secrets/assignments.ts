@@ -155,14 +155,11 @@ function plausible(v: string, type: SecretType, quoted: boolean, uuidOk = false)
   return v.length >= 12 && classes >= 2 && shannonEntropy(v) >= 3;
 }
 
-/** The value of the literal `intEnd` read last. */
-let intValue = 0;
-
 /**
- * A decimal or hex integer literal's end at `p` (at most 4 digits), or `p` when there is none; its value in intValue.
+ * The decimal or hex integer literal at `p` (at most 4 digits): its value and end, or undefined when there is none.
  * (An octal `023` reads as decimal: only whether values differ and step is looked at.)
  */
-function intEnd(text: string, p: number): number {
+function intAt(text: string, p: number): { value: number; end: number } | undefined {
   let q = p;
   let v = 0;
   if (text.charCodeAt(q) === 48 && (text.charCodeAt(q + 1) | 32) === 120) {
@@ -172,12 +169,10 @@ function intEnd(text: string, p: number): number {
       if (d === -1) break;
       v = v * 16 + d;
     }
-    intValue = v;
-    return q > p + 2 ? q : p;
+    return q > p + 2 ? { value: v, end: q } : undefined;
   }
   for (let c = text.charCodeAt(q); q - p < 4 && c >= 48 && c <= 57; c = text.charCodeAt(++q)) v = v * 10 + c - 48;
-  intValue = v;
-  return q;
+  return q > p ? { value: v, end: q } : undefined;
 }
 
 /**
@@ -210,9 +205,10 @@ function byteArrayAt(text: string, op: number, lineEnd: number, out: SecretEntit
   const end = Math.min(text.length, p + 4 * MAX_VALUE);
   while (p < end) {
     while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
-    const q = intEnd(text, p);
-    if (q === p) break;
-    const n = intValue;
+    const lit = intAt(text, p);
+    if (lit === undefined) break;
+    const n = lit.value;
+    const q = lit.end;
     if (first === -1) first = p;
     else {
       if (n !== prev) varied = true;
@@ -243,6 +239,17 @@ function quotedPlain(text: string, v: Value): boolean {
 /** SQL's `… LOGIN PASSWORD value;`: the key in capitals and the bare value ending the statement. */
 function sqlBare(text: string, s: number, e: number, valueEnd: number): boolean {
   return e - s === 8 && text.startsWith('PASSWORD', s) && text.charCodeAt(valueEnd) === 59;
+}
+
+/**
+ * Whether a key and the value after it, apart by blanks only, make an assignment: after a command-line flag (for a
+ * password only one spelled in full), after `password` with a value in ' or " quotes or SQL's bare `PASSWORD x;`, or
+ * for a long random value.
+ */
+function spaceAssigns(text: string, s: number, e: number, id: string, type: SecretType, flag: boolean, v: Value, value: string): boolean {
+  if (flag && (type !== 'PASSWORD' || id.includes('password') || id.includes('passphrase'))) return true;
+  if (type === 'PASSWORD' && id.includes('password') && (quotedPlain(text, v) || sqlBare(text, s, e, v.end))) return true;
+  return value.length >= 20 && shannonEntropy(value) >= 3.5;
 }
 
 /** True when text[from, to) is blanks only: the key and its value are separated by nothing but spaces. */
@@ -513,7 +520,7 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // For a password, a space separates a key from its value only after a command-line flag spelled in full
   // (`--password …`, `-Passphrase …`; not `--pass`, `-pw`) or between `password` and a value in ' or " quotes (SQL
   // `PASSWORD '…'`; not prose's "pass `option`"): listings leave `PW …` and `user x password …` unlabelled.
-  if (spacesOnly(text, e, op) && !(flag && (type !== 'PASSWORD' || id.includes('password') || id.includes('passphrase'))) && !(type === 'PASSWORD' && id.includes('password') && (quotedPlain(text, v) || sqlBare(text, s, e, v.end))) && !(value.length >= 20 && shannonEntropy(value) >= 3.5)) return;
+  if (spacesOnly(text, e, op) && !spaceAssigns(text, s, e, id, type, flag, v, value)) return;
   // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
   // A UUID is an id, except after a key that names it a token or a secret (`--deploy-token 1f0e…`: Heroku's API keys
   // and many others are UUIDs).

@@ -111,7 +111,7 @@ function jwtEnd(text: string, s: number, e: number): number {
  */
 export function findKnownFormats(text: string, out: SecretEntity[], dl?: DeadlineClock, bytes?: Uint8Array): void {
   const n = text.length;
-  clientIdEnd = -1;
+  const seen: ScanState = { clientIdEnd: -1 };
   // The next run of MIN_RUN token characters; a literal per call, as it keeps a lastIndex.
   const run = /[0-9A-Za-z+/._-]{16}/g;
   let i = 0;
@@ -183,7 +183,7 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
       out.push({ type: 'API_KEY', start: s, end: jwt, score: 0.95 });
       continue;
     }
-    if (matchToken(text, s, e, out)) continue;
+    if (matchToken(text, s, e, out, seen)) continue;
     if (jwkBase64(text, s, e)) {
       out.push({ type: 'API_KEY', start: s, end: e, score: 0.9 });
       continue;
@@ -196,7 +196,7 @@ export function findKnownFormats(text: string, out: SecretEntity[], dl?: Deadlin
     for (let from = slashWithin(text, s, e) + 1; from > 0 && from < e; ) {
       const slash = slashWithin(text, from, e);
       const segEnd = slash === -1 ? e : slash;
-      if (segEnd - from >= MIN_RUN && matchToken(text, from, segEnd, out, false)) break;
+      if (segEnd - from >= MIN_RUN && matchToken(text, from, segEnd, out, seen, false)) break;
       if (named && segEnd - from >= 24 && randomSegment(text, from, segEnd)) {
         out.push({ type: 'API_KEY', start: from, end: segEnd, score: 0.85 });
         break;
@@ -314,7 +314,7 @@ function discordEnd(text: string, s: number, e: number): number {
  * A provider format, else the generic `word_` / `word-` prefixed shape, at `s`; pushes the finding. `whole`: text[s, e)
  * is a whole run of token characters, not one segment of a path.
  */
-function matchToken(text: string, s: number, e: number, out: SecretEntity[], whole = true): boolean {
+function matchToken(text: string, s: number, e: number, out: SecretEntity[], seen: ScanState, whole = true): boolean {
   for (const f of BY_FIRST.get(text.charCodeAt(s)) ?? []) {
     const end = matchFormat(text, s, e, f);
     if (end === -1) continue;
@@ -367,11 +367,11 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[], who
   const oauth = googleClientIdEnd(text, s, e);
   if (oauth !== -1) {
     out.push({ type: 'API_KEY', start: s, end: oauth, score: 0.95 });
-    clientIdEnd = oauth;
+    seen.clientIdEnd = oauth;
     return true;
   }
   // The client secret given after its client id: 24 random characters standing alone, a few lines on.
-  if (whole && e - s === 24 && clientIdEnd !== -1 && s > clientIdEnd && s - clientIdEnd <= 512 && clientSecretShape(text, s, e)) {
+  if (whole && e - s === 24 && seen.clientIdEnd !== -1 && s > seen.clientIdEnd && s - seen.clientIdEnd <= 512 && clientSecretShape(text, s, e)) {
     out.push({ type: 'API_KEY', start: s, end: e, score: 0.85 });
     return true;
   }
@@ -381,8 +381,8 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[], who
   return true;
 }
 
-/** End of the last Google OAuth client id found in the text being scanned, or -1 (set per scan). */
-let clientIdEnd = -1;
+/** What one scan of a text has seen so far: the end of the last Google OAuth client id, or -1. */
+type ScanState = { clientIdEnd: number };
 
 function clientSecretShape(text: string, s: number, e: number): boolean {
   for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return false;
