@@ -139,7 +139,7 @@ async function main(): Promise<void> {
         if (!baseRoot) throw new Error(`${name} needs BENCH_BASE_ROOT: a built checkout to compare against`);
         targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: name === 'warden-base' ? 1 : 2, baseRoot }));
       } else if (name === 'warden-bare') targets.push(await startWarden({ root: ROOT, logDir, stubPort: stub.port, models, workers: 1, variant: 'bare' }));
-      else if (name === 'floor') targets.push(await startFloor(ROOT, logDir, stub.port));
+      else if (name === 'floor' || name === 'floor-2w') targets.push(await startFloor(ROOT, logDir, stub.port, name === 'floor' ? 1 : 2));
       else if (name === 'portkey' && pk) targets.push(await startPortkey(ROOT, logDir, stub.port, pk));
       else if (name === 'portkey') process.stderr.write('bench: @portkey-ai/gateway is not installed; skipping it\n');
     }

@@ -2,12 +2,14 @@
  * @module Diagnostic target `floor`: the least a Node proxy can do here, node:http in front of an undici Pool to the
  * stub, the body forwarded as received and the answer sent back as it came (one write for JSON, chunks as they
  * arrive for SSE), with no authentication, policy, audit or metrics. What Warden costs above this is Warden's own.
- * Args: stub port, listen port. Prints `{"port":N}` once it listens.
+ * Args: stub port, listen port, workers (default 1; more: node:cluster forks that many, as `warden start --workers`
+ * does, for the `floor-2w` target). Prints `{"port":N}` once every process listens.
  */
+import cluster from 'node:cluster';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 
-const [stubPort, listenPort] = process.argv.slice(2).map(Number);
+const [stubPort, listenPort, workers = 1] = process.argv.slice(2).map(Number);
 const pool = new Pool(`http://127.0.0.1:${stubPort}`, { connections: 256, pipelining: 1, keepAliveTimeout: 30_000 });
 const UPSTREAM_HEADERS = { 'content-type': 'application/json', authorization: 'Bearer stub-key' };
 
@@ -67,20 +69,40 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-  if (req.method === 'GET') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"status":"ok"}');
-    return;
+if (workers > 1 && cluster.isPrimary) forkWorkers(workers);
+else serve();
+
+function forkWorkers(n: number): void {
+  let listening = 0;
+  for (let i = 0; i < n; i++) {
+    cluster.fork().on('listening', () => {
+      if (++listening === n) process.stdout.write(`${JSON.stringify({ port: listenPort })}\n`);
+    });
   }
-  onRequest(req, res);
-});
-server.listen(listenPort, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: listenPort })}\n`);
-});
-const stop = (): void => {
-  server.closeAllConnections();
-  server.close(() => void pool.close().then(() => process.exit(0)));
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
+  const stop = (): void => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 500).unref();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+function serve(): void {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"ok"}');
+      return;
+    }
+    onRequest(req, res);
+  });
+  server.listen(listenPort, '127.0.0.1', () => {
+    if (cluster.isPrimary) process.stdout.write(`${JSON.stringify({ port: listenPort })}\n`);
+  });
+  const stop = (): void => {
+    server.closeAllConnections();
+    server.close(() => void pool.close().then(() => process.exit(0)));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childPids, firstJsonLine, startService, waitHealthy, type Service } from './processes.js';
 
-export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'warden-base' | 'warden-base-2w' | 'floor' | 'portkey';
+export type TargetName = 'direct' | 'warden-1w' | 'warden-2w' | 'warden-bare' | 'warden-base' | 'warden-base-2w' | 'floor' | 'floor-2w' | 'portkey';
 
 export type Target = {
   readonly name: TargetName;
@@ -120,21 +120,25 @@ export async function startWarden(o: WardenOptions): Promise<Target> {
   return target;
 }
 
-/** The `floor` diagnostic: a bare node:http + undici proxy to the stub (bench/support/floor-main.ts), no Warden code. */
-export async function startFloor(root: string, logDir: string, stubPort: number): Promise<Target> {
+/**
+ * The `floor` diagnostics: a bare node:http + undici proxy to the stub (bench/support/floor-main.ts), no Warden code;
+ * `floor-2w` runs it as a primary and two cluster workers, as `warden-2w` runs.
+ */
+export async function startFloor(root: string, logDir: string, stubPort: number, workers = 1): Promise<Target> {
   const port = await freePort();
+  const name: TargetName = workers === 1 ? 'floor' : 'floor-2w';
   const service = startService({
-    name: 'floor', command: process.execPath,
-    args: ['--import', 'tsx', join(root, 'bench/support/floor-main.ts'), String(stubPort), String(port)],
-    cwd: root, logFile: join(logDir, 'floor.log'),
+    name, command: process.execPath,
+    args: ['--import', 'tsx', join(root, 'bench/support/floor-main.ts'), String(stubPort), String(port), String(workers)],
+    cwd: root, logFile: join(logDir, `${name}.log`),
   });
   await firstJsonLine<{ port: number }>(service.child);
   const target: Target = {
-    name: 'floor', url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: 'Bearer stub-key' },
-    pids: async () => [service.pid],
+    name, url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: 'Bearer stub-key' },
+    pids: async () => (workers === 1 ? [service.pid] : [service.pid, ...(await childPids(service.pid))]),
     stop: () => service.stop(),
   };
-  await waitServing(target, 'stub-d0', 4);
+  await waitServing(target, 'stub-d0', 4 * workers);
   return target;
 }
 
