@@ -24,11 +24,7 @@ export type ChainTail = {
   readonly events: readonly EventRow[];
 };
 
-/**
- * 'moved': another writer appended to the chain first. 'busy': another connection holds the store's write lock at
- * this moment (SQLite: a transaction of another worker process); nothing was written, try again shortly.
- */
-export type AppendResult = 'ok' | 'moved' | 'busy';
+export type AppendResult = 'ok' | 'moved';
 
 /**
  * How to open an equivalent backend on the audit writer thread: `module` (a file URL) exports a function
@@ -54,8 +50,7 @@ export interface AuditBackend {
   /**
    * Appends events (and optionally a checkpoint) in one transaction, only if the chain's stored head is still
    * `expected` (compare-and-set under the chain's write lock). 'moved' means another writer appended first:
-   * nothing was written; reload and rebuild. 'busy' (a backend that would otherwise block the calling thread
-   * waiting for the lock): nothing was written; retry after a moment.
+   * nothing was written; reload and rebuild.
    */
   append(chain: string, expected: ChainHead, events: readonly EventRow[], checkpoint: CheckpointRow | undefined): Promise<AppendResult>;
   /** Adds a checkpoint for a size already written; ignored if one exists at that size. */

@@ -23,9 +23,6 @@ export type BatchResult = {
 };
 
 const MAX_MOVED_RETRIES = 20;
-/** How long a batch keeps retrying while the store reports its write lock busy, and the pauses between tries. */
-const BUSY_GIVE_UP_MS = 5_000;
-const BUSY_PAUSE_MS = [1, 1, 2, 5, 10, 20] as const;
 
 export class ChainWriter {
   readonly chain: string;
@@ -139,7 +136,7 @@ export class ChainWriter {
       const cp: CheckpointRow | undefined = reason && seq > 0 && seq > this.#lastCheckpoint.size
         ? makeCheckpoint(this.chain, frontier, prev, now, reason, this.#signer) : undefined;
       if (rows.length === 0 && !cp) return rows;
-      const res = await this.#appendWhenFree(rows, cp);
+      const res = await this.#backend.append(this.chain, this.#head, rows, cp);
       if (res === 'ok') {
         this.#frontier = frontier;
         this.#head = { seq, hash: prev };
@@ -148,19 +145,6 @@ export class ChainWriter {
       }
       if (attempt >= MAX_MOVED_RETRIES) throw new Error(`audit chain ${this.chain}: another writer keeps appending; is the node id used twice?`);
       await this.reload();
-    }
-  }
-
-  /** backend.append, retried on a timer while another process holds the store's write lock, so the thread serves meanwhile. */
-  async #appendWhenFree(rows: readonly EventRow[], cp: CheckpointRow | undefined): Promise<'ok' | 'moved'> {
-    const since = performance.now();
-    for (let i = 0; ; i++) {
-      const res = await this.#backend.append(this.chain, this.#head, rows, cp);
-      if (res !== 'busy') return res;
-      if (performance.now() - since > BUSY_GIVE_UP_MS) {
-        throw new Error(`audit chain ${this.chain}: the store stayed locked by another writer for ${BUSY_GIVE_UP_MS / 1000} s`);
-      }
-      await new Promise((r) => setTimeout(r, BUSY_PAUSE_MS[Math.min(i, BUSY_PAUSE_MS.length - 1)]));
     }
   }
 }

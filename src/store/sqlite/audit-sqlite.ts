@@ -41,8 +41,6 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
   readonly #insertCheckpoint;
   readonly #appendTx;
   readonly #readStmt;
-  /** The connection's busy timeout (ms), restored after each append, which runs without one. */
-  readonly #busyTimeout: number;
 
   /** Shares `db` (e.g. the control store's connection) unless `ownsDb`; `dataDir` is where the node's key files live. */
   constructor(db: SqliteDb, dataDir: string, ownsDb = false) {
@@ -50,7 +48,6 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
     this.dataDir = dataDir;
     this.#ownsDb = ownsDb;
     this.#headStmt = db.prepare('SELECT seq, hash FROM audit_events WHERE chain = ? ORDER BY seq DESC LIMIT 1');
-    this.#busyTimeout = Number(db.pragma('busy_timeout', { simple: true }));
     this.#readStmt = db.prepare('SELECT seq, at, hash, body FROM audit_events WHERE chain = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?').raw();
     this.#insertEvent = db.prepare('INSERT INTO audit_events (chain, seq, at, hash, body) VALUES (?, ?, ?, ?, ?)');
     this.#insertEvents = INSERT_SIZES.map((rows) => ({
@@ -122,18 +119,7 @@ export class SqliteAuditBackend implements AuditBackend, IncidentBackend {
 
   async append(chain: string, expected: ChainHead, events: readonly EventRow[], checkpoint: CheckpointRow | undefined): Promise<AppendResult> {
     // IMMEDIATE takes the write lock before reading the head, so the compare-and-set cannot race another process.
-    // When another worker process holds the lock, SQLite's busy handler would sleep on this thread (1 ms, then 2, 5,
-    // ...), stalling every request of this worker: give up at once instead and let the writer retry on a timer.
-    // (A PRAGMA takes effect when prepared, so a prepared one cannot be reused: ~3 µs each, per batch.)
-    this.db.pragma('busy_timeout = 0');
-    try {
-      return this.#appendTx.immediate(chain, expected, events, checkpoint);
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return 'busy';
-      throw err;
-    } finally {
-      this.db.pragma(`busy_timeout = ${this.#busyTimeout}`);
-    }
+    return this.#appendTx.immediate(chain, expected, events, checkpoint);
   }
 
   async addCheckpoint(cp: CheckpointRow): Promise<void> {
