@@ -155,7 +155,7 @@ const dotVec = (w: Float32Array, v: { ids: Int32Array; vals: Float32Array }): nu
  * "prompt"), which its attacks are full of, so a developer's question about that vocabulary read as an attack
  * ("Explain the difference between a system message and a user message in the OpenAI chat API." 0.91). With
  * all chunks at 1: CV F1 0.9331 -> 0.9331 (with rules 0.945 -> 0.9445), dev unchanged; of 25 such questions
- * (/work/notes/probes/meta-benign.mts) 5 -> 1 flagged, of a held-out 40 6 -> 4; no attack probe lost (at 2:
+ * (probe sets kept outside the repository) 5 -> 1 flagged, of a held-out 40 6 -> 4; no attack probe lost (at 2:
  * CV F1 0.9314, dev recall 0.939 -> 0.932). Never scored in CV or used for thresholds; `--llmdocs 0` trains
  * without them.
  * Tried and not adopted: ~600 template-made developer questions ("How do I ... my chatbot's system prompt")

@@ -58,6 +58,9 @@ export type Summary = {
 
 const f = (n: number | null | undefined, d = 3): string => (n === null || n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(d));
 
+/** The targets that proxy (every one but `direct` and Portkey): ratios and checks are reported for these. */
+const GATEWAYS = ['warden-1w', 'warden-2w', 'warden-bare', 'warden-base', 'warden-base-2w', 'floor', 'floor-2w'] as const;
+
 export function summarize(scenarios: readonly Scenario[], targets: readonly TargetName[], runs: readonly RunRecord[], ttfbRuns: readonly TtfbRecord[], rss: readonly RssRecord[]): Summary {
   const cells: Cell[] = [];
   for (const s of scenarios) {
@@ -97,7 +100,7 @@ export function summarize(scenarios: readonly Scenario[], targets: readonly Targ
   for (const s of scenarios) {
     const pk = cells.find((c) => c.scenario === s.id && c.target === 'portkey');
     if (!pk) continue;
-    for (const w of ['warden-1w', 'warden-2w', 'warden-bare', 'warden-base', 'warden-base-2w', 'floor', 'floor-2w'] as const) {
+    for (const w of GATEWAYS) {
       const c = cells.find((x) => x.scenario === s.id && x.target === w);
       if (c) ratios.push({ scenario: s.id, warden: w, overPortkey: c.rps / pk.rps });
     }
@@ -116,7 +119,7 @@ export function summarize(scenarios: readonly Scenario[], targets: readonly Targ
 
   const checks: Check[] = [];
   const cell = (sc: string, t: TargetName): Cell | undefined => cells.find((c) => c.scenario === sc && c.target === t);
-  for (const w of ['warden-1w', 'warden-2w', 'warden-bare', 'warden-base', 'warden-base-2w', 'floor', 'floor-2w'] as const) {
+  for (const w of GATEWAYS) {
     if (!targets.includes(w)) continue;
     const cpu = cpuPerReqMedianMs[w];
     checks.push({ target: w, goal: 'CPU per proxied request <= 0.15 ms (median over all runs)', measured: `${f(cpu, 4)} ms`, met: cpu === undefined ? null : cpu <= 0.15 });

@@ -48,6 +48,8 @@ const BETWEEN = words(
 );
 const MAX_BETWEEN = 3;
 const WORD = /[A-Za-z]+/g;
+/** The words after a verb, read from its end (`lastIndex` set per verb; the scan is synchronous, so one regex serves). */
+const NEXT_WORD = /[A-Za-z]+/g;
 
 /** The text the harmful model reads, in the scanner and in `train:harmful`: normalised, then the everyday senses read. */
 export function harmfulView(text: string): string {
@@ -74,10 +76,9 @@ export function neutraliseSenses(text: string): string {
 
 /** The neutral verb for the sense the words after `at` select, reading at most MAX_BETWEEN modifiers and the object. */
 function senseAfter(text: string, at: number, senses: readonly Sense[]): string | undefined {
-  const next = new RegExp(WORD.source, 'g');
-  next.lastIndex = at;
+  NEXT_WORD.lastIndex = at;
   for (let between = 0; between <= MAX_BETWEEN; between++) {
-    const m = next.exec(text);
+    const m = NEXT_WORD.exec(text);
     if (m === null) return undefined;
     const word = m[0].toLowerCase();
     for (const s of senses) if (s.objects.has(word)) return s.to;

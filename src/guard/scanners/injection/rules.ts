@@ -501,11 +501,10 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
 const NEEDLES = [...new Set(INJECTION_RULES.flatMap((r) => [...r.needs, ...(r.needsAlso ?? [])]))];
 
 /** Each rule's needles as indices into NEEDLES. */
-const RULE_NEEDLES: readonly (readonly number[])[] = INJECTION_RULES.map((r) => r.needs.map((w) => NEEDLES.indexOf(w)));
 const RULE_NEEDLES_ALSO: readonly (readonly number[] | undefined)[] = INJECTION_RULES.map((r) => r.needsAlso?.map((w) => NEEDLES.indexOf(w)));
 
 /** For each needle, the rules that need it (`needs`, not `needsAlso`): a text's rules are found from its needles. */
-const RULES_BY_NEEDLE: readonly (readonly number[])[] = NEEDLES.map((_, w) => RULE_NEEDLES.flatMap((ws, r) => (ws.includes(w) ? [r] : [])));
+const RULES_BY_NEEDLE: readonly (readonly number[])[] = NEEDLES.map((w) => INJECTION_RULES.flatMap((r, i) => (r.needs.includes(w) ? [i] : [])));
 /** The rules for scripts other than Latin, which have no needles. */
 const SCRIPT_RULES: readonly number[] = INJECTION_RULES.flatMap((r, i) => (r.script !== undefined ? [i] : []));
 

@@ -204,7 +204,7 @@ function byteArrayAt(text: string, op: number, lineEnd: number, out: SecretEntit
   let stepped = true;
   const end = Math.min(text.length, p + 4 * MAX_VALUE);
   while (p < end) {
-    while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    p = afterBlanks(text, p, end);
     const lit = intAt(text, p);
     if (lit === undefined) break;
     const n = lit.value;
@@ -217,8 +217,7 @@ function byteArrayAt(text: string, op: number, lineEnd: number, out: SecretEntit
     prev = n;
     last = q;
     count++;
-    p = q;
-    while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+    p = afterBlanks(text, q, end);
     if (text.charCodeAt(p) !== 44) break;
     p++;
     // A list continued on the next line: this line's part is reported.
@@ -252,11 +251,12 @@ function spaceAssigns(text: string, s: number, e: number, id: string, type: Secr
   return value.length >= 20 && shannonEntropy(value) >= 3.5;
 }
 
-/** True when text[from, to) is blanks only: the key and its value are separated by nothing but spaces. */
-function spacesOnly(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) return false;
-  return true;
+/** The first offset at or after `p` (before `end`) that is not a space or a tab. */
+function afterBlanks(text: string, p: number, end: number): number {
+  while (p < end && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+  return p;
 }
+
 
 /** Operator after the key at `p`: returns the index after it, or -1. `spaceOk` allows `--password value`. */
 function operatorEnd(text: string, p: number, lineEnd: number, spaceOk: boolean, inTag: boolean): number {
@@ -505,9 +505,11 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   }
   const op = operatorEnd(text, e, lineEnd, true, inTag);
   if (op === -1) return;
+  // The key and its value apart by blanks only (no `=` or `:`).
+  const spaced = afterBlanks(text, e, op) === op;
   // After a bare space only a list itself (`#define AES_KEY {…}`): prose's "the API returned …" is not searched.
   const opener = text.charCodeAt(op);
-  if (type === 'API_KEY' && (opener === 123 || opener === 91 || !spacesOnly(text, e, op)) && byteArrayAt(text, op, lineEnd, out)) return;
+  if (type === 'API_KEY' && (opener === 123 || opener === 91 || !spaced) && byteArrayAt(text, op, lineEnd, out)) return;
   const inQuery = s >= 1 && (text.charCodeAt(s - 1) === 63 || text.charCodeAt(s - 1) === 38);
   const v = readValue(text, op, lineEnd, inQuery);
   if (v === undefined) return;
@@ -520,7 +522,7 @@ function assignmentAt(text: string, s: number, e: number, id: string, type: Secr
   // For a password, a space separates a key from its value only after a command-line flag spelled in full
   // (`--password …`, `-Passphrase …`; not `--pass`, `-pw`) or between `password` and a value in ' or " quotes (SQL
   // `PASSWORD '…'`; not prose's "pass `option`"): listings leave `PW …` and `user x password …` unlabelled.
-  if (spacesOnly(text, e, op) && !spaceAssigns(text, s, e, id, type, flag, v, value)) return;
+  if (spaced && !spaceAssigns(text, s, e, id, type, flag, v, value)) return;
   // Values repeat in large texts (the same password on every line): each is judged once per scan and kind.
   // A UUID is an id, except after a key that names it a token or a secret (`--deploy-token 1f0e…`: Heroku's API keys
   // and many others are UUIDs).

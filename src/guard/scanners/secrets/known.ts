@@ -217,8 +217,7 @@ function telegramStart(text: string, s: number, e: number): number {
   while (d > 0 && s - 1 - d < 11 && isDigit(text.charCodeAt(d - 1))) d--;
   const digits = s - 1 - d;
   if (digits < 8 || digits > 10 || (d > 0 && isTokenChar(text.charCodeAt(d - 1)))) return -1;
-  for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return -1;
-  return d;
+  return allBody(text, s, e) ? d : -1;
 }
 
 /** The first '/' in text[from, e), or -1. */
@@ -285,8 +284,7 @@ function sendgridEnd(text: string, s: number, e: number): number {
   let p = dot + 1;
   while (p < e && p - dot - 1 < 64 && isBodyChar(text.charCodeAt(p))) p++;
   if (p - dot - 1 < 16 || (p < e && isTokenChar(text.charCodeAt(p)))) return -1;
-  for (let i = s + 3; i < dot; i++) if (!isBodyChar(text.charCodeAt(i))) return -1;
-  return isPlaceholder(text.slice(s + 3, p)) ? -1 : p;
+  return !allBody(text, s + 3, dot) || isPlaceholder(text.slice(s + 3, p)) ? -1 : p;
 }
 
 /**
@@ -301,12 +299,8 @@ function discordEnd(text: string, s: number, e: number): number {
   let p = d1 + 8;
   while (p < e && p - d1 - 8 < 48 && isBodyChar(text.charCodeAt(p))) p++;
   if (p - d1 - 8 < 27) return -1;
-  let id: string;
-  try {
-    id = Buffer.from(text.slice(s, d1), 'base64').toString('latin1');
-  } catch {
-    return -1;
-  }
+  // Buffer.from skips what is not base64 rather than throwing.
+  const id = Buffer.from(text.slice(s, d1), 'base64').toString('latin1');
   return /^[0-9]{17,20}$/.test(id) ? p : -1;
 }
 
@@ -385,7 +379,7 @@ function matchToken(text: string, s: number, e: number, out: SecretEntity[], see
 type ScanState = { clientIdEnd: number };
 
 function clientSecretShape(text: string, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return false;
+  if (!allBody(text, s, e)) return false;
   const v = text.slice(s, e);
   return charClasses(v) >= 3 && !isPlaceholder(v) && shannonEntropy(v) >= 3.8;
 }
@@ -486,6 +480,12 @@ function allDigits(s: string): boolean {
 
 function allAlnum(text: string, s: number, e: number): boolean {
   for (let i = s; i < e; i++) if (!isLetter(text.charCodeAt(i)) && !isDigit(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Letters, digits, `_` and `-` only in text[s, e) (see isBodyChar). */
+function allBody(text: string, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (!isBodyChar(text.charCodeAt(i))) return false;
   return true;
 }
 
